@@ -1,0 +1,239 @@
+package io.lakehub.delta;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+
+import io.delta.standalone.types.BinaryType;
+import io.delta.standalone.types.BooleanType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DateType;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.DoubleType;
+import io.delta.standalone.types.FloatType;
+import io.delta.standalone.types.IntegerType;
+import io.delta.standalone.types.LongType;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.delta.standalone.types.TimestampType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/**
+ * The column types lakehub writes, their Java value classes, and their Parquet and text forms.
+ *
+ * <p>A row is an {@code Object[]} in schema order; each value is {@code null} or, by Delta type:
+ * long {@link Long}, integer {@link Integer}, double {@link Double}, float {@link Float}, boolean
+ * {@link Boolean}, string {@link String}, binary {@code byte[]}, date {@link LocalDate}, timestamp
+ * {@link Instant} (microsecond precision), decimal(p,s) {@link BigDecimal} with scale {@code s}.
+ *
+ * <p>Parquet physical types follow the Parquet format's LogicalTypes.md and what Apache Spark reads
+ * for Delta: timestamp is INT64 {@code TIMESTAMP(MICROS, isAdjustedToUTC=true)}, date INT32
+ * {@code DATE}, decimal {@code FIXED_LEN_BYTE_ARRAY} with {@code DECIMAL(p,s)} (Spark's legacy form,
+ * readable by every reader), string BINARY {@code STRING}.
+ */
+public final class ColumnTypes {
+
+    private static final DateTimeFormatter STATS_TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
+
+    private ColumnTypes() {
+    }
+
+    /** Whether lakehub can store a column of this Delta type. */
+    public static boolean supported(DataType type) {
+        return type instanceof LongType || type instanceof IntegerType || type instanceof DoubleType
+                || type instanceof FloatType || type instanceof BooleanType || type instanceof StringType
+                || type instanceof BinaryType || type instanceof DateType || type instanceof TimestampType
+                || type instanceof DecimalType;
+    }
+
+    /** Bytes needed for an unscaled decimal of {@code precision} digits in two's complement. */
+    static int decimalBytes(int precision) {
+        int bytes = 1;
+        while (Math.pow(2.0, 8 * bytes - 1) < Math.pow(10.0, precision)) {
+            bytes++;
+        }
+        return bytes;
+    }
+
+    /** The Parquet message type for a Delta schema; every column optional (nullable). */
+    public static MessageType parquetSchema(StructType schema) {
+        Types.MessageTypeBuilder builder = Types.buildMessage();
+        for (StructField field : schema.getFields()) {
+            builder.addField(parquetField(field.getName(), field.getDataType()));
+        }
+        return builder.named("spark_schema");
+    }
+
+    private static Type parquetField(String name, DataType type) {
+        if (type instanceof LongType) {
+            return Types.optional(PrimitiveTypeName.INT64).named(name);
+        } else if (type instanceof IntegerType) {
+            return Types.optional(PrimitiveTypeName.INT32).named(name);
+        } else if (type instanceof DoubleType) {
+            return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
+        } else if (type instanceof FloatType) {
+            return Types.optional(PrimitiveTypeName.FLOAT).named(name);
+        } else if (type instanceof BooleanType) {
+            return Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
+        } else if (type instanceof StringType) {
+            return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+        } else if (type instanceof BinaryType) {
+            return Types.optional(PrimitiveTypeName.BINARY).named(name);
+        } else if (type instanceof DateType) {
+            return Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(name);
+        } else if (type instanceof TimestampType) {
+            return Types.optional(PrimitiveTypeName.INT64)
+                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(name);
+        } else if (type instanceof DecimalType d) {
+            return Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(decimalBytes(d.getPrecision()))
+                    .as(LogicalTypeAnnotation.decimalType(d.getScale(), d.getPrecision())).named(name);
+        }
+        throw new IllegalArgumentException("unsupported column type " + type.getTypeName() + " for column " + name);
+    }
+
+    /** Microseconds since the epoch, the unit of a Delta timestamp. */
+    public static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    /** The instant for a count of microseconds since the epoch. */
+    public static Instant fromMicros(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    /**
+     * A source {@code TIMESTAMP} without time zone, read as wall-clock time in UTC: the convention
+     * lakehub uses for every timestamp without a zone (set Spark's session time zone to UTC to see
+     * the same wall-clock values).
+     */
+    public static Instant instantOf(LocalDateTime wallClock) {
+        return wallClock.toInstant(ZoneOffset.UTC);
+    }
+
+    /** The inverse of {@link #instantOf(LocalDateTime)}. */
+    public static LocalDateTime wallClockOf(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /**
+     * The JSON value of a column statistic as the Delta protocol's "Per-file Statistics" section
+     * writes it: numbers as numbers, dates {@code yyyy-MM-dd}, timestamps ISO-8601 with milliseconds.
+     * {@code roundUp} rounds a timestamp's sub-millisecond part up (for maxValues) so that the
+     * statistic stays an upper bound.
+     *
+     * @return a {@link Number}, {@link String} or {@link Boolean}, or {@code null} when the type has no statistic
+     */
+    static Object statsValue(Object value, boolean roundUp) {
+        if (value instanceof Instant instant) {
+            Instant truncated = instant.truncatedTo(ChronoUnit.MILLIS);
+            if (roundUp && truncated.isBefore(instant)) {
+                truncated = truncated.plusMillis(1);
+            }
+            return STATS_TIMESTAMP.format(truncated);
+        } else if (value instanceof LocalDate date) {
+            return date.toString();
+        } else if (value instanceof byte[] || value instanceof Boolean) {
+            return null;
+        }
+        return value;
+    }
+
+    /**
+     * Parses a statistic written by {@link #statsValue} (or by Spark) back to the column's value class.
+     *
+     * @return the value, or {@code null} if {@code json} is null or the type has no comparable statistic
+     */
+    public static Object parseStatsValue(DataType type, com.fasterxml.jackson.databind.JsonNode json) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        if (type instanceof LongType) {
+            return json.asLong();
+        } else if (type instanceof IntegerType) {
+            return json.asInt();
+        } else if (type instanceof DoubleType) {
+            return json.asDouble();
+        } else if (type instanceof FloatType) {
+            return (float) json.asDouble();
+        } else if (type instanceof StringType) {
+            return json.asText();
+        } else if (type instanceof DateType) {
+            return LocalDate.parse(json.asText());
+        } else if (type instanceof TimestampType) {
+            return java.time.OffsetDateTime.parse(json.asText()).toInstant();
+        } else if (type instanceof DecimalType) {
+            return json.decimalValue();
+        }
+        return null;
+    }
+
+    /**
+     * The text form of a value, used for bronze CSV, CSV exports and watermarks: ISO-8601 for dates
+     * and timestamps (timestamps as UTC wall-clock {@code yyyy-MM-ddTHH:mm:ss[.ffffff]}), plain
+     * notation for decimals, Base64 for binary; {@code null} stays {@code null}.
+     */
+    public static String text(Object value) {
+        if (value == null) {
+            return null;
+        } else if (value instanceof Instant instant) {
+            return wallClockOf(instant).toString();
+        } else if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        } else if (value instanceof byte[] bytes) {
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+        return value.toString();
+    }
+
+    /**
+     * Parses the {@link #text(Object)} form back to the value class of {@code type}.
+     *
+     * @throws IllegalArgumentException if {@code text} is not a value of that type
+     */
+    public static Object parseText(DataType type, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            if (type instanceof LongType) {
+                return Long.parseLong(text);
+            } else if (type instanceof IntegerType) {
+                return Integer.parseInt(text);
+            } else if (type instanceof DoubleType) {
+                return Double.parseDouble(text);
+            } else if (type instanceof FloatType) {
+                return Float.parseFloat(text);
+            } else if (type instanceof BooleanType) {
+                return Boolean.parseBoolean(text);
+            } else if (type instanceof DateType) {
+                return LocalDate.parse(text);
+            } else if (type instanceof TimestampType) {
+                return instantOf(LocalDateTime.parse(text));
+            } else if (type instanceof DecimalType d) {
+                return new BigDecimal(text).setScale(d.getScale());
+            } else if (type instanceof BinaryType) {
+                return Base64.getDecoder().decode(text);
+            }
+            return text;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a " + type.getTypeName() + " value", e);
+        }
+    }
+
+    /** Compares two non-null values of the same column type (their natural order). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int compare(Object a, Object b) {
+        return ((Comparable) a).compareTo(b);
+    }
+}

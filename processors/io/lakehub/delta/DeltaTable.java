@@ -1,0 +1,503 @@
+package io.lakehub.delta;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.standalone.CommitResult;
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.Operation;
+import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.Snapshot;
+import io.delta.standalone.actions.Action;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.actions.CommitInfo;
+import io.delta.standalone.actions.Metadata;
+import io.delta.standalone.actions.SetTransaction;
+import io.delta.standalone.data.CloseableIterator;
+import io.delta.standalone.expressions.Literal;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One Delta table of the lake: history, time travel reads, and the single-commit MERGE of a load.
+ *
+ * <p>All Delta access of the hub goes through this package (DESIGN.md, "Delta Lake"), so that
+ * delta-standalone can later be swapped for Delta Kernel. Tables are created with protocol (1,2),
+ * delta-standalone's default; it writes a checkpoint every {@code delta.checkpointInterval} commits
+ * (10 by default). Thread-safe: every call opens its own transaction or snapshot.
+ */
+public final class DeltaTable {
+
+    /** Written as {@code commitInfo.engineInfo}. */
+    public static final String ENGINE = "lakehub/0.1.0";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LakeStorage lake;
+    private final String name;
+    private final Path path;
+    private final DeltaLog log;
+
+    /**
+     * @param lake the lake
+     * @param name the table name; the table lives at {@code silver/<name>}
+     * @throws IllegalArgumentException if the name is not {@code [A-Za-z0-9_]+}
+     */
+    public DeltaTable(LakeStorage lake, String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("table name must match [A-Za-z0-9_]+: " + name);
+        }
+        this.lake = lake;
+        this.name = name;
+        this.path = lake.silverTable(name);
+        this.log = DeltaLog.forTable(lake.conf(), path);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Whether the table has at least one commit. */
+    public boolean exists() {
+        return log.update().getVersion() >= 0;
+    }
+
+    /** The latest snapshot (refreshed from storage). */
+    public Snapshot latest() {
+        return log.update();
+    }
+
+    /**
+     * The snapshot as of a version.
+     *
+     * @param version a version number, or {@code null} for the latest
+     * @throws NoSuchElementException if the table or that version does not exist (or its log was cleaned up)
+     */
+    public Snapshot snapshot(Long version) {
+        Snapshot latest = log.update();
+        if (latest.getVersion() < 0) {
+            throw new NoSuchElementException("table " + name + " does not exist");
+        }
+        if (version == null || version == latest.getVersion()) {
+            return latest;
+        }
+        if (version < 0 || version > latest.getVersion()) {
+            throw new NoSuchElementException("table " + name + " has versions 0.." + latest.getVersion() + ", not " + version);
+        }
+        try {
+            return log.getSnapshotForVersionAsOf(version);
+        } catch (RuntimeException e) {
+            throw new NoSuchElementException("version " + version + " of " + name + " can no longer be read: " + e.getMessage());
+        }
+    }
+
+    /** The table properties ({@code metaData.configuration}) of the latest version; empty if none. */
+    public Map<String, String> properties() {
+        Snapshot s = log.update();
+        return s.getVersion() < 0 ? Map.of() : s.getMetadata().getConfiguration();
+    }
+
+    /** The {@code txn} version recorded for {@code appId}, or -1 if none (Delta protocol "Transaction Identifiers"). */
+    public long txnVersion(String appId) {
+        return log.startTransaction().txnVersion(appId);
+    }
+
+    /**
+     * The commit history, newest first.
+     *
+     * @param limit most entries to return
+     * @return one map per version: version, timestamp (ms), operation, operationParameters,
+     *         operationMetrics, userMetadata (parsed JSON when it is JSON), readVersion, engineInfo
+     */
+    public List<Map<String, Object>> history(int limit) {
+        long latest = log.update().getVersion();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (long v = latest; v >= 0 && out.size() < limit; v--) {
+            CommitInfo info;
+            try {
+                info = log.getCommitInfoAt(v);
+            } catch (RuntimeException e) {
+                break; // older log files were cleaned up after a checkpoint
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("version", v);
+            entry.put("timestamp", info.getTimestamp() == null ? null : info.getTimestamp().getTime());
+            entry.put("operation", info.getOperation());
+            entry.put("operationParameters", info.getOperationParameters());
+            entry.put("operationMetrics", info.getOperationMetrics().orElse(Map.of()));
+            entry.put("userMetadata", info.getUserMetadata().map(DeltaTable::parseJsonOrText).orElse(null));
+            entry.put("readVersion", info.getReadVersion().orElse(null));
+            entry.put("engineInfo", info.getEngineInfo().orElse(null));
+            out.add(entry);
+        }
+        return out;
+    }
+
+    private static Object parseJsonOrText(String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            return text;
+        }
+    }
+
+    /**
+     * Iterates the rows of a snapshot, file by file, in the snapshot's schema. Memory is bounded by
+     * one Parquet row group. Close the iterator when done early.
+     */
+    public RowIterator rows(Snapshot snapshot) {
+        List<AddFile> files = new ArrayList<>(snapshot.getAllFiles());
+        files.sort(Comparator.comparingLong(AddFile::getModificationTime).thenComparing(AddFile::getPath));
+        return new RowIterator(files, snapshot.getMetadata().getSchema());
+    }
+
+    /** Rows of a snapshot, read lazily from its data files. */
+    public final class RowIterator implements Iterator<Object[]>, AutoCloseable {
+        private final Iterator<AddFile> files;
+        private final StructType schema;
+        private ParquetRowReader reader;
+        private Object[] next;
+
+        RowIterator(List<AddFile> files, StructType schema) {
+            this.files = files.iterator();
+            this.schema = schema;
+        }
+
+        /** The schema the rows are in. */
+        public StructType schema() {
+            return schema;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (next == null) {
+                    if (reader != null) {
+                        next = reader.next();
+                        if (next != null) {
+                            break;
+                        }
+                        reader.close();
+                        reader = null;
+                    }
+                    if (!files.hasNext()) {
+                        return false;
+                    }
+                    reader = new ParquetRowReader(new Path(path, files.next().getPath()), lake.conf(), schema);
+                }
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Object[] next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Object[] row = next;
+            next = null;
+            return row;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+    }
+
+    /**
+     * What a {@link #commitLoad} did.
+     *
+     * @param version          the table version the load became, or the existing version if it was already committed
+     * @param alreadyCommitted the {@code txn} of this load was already in the log (a replay); nothing was written
+     * @param operation        {@code WRITE} for the first load of a table, else {@code MERGE}
+     * @param inserted         rows whose key was new
+     * @param updated          rows that replaced a row with the same key
+     * @param filesAdded       data files added (staged plus rewritten)
+     * @param filesRemoved     data files removed (rewritten)
+     */
+    public record CommitOutcome(long version, boolean alreadyCommitted, String operation, long inserted, long updated,
+                                int filesAdded, int filesRemoved, long copiedRows) {
+    }
+
+    /**
+     * Commits a staged load as one Delta commit: copy-on-write MERGE by key, the {@code txn} action
+     * {@code (appId, loadVersion)}, the given table properties (e.g. the watermark) and
+     * {@code userMetadata} (lineage of the load).
+     *
+     * <p>Existing files are pruned by the first key column's min/max statistics; a file that may hold
+     * an incoming key is read, rows whose key is incoming are dropped, and the rest is written to a
+     * new file, which replaces it in the same commit. A file that turns out to hold no incoming key is
+     * kept as is. Rewrites of several files run on up to {@code rewriteThreads} threads.
+     *
+     * @param appId       the {@code txn} application id of the load's source, e.g. {@code lakehub-sql-loans}
+     * @param loadVersion this load's sequence number: exactly one more than the last committed one
+     * @param properties  table properties to set in the same commit
+     * @param userMetadata JSON text for {@code commitInfo.userMetadata}
+     * @return the outcome; {@code alreadyCommitted} when {@code txnVersion(appId) >= loadVersion}
+     * @throws SchemaMismatchException if the staged schema cannot evolve the table's
+     * @throws IllegalStateException   if another writer committed a later load of the same source
+     * @throws IOException             if a data file cannot be read or written
+     */
+    public CommitOutcome commitLoad(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
+                                    String userMetadata, int rewriteThreads) throws IOException {
+        long started = System.currentTimeMillis();
+        OptimisticTransaction txn = log.startTransaction();
+        long last = txn.txnVersion(appId);
+        if (last >= loadVersion) {
+            return new CommitOutcome(log.update().getVersion(), true, "NONE", 0, 0, 0, 0, 0);
+        }
+        if (last != loadVersion - 1) {
+            throw new IllegalStateException("load " + loadVersion + " of " + appId + " expected the table at load "
+                    + (loadVersion - 1) + " but found " + last + ": another writer is loading the same source");
+        }
+        boolean newTable = txn.readVersion() < 0;
+        StructType current = newTable ? null : txn.metadata().getSchema();
+        StructType schema = SchemaEvolution.merge(current, load.schema(), name);
+        Map<String, String> config = new HashMap<>(newTable ? Map.of() : txn.metadata().getConfiguration());
+        boolean configChanged = !config.entrySet().containsAll(properties.entrySet());
+        config.putAll(properties);
+        if (newTable) {
+            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
+                    .partitionColumns(List.of()).configuration(config).createdTime(System.currentTimeMillis()).build());
+        } else if (schema != current || configChanged) {
+            txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).configuration(config).build());
+        }
+
+        List<Action> actions = new ArrayList<>();
+        List<AddFile> rewritten = new ArrayList<>();
+        long updated = 0;
+        long copied = 0;
+        int removed = 0;
+        if (!newTable) {
+            List<AddFile> candidates = candidates(txn, load, schema);
+            List<Rewrite> results = rewriteAll(candidates, load, schema, rewriteThreads);
+            for (Rewrite r : results) {
+                if (r.dropped > 0) {
+                    actions.add(r.original.remove(System.currentTimeMillis(), true));
+                    removed++;
+                    updated += r.dropped;
+                    copied += r.kept;
+                    if (r.replacement != null) {
+                        actions.add(r.replacement);
+                        rewritten.add(r.replacement);
+                    }
+                }
+            }
+        }
+        actions.addAll(load.files());
+        actions.add(new SetTransaction(appId, loadVersion, Optional.of(System.currentTimeMillis())));
+
+        long inserted = load.rows() - updated;
+        int added = load.files().size() + rewritten.size();
+        Map<String, String> metrics = new LinkedHashMap<>();
+        Map<String, String> params = new LinkedHashMap<>();
+        Operation.Name opName;
+        if (newTable) {
+            opName = Operation.Name.WRITE;
+            params.put("mode", json("Append"));
+            params.put("partitionBy", json("[]"));
+            metrics.put(Operation.Metrics.numFiles, Integer.toString(added));
+            metrics.put(Operation.Metrics.numOutputRows, Long.toString(load.rows()));
+            metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(load.files())));
+        } else {
+            opName = Operation.Name.MERGE;
+            params.put("predicate", json(predicate(load.keyColumns())));
+            metrics.put(Operation.Metrics.numSourceRows, Long.toString(load.rows()));
+            metrics.put(Operation.Metrics.numTargetRowsInserted, Long.toString(inserted));
+            metrics.put(Operation.Metrics.numTargetRowsUpdated, Long.toString(updated));
+            metrics.put(Operation.Metrics.numTargetRowsDeleted, "0");
+            metrics.put(Operation.Metrics.numTargetRowsCopied, Long.toString(copied));
+            metrics.put(Operation.Metrics.numTargetFilesAdded, Integer.toString(added));
+            metrics.put(Operation.Metrics.numTargetFilesRemoved, Integer.toString(removed));
+            metrics.put(Operation.Metrics.numOutputRows, Long.toString(load.rows() + copied));
+        }
+        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
+        try {
+            CommitResult result = txn.commit(actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)),
+                    ENGINE);
+            return new CommitOutcome(result.getVersion(), false, opName.toString(), inserted, updated, added, removed, copied);
+        } catch (RuntimeException e) {
+            for (AddFile f : rewritten) {
+                deleteQuietly(f);
+            }
+            throw e;
+        }
+    }
+
+    private static String predicate(List<String> keys) {
+        StringBuilder sb = new StringBuilder();
+        for (String k : keys) {
+            if (sb.length() > 0) {
+                sb.append(" AND ");
+            }
+            sb.append("target.").append(k).append(" = source.").append(k);
+        }
+        return sb.toString();
+    }
+
+    private static String json(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long bytes(List<AddFile> files) {
+        long total = 0;
+        for (AddFile f : files) {
+            total += f.getSize();
+        }
+        return total;
+    }
+
+    /** Files of the transaction's snapshot whose first-key range may contain an incoming key. */
+    private List<AddFile> candidates(OptimisticTransaction txn, StagedLoad load, StructType schema) throws IOException {
+        StructField keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
+        NavigableSet<Object> firstKeys = new TreeSet<>(ColumnTypes::compare);
+        for (Object key : load.keys()) {
+            firstKeys.add(key instanceof List<?> l ? l.get(0) : key);
+        }
+        List<AddFile> out = new ArrayList<>();
+        try (CloseableIterator<AddFile> files = txn.markFilesAsRead(Literal.True).getFiles()) {
+            while (files.hasNext()) {
+                AddFile file = files.next();
+                Object[] range = keyRange(file, keyField);
+                if (range == null) {
+                    out.add(file);
+                } else {
+                    Object ceiling = firstKeys.ceiling(range[0]);
+                    if (ceiling != null && ColumnTypes.compare(ceiling, range[1]) <= 0) {
+                        out.add(file);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {min, max} of a column from a file's statistics, or null when unknown. */
+    private static Object[] keyRange(AddFile file, StructField field) {
+        if (file.getStats() == null || field == null) {
+            return null;
+        }
+        try {
+            JsonNode stats = JSON.readTree(FileStats.unquote(file.getStats()));
+            JsonNode min = stats.path("minValues").get(field.getName());
+            JsonNode max = stats.path("maxValues").get(field.getName());
+            Object lo = ColumnTypes.parseStatsValue(field.getDataType(), min);
+            Object hi = ColumnTypes.parseStatsValue(field.getDataType(), max);
+            return lo == null || hi == null ? null : new Object[] {lo, hi};
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private record Rewrite(AddFile original, AddFile replacement, long dropped, long kept) {
+    }
+
+    private List<Rewrite> rewriteAll(List<AddFile> candidates, StagedLoad load, StructType schema, int threads)
+            throws IOException {
+        List<Rewrite> out = new ArrayList<>();
+        if (candidates.isEmpty()) {
+            return out;
+        }
+        int[] keyIndexes = new int[load.keyColumns().size()];
+        for (int i = 0; i < keyIndexes.length; i++) {
+            keyIndexes[i] = ParquetRowReader.index(schema, load.keyColumns().get(i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, candidates.size())));
+        try {
+            List<Future<Rewrite>> futures = new ArrayList<>();
+            for (AddFile file : candidates) {
+                futures.add(pool.submit(() -> rewrite(file, load, schema, keyIndexes)));
+            }
+            IOException failure = null;
+            for (Future<Rewrite> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (Exception e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    if (failure == null) {
+                        failure = cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+                    }
+                }
+            }
+            if (failure != null) {
+                for (Rewrite r : out) {
+                    if (r.replacement != null) {
+                        deleteQuietly(r.replacement);
+                    }
+                }
+                throw failure;
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Rewrite rewrite(AddFile file, StagedLoad load, StructType schema, int[] keyIndexes) throws IOException {
+        long dropped = 0;
+        long kept = 0;
+        ParquetRowWriter writer = new ParquetRowWriter(path, lake.conf(), schema);
+        try (ParquetRowReader reader = new ParquetRowReader(new Path(path, file.getPath()), lake.conf(), schema)) {
+            Object[] row;
+            while ((row = reader.next()) != null) {
+                if (load.keys().contains(StagedLoad.key(row, keyIndexes))) {
+                    dropped++;
+                } else {
+                    writer.write(row);
+                    kept++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            writer.delete();
+            throw e;
+        }
+        if (dropped == 0 || kept == 0) {
+            writer.delete();
+            return new Rewrite(file, null, dropped, kept);
+        }
+        return new Rewrite(file, writer.finish(), dropped, kept);
+    }
+
+    /** Deletes staged or rewritten files that will not be committed (best effort). */
+    public void deleteQuietly(AddFile file) {
+        try {
+            Path p = new Path(path, file.getPath());
+            p.getFileSystem(lake.conf()).delete(p, false);
+        } catch (IOException | RuntimeException ignored) {
+            // an orphan data file is harmless: no commit references it, VACUUM removes it
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.lakehub.delta;
+
+import java.net.URI;
+import java.nio.file.Paths;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The lake root and the Hadoop configuration every Delta and Parquet access goes through.
+ *
+ * <p>The root is one URI: a local folder by default ({@code ./lake}, resolved against the working
+ * directory), or {@code abfss://container@account.dfs.core.windows.net/path} in Azure. Layout under
+ * the root follows DESIGN.md: {@code bronze/}, {@code silver/}, {@code quarantine/}, {@code _hub/}.
+ *
+ * <p>Local paths use Hadoop's {@code RawLocalFileSystem}: the checksummed {@code LocalFileSystem}
+ * would leave a {@code .crc} sidecar beside every data and log file, which Delta readers ignore but
+ * which litter the lake and double the file count.
+ */
+public final class LakeStorage {
+
+    private final String root;
+    private final Configuration hadoopConf;
+
+    /**
+     * @param root lake root: a plain local path (relative to the working directory or absolute), a
+     *             {@code file:} URI, or any Hadoop filesystem URI such as {@code abfss://...}
+     * @throws IllegalArgumentException if {@code root} is blank
+     */
+    public LakeStorage(String root) {
+        if (root == null || root.isBlank()) {
+            throw new IllegalArgumentException("lakehub.lake.root must be set (a folder or an abfss:// URI)");
+        }
+        this.root = normalise(root.trim());
+        this.hadoopConf = hadoopConfiguration();
+    }
+
+    private static String normalise(String root) {
+        URI uri = URI.create(root.replace('\\', '/').replace(" ", "%20"));
+        if (uri.getScheme() == null || uri.getScheme().length() == 1) {
+            return Paths.get(root).toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
+        }
+        return root.replaceAll("/$", "");
+    }
+
+    /** A Hadoop configuration with raw local files (no {@code .crc}) and no filesystem cache sharing. */
+    public static Configuration hadoopConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
+        // Delta's default log store commits through FileContext: make its local form raw as well,
+        // its rename-without-overwrite keeps commits atomic across processes sharing a folder
+        conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+        conf.setBoolean("parquet.enable.summary-metadata", false);
+        return conf;
+    }
+
+    /** The lake root URI without a trailing slash, e.g. {@code file:/srv/hub/lake}. */
+    public String root() {
+        return root;
+    }
+
+    /** The Hadoop configuration to open Delta logs and Parquet files with. */
+    public Configuration conf() {
+        return hadoopConf;
+    }
+
+    /** A path under the root; {@code relative} uses {@code /} separators, e.g. {@code silver/loans}. */
+    public Path path(String relative) {
+        return new Path(root + "/" + relative);
+    }
+
+    /** The Delta table {@code silver/<name>}. */
+    public Path silverTable(String name) {
+        return path("silver/" + name);
+    }
+
+    /** Whether {@code relative} is a local path (tests and the embedded default use a local lake). */
+    public boolean isLocal() {
+        return root.startsWith("file:");
+    }
+}

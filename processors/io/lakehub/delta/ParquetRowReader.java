@@ -1,0 +1,242 @@
+package io.lakehub.delta;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.delta.standalone.types.BinaryType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DateType;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.delta.standalone.types.TimestampType;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads the rows of one Parquet data file as {@code Object[]} in the order of a target Delta schema.
+ *
+ * <p>Columns are matched by name, case-insensitively (Delta column names are case-insensitive). A
+ * target column the file lacks (the table schema was widened after the file was written) reads as
+ * {@code null}; a file column the target lacks is not read at all (column projection). Values have
+ * the classes listed in {@link ColumnTypes}. Besides the forms lakehub writes, it reads what Spark
+ * writes for Delta: INT32/INT64 decimals, {@code TIMESTAMP(MILLIS)} and legacy INT96 timestamps.
+ * Memory is bounded by one row group's pages. Not thread-safe.
+ */
+public final class ParquetRowReader implements Closeable {
+
+    private final ParquetReader<Object[]> reader;
+
+    /**
+     * Opens {@code file} for reading.
+     *
+     * @param target the schema rows are returned in
+     * @throws IOException if the file cannot be opened or is not Parquet
+     */
+    public ParquetRowReader(Path file, Configuration conf, StructType target) throws IOException {
+        this.reader = ParquetReader.builder(new RowReadSupport(target), file).withConf(conf).build();
+    }
+
+    /** The next row, or {@code null} at the end of the file. @throws IOException on a read failure */
+    public Object[] next() throws IOException {
+        return reader.read();
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+
+    private static final class RowReadSupport extends ReadSupport<Object[]> {
+        private final StructType target;
+
+        RowReadSupport(StructType target) {
+            this.target = target;
+        }
+
+        @Override
+        public ReadContext init(InitContext context) {
+            MessageType file = context.getFileSchema();
+            List<Type> wanted = new ArrayList<>();
+            for (Type column : file.getFields()) {
+                if (index(target, column.getName()) >= 0) {
+                    wanted.add(column);
+                }
+            }
+            return new ReadContext(new MessageType(file.getName(), wanted));
+        }
+
+        @Override
+        public RecordMaterializer<Object[]> prepareForRead(Configuration configuration, Map<String, String> keyValueMetaData,
+                MessageType fileSchema, ReadContext readContext) {
+            return new RowMaterializer(readContext.getRequestedSchema(), target);
+        }
+    }
+
+    static int index(StructType schema, String name) {
+        StructField[] fields = schema.getFields();
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].getName().equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final class RowMaterializer extends RecordMaterializer<Object[]> {
+        private final int width;
+        private Object[] current;
+        private final GroupConverter root;
+
+        RowMaterializer(MessageType requested, StructType target) {
+            this.width = target.length();
+            List<Type> columns = requested.getFields();
+            Converter[] converters = new Converter[columns.size()];
+            for (int i = 0; i < converters.length; i++) {
+                int slot = index(target, columns.get(i).getName());
+                converters[i] = converter(columns.get(i).asPrimitiveType(), target.getFields()[slot], slot);
+            }
+            this.root = new GroupConverter() {
+                @Override
+                public Converter getConverter(int fieldIndex) {
+                    return converters[fieldIndex];
+                }
+
+                @Override
+                public void start() {
+                    current = new Object[width];
+                }
+
+                @Override
+                public void end() {
+                }
+            };
+        }
+
+        @Override
+        public Object[] getCurrentRecord() {
+            return current;
+        }
+
+        @Override
+        public GroupConverter getRootConverter() {
+            return root;
+        }
+
+        private PrimitiveConverter converter(PrimitiveType column, StructField field, int slot) {
+            DataType type = field.getDataType();
+            LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
+            if (type instanceof DecimalType d) {
+                int scale = d.getScale();
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addBinary(Binary value) {
+                        current[slot] = new BigDecimal(new BigInteger(value.getBytes()), scale);
+                    }
+
+                    @Override
+                    public void addInt(int value) {
+                        current[slot] = BigDecimal.valueOf(value, scale);
+                    }
+
+                    @Override
+                    public void addLong(long value) {
+                        current[slot] = BigDecimal.valueOf(value, scale);
+                    }
+                };
+            } else if (type instanceof TimestampType) {
+                LogicalTypeAnnotation.TimeUnit unit = logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
+                        ? ts.getUnit() : LogicalTypeAnnotation.TimeUnit.MICROS;
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addLong(long value) {
+                        current[slot] = switch (unit) {
+                            case MILLIS -> Instant.ofEpochMilli(value);
+                            case MICROS -> ColumnTypes.fromMicros(value);
+                            case NANOS -> Instant.EPOCH.plusNanos(value);
+                        };
+                    }
+
+                    @Override
+                    public void addBinary(Binary int96) {
+                        ByteBuffer buf = int96.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                        long nanosOfDay = buf.getLong();
+                        int julianDay = buf.getInt();
+                        long epochDay = julianDay - 2_440_588L;
+                        current[slot] = Instant.EPOCH.plusSeconds(epochDay * 86_400L).plusNanos(nanosOfDay);
+                    }
+                };
+            } else if (type instanceof DateType) {
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addInt(int value) {
+                        current[slot] = LocalDate.ofEpochDay(value);
+                    }
+                };
+            } else if (type instanceof StringType) {
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addBinary(Binary value) {
+                        current[slot] = value.toStringUsingUTF8();
+                    }
+                };
+            } else if (type instanceof BinaryType) {
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addBinary(Binary value) {
+                        current[slot] = value.getBytes();
+                    }
+                };
+            }
+            return new PrimitiveConverter() {
+                @Override
+                public void addLong(long value) {
+                    current[slot] = value;
+                }
+
+                @Override
+                public void addInt(int value) {
+                    current[slot] = type.getTypeName().toLowerCase(Locale.ROOT).equals("long") ? (Object) (long) value : value;
+                }
+
+                @Override
+                public void addDouble(double value) {
+                    current[slot] = value;
+                }
+
+                @Override
+                public void addFloat(float value) {
+                    current[slot] = value;
+                }
+
+                @Override
+                public void addBoolean(boolean value) {
+                    current[slot] = value;
+                }
+            };
+        }
+    }
+}

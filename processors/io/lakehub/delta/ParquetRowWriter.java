@@ -1,0 +1,232 @@
+package io.lakehub.delta;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.UUID;
+
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Streams rows into one Parquet data file of a Delta table and returns its {@link AddFile} with
+ * statistics.
+ *
+ * <p>Rows are {@code Object[]} in the order of the table schema, values as described in
+ * {@link ColumnTypes}. Memory is bounded by the Parquet row group ({@value #ROW_GROUP_BYTES} bytes),
+ * not by the file. Compression is Snappy, the Delta and Spark default. The file name is
+ * {@code part-<uuid>.snappy.parquet} directly under the table folder, as Spark names unpartitioned
+ * files. Not thread-safe; close it (or {@link #finish()}) exactly once.
+ */
+public final class ParquetRowWriter implements Closeable {
+
+    /** Parquet row group size in bytes. */
+    public static final int ROW_GROUP_BYTES = 64 * 1024 * 1024;
+
+    private final Path tablePath;
+    private final Configuration conf;
+    private final String name;
+    private final ParquetWriter<Object[]> writer;
+    private final FileStats stats;
+    private boolean closed;
+
+    /**
+     * Opens a new data file under {@code tablePath}.
+     *
+     * @throws IOException if the file cannot be created
+     */
+    public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema) throws IOException {
+        this.tablePath = tablePath;
+        this.conf = conf;
+        this.name = "part-" + UUID.randomUUID() + ".snappy.parquet";
+        this.stats = new FileStats(schema);
+        this.writer = new Builder(new Path(tablePath, name), schema)
+                .withConf(conf)
+                .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withRowGroupSize((long) ROW_GROUP_BYTES)
+                .build();
+    }
+
+    /** Appends one row. @throws IOException on a write failure */
+    public void write(Object[] row) throws IOException {
+        writer.write(row);
+        stats.add(row);
+    }
+
+    /** Rows written so far. */
+    public long rows() {
+        return stats.numRecords();
+    }
+
+    /** Bytes buffered and written so far (an estimate until the file is closed). */
+    public long dataSize() {
+        return writer.getDataSize();
+    }
+
+    /** The statistics of the rows written so far. */
+    public FileStats stats() {
+        return stats;
+    }
+
+    /**
+     * Closes the file and describes it as a Delta {@code add} action with {@code dataChange=true}.
+     *
+     * @throws IOException if the file cannot be closed or its size read
+     */
+    public AddFile finish() throws IOException {
+        close();
+        Path file = new Path(tablePath, name);
+        FileSystem fs = file.getFileSystem(conf);
+        long size = fs.getFileStatus(file).getLen();
+        return AddFile.builder(name, new HashMap<>(), size, System.currentTimeMillis(), true)
+                .stats(stats.toJsonStringLiteral())
+                .build();
+    }
+
+    /** Closes the file without describing it (used when the file is abandoned). */
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            writer.close();
+        }
+    }
+
+    /** Deletes the file (after {@link #close()}), for a write that is abandoned. */
+    public void delete() throws IOException {
+        close();
+        Path file = new Path(tablePath, name);
+        file.getFileSystem(conf).delete(file, false);
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
+        private final StructType schema;
+
+        Builder(Path path, StructType schema) {
+            super(path);
+            this.schema = schema;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+            return new RowWriteSupport(schema);
+        }
+    }
+
+    private static final class RowWriteSupport extends WriteSupport<Object[]> {
+        private final StructField[] fields;
+        private final MessageType messageType;
+        private final int[] fixedLength;
+        private RecordConsumer out;
+
+        RowWriteSupport(StructType schema) {
+            this.fields = schema.getFields();
+            this.messageType = ColumnTypes.parquetSchema(schema);
+            this.fixedLength = new int[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                if (fields[i].getDataType() instanceof DecimalType d) {
+                    fixedLength[i] = ColumnTypes.decimalBytes(d.getPrecision());
+                }
+            }
+        }
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+            return new WriteContext(messageType, new HashMap<>());
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            this.out = recordConsumer;
+        }
+
+        @Override
+        public void write(Object[] row) {
+            out.startMessage();
+            for (int i = 0; i < fields.length; i++) {
+                Object v = row[i];
+                if (v == null) {
+                    continue;
+                }
+                String field = fields[i].getName();
+                out.startField(field, i);
+                writeValue(i, v);
+                out.endField(field, i);
+            }
+            out.endMessage();
+        }
+
+        private void writeValue(int i, Object v) {
+            if (v instanceof Long l) {
+                out.addLong(l);
+            } else if (v instanceof Integer n) {
+                out.addInteger(n);
+            } else if (v instanceof Double d) {
+                out.addDouble(d);
+            } else if (v instanceof Float f) {
+                out.addFloat(f);
+            } else if (v instanceof Boolean b) {
+                out.addBoolean(b);
+            } else if (v instanceof String s) {
+                out.addBinary(Binary.fromString(s));
+            } else if (v instanceof byte[] bytes) {
+                out.addBinary(Binary.fromConstantByteArray(bytes));
+            } else if (v instanceof LocalDate date) {
+                out.addInteger((int) date.toEpochDay());
+            } else if (v instanceof Instant instant) {
+                out.addLong(ColumnTypes.micros(instant));
+            } else if (v instanceof BigDecimal decimal) {
+                out.addBinary(Binary.fromConstantByteArray(fixed(decimal, fixedLength[i], fields[i])));
+            } else {
+                throw new IllegalArgumentException("column " + fields[i].getName() + ": unexpected value class "
+                        + v.getClass().getName());
+            }
+        }
+
+        private static byte[] fixed(BigDecimal decimal, int length, StructField field) {
+            DecimalType type = (DecimalType) field.getDataType();
+            BigInteger unscaled;
+            try {
+                unscaled = decimal.setScale(type.getScale()).unscaledValue();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("column " + field.getName() + ": " + decimal
+                        + " does not fit decimal(" + type.getPrecision() + "," + type.getScale() + ") without rounding");
+            }
+            byte[] raw = unscaled.toByteArray();
+            if (raw.length > length || unscaled.abs().toString().length() > type.getPrecision()) {
+                throw new IllegalArgumentException("column " + field.getName() + ": " + decimal
+                        + " exceeds decimal(" + type.getPrecision() + "," + type.getScale() + ")");
+            }
+            byte[] out = new byte[length];
+            byte pad = (byte) (unscaled.signum() < 0 ? 0xFF : 0x00);
+            int offset = length - raw.length;
+            for (int j = 0; j < offset; j++) {
+                out[j] = pad;
+            }
+            System.arraycopy(raw, 0, out, offset, raw.length);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.lakehub.delta;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.StructType;
+
+/**
+ * The rows of one load, already written as Parquet files under the table folder but not yet part
+ * of the table: what {@link DeltaTable#commitLoad} turns into one Delta commit.
+ *
+ * <p>{@code keys} holds every incoming key (a single key column's value, or a {@code List} of values
+ * for a composite key), so memory is bounded by the load's row count, which the source's batch size
+ * bounds. Not thread-safe; filled by one extractor thread, then handed over.
+ */
+public final class StagedLoad {
+
+    private final StructType schema;
+    private final List<String> keyColumns;
+    private final int[] keyIndexes;
+    private final Set<Object> keys = new HashSet<>();
+    private final List<AddFile> files = new ArrayList<>();
+    private Object firstKeyMin;
+    private Object firstKeyMax;
+    private long rows;
+
+    /**
+     * @param schema     the schema of the staged rows (the source's columns)
+     * @param keyColumns the MERGE key columns, matched case-insensitively against {@code schema}
+     * @throws SchemaMismatchException if a key column is not in {@code schema}
+     */
+    public StagedLoad(StructType schema, List<String> keyColumns) {
+        this.schema = schema;
+        this.keyColumns = List.copyOf(keyColumns);
+        this.keyIndexes = new int[keyColumns.size()];
+        for (int i = 0; i < keyIndexes.length; i++) {
+            keyIndexes[i] = ParquetRowReader.index(schema, keyColumns.get(i));
+            if (keyIndexes[i] < 0) {
+                throw new SchemaMismatchException("key column '" + keyColumns.get(i) + "' is not among the source columns "
+                        + String.join(", ", schema.getFieldNames()));
+            }
+        }
+    }
+
+    /**
+     * Records the key of a row that was written to a staged file.
+     *
+     * @throws IllegalStateException if the key is null or was already seen in this load (MERGE needs
+     *                               one source row per key)
+     */
+    public void addKey(Object[] row) {
+        Object key = key(row, keyIndexes);
+        Object first = row[keyIndexes[0]];
+        if (first == null || (key instanceof List<?> l && l.contains(null))) {
+            throw new IllegalStateException("a source row has a null key (" + String.join(", ", keyColumns) + ")");
+        }
+        if (!keys.add(key)) {
+            throw new IllegalStateException("the source returned key " + key + " twice in one load; the key columns ("
+                    + String.join(", ", keyColumns) + ") must identify a row");
+        }
+        if (firstKeyMin == null || ColumnTypes.compare(first, firstKeyMin) < 0) {
+            firstKeyMin = first;
+        }
+        if (firstKeyMax == null || ColumnTypes.compare(first, firstKeyMax) > 0) {
+            firstKeyMax = first;
+        }
+        rows++;
+    }
+
+    /** The key of {@code row}: the value itself for one key column, else a list of values. */
+    static Object key(Object[] row, int[] keyIndexes) {
+        if (keyIndexes.length == 1) {
+            return row[keyIndexes[0]];
+        }
+        Object[] parts = new Object[keyIndexes.length];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = row[keyIndexes[i]];
+        }
+        return java.util.Arrays.asList(parts);
+    }
+
+    /** Adds a finished staged data file. */
+    public void addFile(AddFile file) {
+        files.add(file);
+    }
+
+    public StructType schema() {
+        return schema;
+    }
+
+    public List<String> keyColumns() {
+        return keyColumns;
+    }
+
+    public Set<Object> keys() {
+        return keys;
+    }
+
+    public List<AddFile> files() {
+        return files;
+    }
+
+    /** Rows staged. */
+    public long rows() {
+        return rows;
+    }
+
+    /** Smallest value of the first key column, or null when empty. */
+    public Object firstKeyMin() {
+        return firstKeyMin;
+    }
+
+    /** Largest value of the first key column, or null when empty. */
+    public Object firstKeyMax() {
+        return firstKeyMax;
+    }
+
+    /** The statistics JSON of each staged file, for tests and lineage. */
+    public Map<String, String> statsByFile() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (AddFile f : files) {
+            out.put(f.getPath(), FileStats.unquote(f.getStats()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,179 @@
+package io.lakehub.sql;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+
+import io.delta.standalone.types.BinaryType;
+import io.delta.standalone.types.BooleanType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DateType;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.DoubleType;
+import io.delta.standalone.types.FloatType;
+import io.delta.standalone.types.IntegerType;
+import io.delta.standalone.types.LongType;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.ColumnTypes;
+
+/**
+ * Maps a JDBC result set's columns to Delta columns and reads each row as typed values.
+ *
+ * <p>Mapping ({@link java.sql.Types} to Delta, chosen to lose nothing): BIGINT to long; INTEGER,
+ * SMALLINT, TINYINT to integer; DECIMAL/NUMERIC(p,s) to decimal(p,s) (an unconstrained NUMERIC, which
+ * PostgreSQL reports with precision 0 or above 38, to decimal(38,18); a value that would need rounding
+ * fails the load); REAL to float; FLOAT, DOUBLE to double; BIT, BOOLEAN to boolean; DATE to date;
+ * TIMESTAMP to timestamp (wall-clock read as UTC, see {@link ColumnTypes#instantOf}); TIMESTAMP WITH
+ * TIME ZONE to timestamp (the instant); BINARY, VARBINARY, LONGVARBINARY, BLOB to binary; everything
+ * else (CHAR, VARCHAR, CLOB, TIME, UUID, JSON, ...) to string via {@code getString}. Column names are
+ * lower-cased, so H2's upper-case names and PostgreSQL's lower-case names give the same table.
+ */
+public final class JdbcColumns {
+
+    private final StructType schema;
+    private final int[] kinds;
+    private final int[] scales;
+
+    private static final int LONG = 0, INT = 1, DECIMAL = 2, FLOAT = 3, DOUBLE = 4, BOOL = 5, DATE = 6, TS = 7,
+            TSTZ = 8, BINARY = 9, STRING = 10;
+
+    /**
+     * @throws SQLException if the metadata cannot be read
+     */
+    public JdbcColumns(ResultSetMetaData md) throws SQLException {
+        int n = md.getColumnCount();
+        StructField[] fields = new StructField[n];
+        kinds = new int[n];
+        scales = new int[n];
+        for (int i = 0; i < n; i++) {
+            int c = i + 1;
+            String name = md.getColumnLabel(c).toLowerCase(Locale.ROOT);
+            DataType type;
+            switch (md.getColumnType(c)) {
+                case Types.BIGINT -> {
+                    kinds[i] = LONG;
+                    type = new LongType();
+                }
+                case Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
+                    kinds[i] = INT;
+                    type = new IntegerType();
+                }
+                case Types.DECIMAL, Types.NUMERIC -> {
+                    int p = md.getPrecision(c);
+                    int s = md.getScale(c);
+                    if (p <= 0 || p > 38 || s < 0 || s > p) {
+                        p = 38;
+                        s = 18;
+                    }
+                    kinds[i] = DECIMAL;
+                    scales[i] = s;
+                    type = new DecimalType(p, s);
+                }
+                case Types.REAL -> {
+                    kinds[i] = FLOAT;
+                    type = new FloatType();
+                }
+                case Types.FLOAT, Types.DOUBLE -> {
+                    kinds[i] = DOUBLE;
+                    type = new DoubleType();
+                }
+                case Types.BIT, Types.BOOLEAN -> {
+                    kinds[i] = BOOL;
+                    type = new BooleanType();
+                }
+                case Types.DATE -> {
+                    kinds[i] = DATE;
+                    type = new DateType();
+                }
+                case Types.TIMESTAMP -> {
+                    kinds[i] = TS;
+                    type = new TimestampType();
+                }
+                case Types.TIMESTAMP_WITH_TIMEZONE -> {
+                    kinds[i] = TSTZ;
+                    type = new TimestampType();
+                }
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
+                    kinds[i] = BINARY;
+                    type = new BinaryType();
+                }
+                default -> {
+                    kinds[i] = STRING;
+                    type = new StringType();
+                }
+            }
+            fields[i] = new StructField(name, type, true);
+        }
+        this.schema = new StructType(fields);
+    }
+
+    /** The Delta schema of the result set (all columns nullable). */
+    public StructType schema() {
+        return schema;
+    }
+
+    /**
+     * Reads the current row into a new array of {@link ColumnTypes} value classes.
+     *
+     * @throws SQLException if the driver fails, or a decimal needs rounding to fit its scale
+     */
+    public Object[] read(ResultSet rs) throws SQLException {
+        Object[] row = new Object[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            int c = i + 1;
+            Object v;
+            switch (kinds[i]) {
+                case LONG -> {
+                    long l = rs.getLong(c);
+                    v = rs.wasNull() ? null : l;
+                }
+                case INT -> {
+                    int n = rs.getInt(c);
+                    v = rs.wasNull() ? null : n;
+                }
+                case DECIMAL -> {
+                    java.math.BigDecimal d = rs.getBigDecimal(c);
+                    try {
+                        v = d == null ? null : d.setScale(scales[i]);
+                    } catch (ArithmeticException e) {
+                        throw new SQLException("column " + schema.getFields()[i].getName() + ": " + d
+                                + " needs rounding to fit scale " + scales[i]);
+                    }
+                }
+                case FLOAT -> {
+                    float f = rs.getFloat(c);
+                    v = rs.wasNull() ? null : f;
+                }
+                case DOUBLE -> {
+                    double d = rs.getDouble(c);
+                    v = rs.wasNull() ? null : d;
+                }
+                case BOOL -> {
+                    boolean b = rs.getBoolean(c);
+                    v = rs.wasNull() ? null : b;
+                }
+                case DATE -> v = rs.getObject(c, LocalDate.class);
+                case TS -> {
+                    LocalDateTime t = rs.getObject(c, LocalDateTime.class);
+                    v = t == null ? null : ColumnTypes.instantOf(t);
+                }
+                case TSTZ -> {
+                    OffsetDateTime t = rs.getObject(c, OffsetDateTime.class);
+                    v = t == null ? null : t.toInstant();
+                }
+                case BINARY -> v = rs.getBytes(c);
+                default -> v = rs.getString(c);
+            }
+            row[i] = v;
+        }
+        return row;
+    }
+}

@@ -1,0 +1,426 @@
+package io.lakehub.sql;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DateType;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.IntegerType;
+import io.delta.standalone.types.LongType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.ColumnTypes;
+import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.delta.SchemaEvolution;
+import io.lakehub.delta.SchemaMismatchException;
+import io.lakehub.delta.StagedLoad;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three steps of one sql-incremental load of one source table: {@link #plan()},
+ * {@link #extract(LoadPlan)}, {@link #commit(LoadPlan, Extract)}.
+ *
+ * <ol>
+ *   <li><b>plan</b> reads the watermark and the last load number back from the target Delta table
+ *   (table property {@code lakehub.watermark.<source>} and {@code txn} app id {@code lakehub-sql-<source>})
+ *   and fixes the window's upper bound: the database clock minus {@code lag} for a timestamp watermark,
+ *   {@code MAX(column)} for an integer one.</li>
+ *   <li><b>extract</b> streams the window {@code (low, high]}, ordered by {@code (watermark, tie-breaker)},
+ *   with a forward-only cursor and the configured fetch size, writing each row to the bronze CSV
+ *   ({@code bronze/sql/<source>/load=<n>/<source>.csv}, header first, written under a temporary name and
+ *   renamed when complete) and to staged Parquet files in the table folder. At most {@code batch-size}
+ *   rows are read; the rest of the window is the next load's.</li>
+ *   <li><b>commit</b> MERGEs the staged rows by key in one Delta commit, which also carries the
+ *   {@code txn} action and the new watermark. A replayed load (same number) is recognised by its
+ *   {@code txn} and changes nothing.</li>
+ * </ol>
+ *
+ * <p>Crash safety: before the commit nothing is visible in silver and the watermark has not moved, so
+ * a crash at any point before it makes the next run read the same window again (the bronze file of the
+ * same load number is overwritten); after the commit the watermark has moved with the rows.
+ * Thread-safe as long as one source is loaded by one thread at a time (one route per source).
+ */
+public final class SqlIncrementalLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlIncrementalLoader.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SqlSourceTable source;
+    private final DataSource dataSource;
+    private final LakeStorage lake;
+    private final DeltaTable table;
+
+    /**
+     * @throws IllegalArgumentException if the source configuration is invalid
+     */
+    public SqlIncrementalLoader(SqlSourceTable source, DataSource dataSource, LakeStorage lake) {
+        source.validate();
+        this.source = source;
+        this.dataSource = dataSource;
+        this.lake = lake;
+        this.table = new DeltaTable(lake, source.target());
+    }
+
+    public SqlSourceTable source() {
+        return source;
+    }
+
+    public DeltaTable table() {
+        return table;
+    }
+
+    /**
+     * A planned load.
+     *
+     * @param runId       unique id of this run
+     * @param loadVersion the load number, also the {@code txn} version it commits
+     * @param low         the watermark the window starts after, or null for a first load
+     * @param high        the window's upper bound (text form), or null if the source is empty
+     * @param sourceSchema the source's columns
+     */
+    public record LoadPlan(String runId, long loadVersion, Watermark low, String high, StructType sourceSchema,
+                           Instant started) {
+    }
+
+    /**
+     * The extracted rows of a planned load.
+     *
+     * @param staged     the staged Parquet files and keys, or null when the window was empty
+     * @param bronzePath lake-relative path of the bronze CSV, or null when empty
+     * @param watermark  the watermark after this load, or null when empty
+     * @param batchFull  the batch size was reached, so the window may hold more rows
+     */
+    public record Extract(StagedLoad staged, String bronzePath, Watermark watermark, boolean batchFull) {
+        public long rows() {
+            return staged == null ? 0 : staged.rows();
+        }
+    }
+
+    /**
+     * What a load did.
+     *
+     * @param tableVersion the Delta version written, or -1 when nothing was committed
+     */
+    public record LoadResult(String source, String runId, long loadVersion, long rows, long inserted, long updated,
+                             long tableVersion, String operation, boolean alreadyCommitted, boolean moreRows,
+                             Watermark watermark, String bronzePath, long durationMs) {
+    }
+
+    /** Runs plan, extract and commit once. @throws Exception as the steps do */
+    public LoadResult loadOnce() throws Exception {
+        LoadPlan plan = plan();
+        return commit(plan, extract(plan));
+    }
+
+    /**
+     * Plans the next load.
+     *
+     * @throws SQLException if the source table or a configured column does not exist, or the database is unreachable
+     * @throws IllegalStateException if the stored watermark refers to another column than the configuration
+     */
+    public LoadPlan plan() throws SQLException {
+        long loadVersion = table.txnVersion(source.appId()) + 1;
+        Watermark low = Watermark.parse(table.properties().get(Watermark.propertyKey(source.getName())));
+        if (low != null && !low.column().equalsIgnoreCase(source.getWatermarkColumn())) {
+            throw new IllegalStateException("the stored watermark of " + source.getName() + " is on column " + low.column()
+                    + " but the configuration names " + source.getWatermarkColumn() + "; reset the watermark first");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            StructType schema = probeSchema(c);
+            DataType wmType = column(schema, source.getWatermarkColumn()).getDataType();
+            String high;
+            if (wmType instanceof TimestampType) {
+                LocalDateTime now = databaseNow(c);
+                high = now.minus(source.getLag()).toString();
+            } else if (wmType instanceof LongType || wmType instanceof IntegerType || wmType instanceof DecimalType
+                    || wmType instanceof DateType) {
+                high = maxWatermark(c, wmType);
+            } else {
+                throw new IllegalStateException("watermark column " + source.getWatermarkColumn() + " is "
+                        + wmType.getSimpleString() + "; use a timestamp, date or integer column");
+            }
+            return new LoadPlan(UUID.randomUUID().toString(), loadVersion, low, high, schema, Instant.now());
+        }
+    }
+
+    private StructType probeSchema(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + source.fromClause() + " WHERE 1 = 0")) {
+            StructType schema = new JdbcColumns(rs.getMetaData()).schema();
+            column(schema, source.getWatermarkColumn());
+            for (String k : source.getKeys()) {
+                column(schema, k);
+            }
+            if (source.effectiveTieBreaker() != null) {
+                column(schema, source.effectiveTieBreaker());
+            }
+            return schema;
+        } catch (SQLException e) {
+            throw new SQLException("cannot read source " + source.getName() + " (" + source.fromClause() + "): "
+                    + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    private StructField column(StructType schema, String name) {
+        StructField f = SchemaEvolution.find(schema, name);
+        if (f == null) {
+            throw new SchemaMismatchException("source " + source.getName() + " has no column '" + name + "' (columns: "
+                    + String.join(", ", schema.getFieldNames()) + ")");
+        }
+        return f;
+    }
+
+    private static LocalDateTime databaseNow(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getTimestamp(1).toLocalDateTime();
+        }
+    }
+
+    private String maxWatermark(Connection c, DataType type) throws SQLException {
+        String wm = source.getWatermarkColumn();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(" + wm + ") FROM " + source.fromClause())) {
+            rs.next();
+            Object v = rs.getObject(1);
+            if (v == null) {
+                return null;
+            }
+            if (type instanceof DateType) {
+                return rs.getObject(1, java.time.LocalDate.class).toString();
+            }
+            return v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString();
+        }
+    }
+
+    /** The SELECT of a window; parameters: high, then (low) or (low, low, lowTieBreaker). */
+    String windowQuery(Watermark low) {
+        String wm = source.getWatermarkColumn();
+        String tb = source.effectiveTieBreaker();
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(source.fromClause())
+                .append(" WHERE ").append(wm).append(" <= ?");
+        if (low != null) {
+            if (tb != null && low.tieBreaker() != null) {
+                sql.append(" AND (").append(wm).append(" > ? OR (").append(wm).append(" = ? AND ").append(tb).append(" > ?))");
+            } else {
+                sql.append(" AND ").append(wm).append(" > ?");
+            }
+        }
+        sql.append(" ORDER BY ").append(wm);
+        if (tb != null) {
+            sql.append(", ").append(tb);
+        }
+        return sql.toString();
+    }
+
+    /** A watermark text value as the JDBC parameter for a column of {@code type}. */
+    private static Object bindValue(DataType type, String text) {
+        Object v = ColumnTypes.parseText(type, text);
+        return v instanceof Instant instant ? ColumnTypes.wallClockOf(instant) : v;
+    }
+
+    /**
+     * Streams the planned window to bronze and to staged Parquet files.
+     *
+     * @return the extract; {@code staged == null} when the window holds no rows
+     * @throws SQLException on a source failure; IOException on a lake write failure. Staged files of a
+     *                      failed extract are deleted; the watermark is untouched either way.
+     */
+    public Extract extract(LoadPlan plan) throws SQLException, IOException {
+        if (plan.high() == null) {
+            return new Extract(null, null, null, false);
+        }
+        StructType schema = plan.sourceSchema();
+        DataType wmType = column(schema, source.getWatermarkColumn()).getDataType();
+        String tb = source.effectiveTieBreaker();
+        boolean cutBatches = tb != null;
+        String sql = windowQuery(plan.low());
+        String bronzeDir = "bronze/sql/" + source.getName() + String.format("/load=%06d", plan.loadVersion());
+        Path bronzeTmp = lake.path(bronzeDir + "/_" + source.getName() + ".csv.inprogress");
+        Path bronzeFinal = lake.path(bronzeDir + "/" + source.getName() + ".csv");
+        FileSystem fs = bronzeTmp.getFileSystem(lake.conf());
+        List<ParquetRowWriter> writers = new ArrayList<>();
+        StagedLoad staged = null;
+        boolean ok = false;
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                ps.setFetchSize(source.getFetchSize());
+                if (cutBatches) {
+                    ps.setMaxRows(source.getBatchSize());
+                }
+                int p = 1;
+                ps.setObject(p++, bindValue(wmType, plan.high()));
+                Watermark low = plan.low();
+                if (low != null) {
+                    ps.setObject(p++, bindValue(wmType, low.value()));
+                    if (tb != null && low.tieBreaker() != null) {
+                        ps.setObject(p++, bindValue(wmType, low.value()));
+                        ps.setObject(p, bindValue(column(schema, tb).getDataType(), low.tieBreaker()));
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    JdbcColumns columns = new JdbcColumns(rs.getMetaData());
+                    StructType readSchema = columns.schema();
+                    staged = new StagedLoad(readSchema, source.getKeys());
+                    int wmIdx = index(readSchema, source.getWatermarkColumn());
+                    int tbIdx = tb == null ? -1 : index(readSchema, tb);
+                    Object[] last = null;
+                    ParquetRowWriter writer = null;
+                    try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(bronzeTmp, true),
+                            StandardCharsets.UTF_8), 1 << 16);
+                         CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder()
+                                 .setHeader(readSchema.getFieldNames()).get())) {
+                        while (rs.next()) {
+                            Object[] row = columns.read(rs);
+                            if (writer == null || writer.rows() >= source.getRowsPerFile()) {
+                                if (writer != null) {
+                                    staged.addFile(writer.finish());
+                                }
+                                writer = new ParquetRowWriter(table.path(), lake.conf(), readSchema);
+                                writers.add(writer);
+                            }
+                            for (Object v : row) {
+                                csv.print(ColumnTypes.text(v));
+                            }
+                            csv.println();
+                            writer.write(row);
+                            staged.addKey(row);
+                            last = row;
+                        }
+                    }
+                    c.commit();
+                    c.setAutoCommit(autoCommit);
+                    if (last == null) {
+                        fs.delete(bronzeTmp, false);
+                        for (ParquetRowWriter w : writers) {
+                            w.delete();
+                        }
+                        ok = true;
+                        return new Extract(null, null, null, false);
+                    }
+                    staged.addFile(writer.finish());
+                    if (fs.exists(bronzeFinal)) {
+                        fs.delete(bronzeFinal, false); // an earlier attempt of the same load that never committed
+                    }
+                    if (!fs.rename(bronzeTmp, bronzeFinal)) {
+                        throw new IOException("cannot rename " + bronzeTmp + " to " + bronzeFinal);
+                    }
+                    Watermark next = new Watermark(source.getWatermarkColumn(), ColumnTypes.text(last[wmIdx]), tb,
+                            tbIdx < 0 ? null : ColumnTypes.text(last[tbIdx]));
+                    boolean full = cutBatches && staged.rows() >= source.getBatchSize();
+                    ok = true;
+                    return new Extract(staged, bronzeDir + "/" + source.getName() + ".csv", next, full);
+                }
+            } catch (SQLException | IOException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool discards it
+                }
+                throw e;
+            }
+        } finally {
+            if (!ok) {
+                for (ParquetRowWriter w : writers) {
+                    try {
+                        w.delete();
+                    } catch (IOException ignored) {
+                        // an orphan staged file is never referenced by a commit
+                    }
+                }
+            }
+        }
+    }
+
+    private static int index(StructType schema, String name) {
+        String[] names = schema.getFieldNames();
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Commits an extract as one Delta commit (WRITE for a new table, else MERGE), with the watermark
+     * and the {@code txn} of the load. An empty extract commits nothing.
+     *
+     * @throws SchemaMismatchException if the source schema changed incompatibly (staged files are deleted,
+     *                                 the watermark stays)
+     * @throws IOException             on a lake failure
+     */
+    public LoadResult commit(LoadPlan plan, Extract extract) throws IOException {
+        long elapsed;
+        if (extract.staged() == null) {
+            elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
+            return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), 0, 0, 0, -1, "NONE", false, false,
+                    plan.low(), null, elapsed);
+        }
+        Map<String, Object> lineage = new LinkedHashMap<>();
+        lineage.put("flow", "sql-incremental");
+        lineage.put("source", source.getName());
+        lineage.put("sourceObject", source.getTable() != null ? source.getTable() : "query");
+        lineage.put("runId", plan.runId());
+        lineage.put("loadVersion", plan.loadVersion());
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("low", plan.low() == null ? null : plan.low().toMap());
+        window.put("high", plan.high());
+        lineage.put("window", window);
+        lineage.put("watermark", extract.watermark().toMap());
+        lineage.put("rows", extract.rows());
+        lineage.put("bronze", extract.bronzePath());
+        String userMetadata;
+        try {
+            userMetadata = JSON.writeValueAsString(lineage);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        DeltaTable.CommitOutcome outcome;
+        try {
+            outcome = table.commitLoad(extract.staged(), source.appId(), plan.loadVersion(),
+                    Map.of(Watermark.propertyKey(source.getName()), extract.watermark().toJson()), userMetadata,
+                    source.getMergeThreads());
+        } catch (IOException | RuntimeException e) {
+            extract.staged().files().forEach(table::deleteQuietly);
+            throw e;
+        }
+        if (outcome.alreadyCommitted()) {
+            extract.staged().files().forEach(table::deleteQuietly);
+            LOG.info("load {} of {} was already committed; nothing written", plan.loadVersion(), source.getName());
+        }
+        elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
+        return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), extract.rows(), outcome.inserted(),
+                outcome.updated(), outcome.version(), outcome.operation(), outcome.alreadyCommitted(), extract.batchFull(),
+                extract.watermark(), extract.bronzePath(), elapsed);
+    }
+}
