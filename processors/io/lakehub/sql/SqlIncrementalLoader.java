@@ -320,7 +320,7 @@ public final class SqlIncrementalLoader {
                     c.commit();
                     c.setAutoCommit(autoCommit);
                     if (last == null) {
-                        fs.delete(bronzeTmp, false);
+                        fs.delete(lake.path(bronzeDir), true); // no rows: leave no empty load folder behind
                         for (ParquetRowWriter w : writers) {
                             w.delete();
                         }

@@ -1,0 +1,99 @@
+package io.lakehub.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.lakehub.run.RunHistory;
+import io.lakehub.sample.SampleBootstrap;
+import io.lakehub.sql.SqlIncrementalLoader;
+import io.lakehub.sql.SqlSourceTable;
+import io.lakehub.sql.SqlSources;
+import io.lakehub.sql.Watermark;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Flows, runs and the sample generator.
+ *
+ * <ul>
+ *   <li>{@code GET /api/flows/sql-incremental}: each source with its settings, watermark and last run</li>
+ *   <li>{@code POST /api/flows/sql-incremental/{source}/run}: starts a load now (202; the result is in the runs)</li>
+ *   <li>{@code GET /api/runs?source=&limit=}: recent runs, newest first</li>
+ *   <li>{@code POST /api/samples/lendingclub/inject?year=}: adds the sample loans of an issue year to the source</li>
+ * </ul>
+ */
+@RestController
+@RequestMapping("/api")
+public class FlowsController {
+
+    private final SqlSources sources;
+    private final RunHistory runs;
+    private final ProducerTemplate producer;
+    private final SampleBootstrap sample;
+
+    public FlowsController(SqlSources sources, RunHistory runs, ProducerTemplate producer, SampleBootstrap sample) {
+        this.sources = sources;
+        this.runs = runs;
+        this.producer = producer;
+        this.sample = sample;
+    }
+
+    /** Sources of the sql-incremental flow. */
+    @GetMapping("/flows/sql-incremental")
+    public List<Map<String, Object>> sqlSources() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SqlIncrementalLoader loader : sources.all()) {
+            SqlSourceTable t = loader.source();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", t.getName());
+            m.put("enabled", t.isEnabled());
+            m.put("from", t.getTable() != null ? t.getTable() : "query");
+            m.put("datasource", t.getDatasource());
+            m.put("keys", t.getKeys());
+            m.put("watermarkColumn", t.getWatermarkColumn());
+            m.put("tieBreakerColumn", t.effectiveTieBreaker());
+            m.put("schedule", t.getSchedule().toString());
+            m.put("lag", t.getLag().toString());
+            m.put("target", "silver/" + t.target());
+            Watermark wm = Watermark.parse(loader.table().properties().get(Watermark.propertyKey(t.getName())));
+            m.put("watermark", wm == null ? null : wm.toMap());
+            m.put("lastRun", runs.last(t.getName()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Starts one load of a source in the background. */
+    @PostMapping("/flows/sql-incremental/{source}/run")
+    public ResponseEntity<Map<String, Object>> runNow(@PathVariable String source) {
+        sources.loader(source);
+        CompletableFuture<?> ignored = producer.asyncSend("direct:sql-incremental-load", e -> e.setVariable("sqlSource", source));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("source", source, "status", "started"));
+    }
+
+    /** Recent runs. */
+    @GetMapping("/runs")
+    public List<RunHistory.Run> runs(@RequestParam(required = false) String source,
+                                     @RequestParam(defaultValue = "50") int limit) {
+        return runs.recent(source, Math.max(1, Math.min(limit, RunHistory.CAPACITY)));
+    }
+
+    /** Injects the sample loans of one issue year into the demo source table. */
+    @PostMapping("/samples/lendingclub/inject")
+    public Map<String, Object> inject(@RequestParam int year) throws java.sql.SQLException {
+        if (year < 2000 || year > 2100) {
+            throw new IllegalArgumentException("year must be an issue year such as 2016");
+        }
+        return Map.of("year", year, "inserted", sample.inject(year));
+    }
+}

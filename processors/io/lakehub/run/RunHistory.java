@@ -1,0 +1,62 @@
+package io.lakehub.run;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The most recent runs of every flow, newest first, kept in memory ({@value #CAPACITY} runs). The
+ * durable record of each load is its Delta commit ({@code commitInfo.userMetadata}); this is what
+ * operators see between restarts, including the runs that failed and so left no commit. Thread-safe.
+ */
+@Component
+public class RunHistory {
+
+    /** Runs kept. */
+    public static final int CAPACITY = 500;
+
+    /**
+     * One run.
+     *
+     * @param status       SUCCEEDED, FAILED, or NOOP (nothing new in the source)
+     * @param rowsIn       rows read from the source
+     * @param tableVersion Delta version written, or null
+     * @param error        the failure message, or null
+     */
+    public record Run(String runId, String flow, String source, Instant start, Instant end, String status, long rowsIn,
+                      long inserted, long updated, Long tableVersion, String error) {
+    }
+
+    private final Deque<Run> runs = new ArrayDeque<>();
+
+    /** Records a finished run. */
+    public synchronized void record(Run run) {
+        runs.addFirst(run);
+        while (runs.size() > CAPACITY) {
+            runs.removeLast();
+        }
+    }
+
+    /** Up to {@code limit} runs, newest first, optionally of one source only. */
+    public synchronized List<Run> recent(String source, int limit) {
+        List<Run> out = new ArrayList<>();
+        for (Iterator<Run> it = runs.iterator(); it.hasNext() && out.size() < limit;) {
+            Run r = it.next();
+            if (source == null || source.equals(r.source())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The latest run of a source, or null. */
+    public Run last(String source) {
+        List<Run> r = recent(source, 1);
+        return r.isEmpty() ? null : r.get(0);
+    }
+}
