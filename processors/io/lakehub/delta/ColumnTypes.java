@@ -36,8 +36,9 @@ import org.apache.parquet.schema.Types;
  * {@link Boolean}, string {@link String}, binary {@code byte[]}, date {@link LocalDate}, timestamp
  * {@link Instant} (microsecond precision), decimal(p,s) {@link BigDecimal} with scale {@code s}.
  *
- * <p>Parquet physical types follow the Parquet format's LogicalTypes.md and what Apache Spark reads
- * for Delta: timestamp is INT64 {@code TIMESTAMP(MICROS, isAdjustedToUTC=true)}, date INT32
+ * <p>Parquet physical types are what Apache Spark writes for Delta by default, so that every Delta
+ * reader can read them: timestamp is {@code INT96} (nanoseconds of the day and Julian day, UTC;
+ * delta-standalone's reader decodes no other timestamp form, delta-io/delta#1685), date INT32
  * {@code DATE}, decimal {@code FIXED_LEN_BYTE_ARRAY} with {@code DECIMAL(p,s)} (Spark's legacy form,
  * readable by every reader), string BINARY {@code STRING}.
  */
@@ -93,8 +94,7 @@ public final class ColumnTypes {
         } else if (type instanceof DateType) {
             return Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(name);
         } else if (type instanceof TimestampType) {
-            return Types.optional(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(name);
+            return Types.optional(PrimitiveTypeName.INT96).named(name);
         } else if (type instanceof DecimalType d) {
             return Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(decimalBytes(d.getPrecision()))
                     .as(LogicalTypeAnnotation.decimalType(d.getScale(), d.getPrecision())).named(name);
@@ -106,6 +106,22 @@ public final class ColumnTypes {
     public static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
+
+    /**
+     * The 12-byte Parquet {@code INT96} form of a timestamp, as Spark writes it: nanoseconds of the
+     * UTC day (8 bytes), then the Julian day number (4 bytes), both little-endian. Digits below the
+     * microsecond, which a Delta timestamp does not have, are dropped.
+     */
+    static byte[] int96(Instant value) {
+        Instant instant = value.truncatedTo(ChronoUnit.MICROS);
+        long epochDay = Math.floorDiv(instant.getEpochSecond(), 86_400L);
+        long nanosOfDay = Math.floorMod(instant.getEpochSecond(), 86_400L) * 1_000_000_000L + instant.getNano();
+        return java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(nanosOfDay).putInt((int) (epochDay + JULIAN_DAY_OF_EPOCH)).array();
+    }
+
+    /** The Julian day number of 1970-01-01. */
+    static final long JULIAN_DAY_OF_EPOCH = 2_440_588L;
 
     /** The instant for a count of microseconds since the epoch. */
     public static Instant fromMicros(long micros) {

@@ -3,8 +3,10 @@ package io.lakehub.delta;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -489,6 +492,31 @@ public final class DeltaTable {
             return new Rewrite(file, null, dropped, kept);
         }
         return new Rewrite(file, writer.finish(), dropped, kept);
+    }
+
+    /**
+     * Deletes those of {@code files} that the latest version does not reference (best effort): the
+     * staged files of a load that failed, or of a replayed load whose {@code txn} was already committed.
+     * A file the table references is never deleted, so replaying a commit with the very files it
+     * committed is harmless; if the log cannot be read, nothing is deleted.
+     */
+    public void deleteUnreferenced(Collection<AddFile> files) {
+        Set<String> live = new HashSet<>();
+        try {
+            Snapshot latest = log.update();
+            if (latest.getVersion() >= 0) {
+                for (AddFile f : latest.getAllFiles()) {
+                    live.add(f.getPath());
+                }
+            }
+        } catch (RuntimeException e) {
+            return; // an orphan is harmless, a deleted live file is not
+        }
+        for (AddFile f : files) {
+            if (!live.contains(f.getPath())) {
+                deleteQuietly(f);
+            }
+        }
     }
 
     /** Deletes staged or rewritten files that will not be committed (best effort). */

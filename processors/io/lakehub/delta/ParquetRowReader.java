@@ -42,8 +42,9 @@ import org.apache.parquet.schema.Type;
  * <p>Columns are matched by name, case-insensitively (Delta column names are case-insensitive). A
  * target column the file lacks (the table schema was widened after the file was written) reads as
  * {@code null}; a file column the target lacks is not read at all (column projection). Values have
- * the classes listed in {@link ColumnTypes}. Besides the forms lakehub writes, it reads what Spark
- * writes for Delta: INT32/INT64 decimals, {@code TIMESTAMP(MILLIS)} and legacy INT96 timestamps.
+ * the classes listed in {@link ColumnTypes}. Besides the forms lakehub writes (INT96 timestamps among
+ * them), it reads what other writers produce for Delta: INT32/INT64 decimals and INT64
+ * {@code TIMESTAMP(MILLIS|MICROS|NANOS)} timestamps.
  * Memory is bounded by one row group's pages. Not thread-safe.
  */
 public final class ParquetRowReader implements Closeable {
@@ -185,7 +186,7 @@ public final class ParquetRowReader implements Closeable {
                         ByteBuffer buf = int96.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                         long nanosOfDay = buf.getLong();
                         int julianDay = buf.getInt();
-                        long epochDay = julianDay - 2_440_588L;
+                        long epochDay = julianDay - ColumnTypes.JULIAN_DAY_OF_EPOCH;
                         current[slot] = Instant.EPOCH.plusSeconds(epochDay * 86_400L).plusNanos(nanosOfDay);
                     }
                 };

@@ -196,7 +196,7 @@ public final class ParquetRowWriter implements Closeable {
             } else if (v instanceof LocalDate date) {
                 out.addInteger((int) date.toEpochDay());
             } else if (v instanceof Instant instant) {
-                out.addLong(ColumnTypes.micros(instant));
+                out.addBinary(Binary.fromConstantByteArray(ColumnTypes.int96(instant)));
             } else if (v instanceof BigDecimal decimal) {
                 out.addBinary(Binary.fromConstantByteArray(fixed(decimal, fixedLength[i], fields[i])));
             } else {

@@ -411,11 +411,12 @@ public final class SqlIncrementalLoader {
                     Map.of(Watermark.propertyKey(source.getName()), extract.watermark().toJson()), userMetadata,
                     source.getMergeThreads());
         } catch (IOException | RuntimeException e) {
-            extract.staged().files().forEach(table::deleteQuietly);
+            table.deleteUnreferenced(extract.staged().files());
             throw e;
         }
         if (outcome.alreadyCommitted()) {
-            extract.staged().files().forEach(table::deleteQuietly);
+            // a replay of this very extract references the same files: only orphans are deleted
+            table.deleteUnreferenced(extract.staged().files());
             LOG.info("load {} of {} was already committed; nothing written", plan.loadVersion(), source.getName());
         }
         elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
