@@ -54,6 +54,9 @@ public final class DeltaTable {
     public static final String ENGINE = "lakehub/0.1.0";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads statistics with decimal numbers kept exact: a decimal key rounded to a double would prune wrong files. */
+    private static final ObjectMapper STATS_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private final LakeStorage lake;
     private final String name;
@@ -414,7 +417,7 @@ public final class DeltaTable {
             return null;
         }
         try {
-            JsonNode stats = JSON.readTree(FileStats.unquote(file.getStats()));
+            JsonNode stats = STATS_JSON.readTree(FileStats.unquote(file.getStats()));
             JsonNode min = stats.path("minValues").get(field.getName());
             JsonNode max = stats.path("maxValues").get(field.getName());
             Object lo = ColumnTypes.parseStatsValue(field.getDataType(), min);

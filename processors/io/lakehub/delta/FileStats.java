@@ -16,8 +16,9 @@ import io.delta.standalone.types.StructType;
  * and {@code nullCount} per top-level column. delta-standalone stores {@code AddFile.stats} as a JSON
  * <em>string</em>, so {@link #toJson()} returns text, not an object. Strings longer than
  * {@value #STRING_PREFIX} characters are kept as a prefix (min) or a prefix followed by U+FFFF (max),
- * which keeps both bounds valid. Binary and boolean columns get null counts only. NaN makes a
- * floating-point column's min and max unknown, so they are left out.
+ * which keeps both bounds valid; the prefix never ends inside a surrogate pair. Binary and boolean
+ * columns get null counts only. NaN makes a floating-point column's min and max unknown, so they are
+ * left out.
  *
  * <p>Not thread-safe: one instance per file being written.
  */
@@ -109,6 +110,14 @@ public final class FileStats {
         }
     }
 
+    /**
+     * The first {@value #STRING_PREFIX} characters of {@code s}, one fewer when the cut would split a
+     * surrogate pair: a lone surrogate cannot be written as UTF-8 and would turn into {@code ?}.
+     */
+    private static String prefix(String s) {
+        return s.substring(0, Character.isHighSurrogate(s.charAt(STRING_PREFIX - 1)) ? STRING_PREFIX - 1 : STRING_PREFIX);
+    }
+
     /** The statistics as the JSON text of the Delta protocol's per-file statistics. */
     public String toJson() {
         Map<String, Object> mins = new LinkedHashMap<>();
@@ -123,10 +132,10 @@ public final class FileStats {
             Object lo = ColumnTypes.statsValue(min[i], false);
             Object hi = ColumnTypes.statsValue(max[i], true);
             if (lo instanceof String s && s.length() > STRING_PREFIX) {
-                lo = s.substring(0, STRING_PREFIX);
+                lo = prefix(s);
             }
             if (hi instanceof String s && s.length() > STRING_PREFIX) {
-                hi = s.substring(0, STRING_PREFIX) + '\uFFFF';
+                hi = prefix(s) + '\uFFFF';
             }
             if (lo != null && hi != null) {
                 mins.put(name, lo);

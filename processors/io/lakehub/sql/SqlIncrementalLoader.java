@@ -373,7 +373,8 @@ public final class SqlIncrementalLoader {
 
     /**
      * Commits an extract as one Delta commit (WRITE for a new table, else MERGE), with the watermark
-     * and the {@code txn} of the load. An empty extract commits nothing.
+     * and the {@code txn} of the load. An empty extract commits nothing. Committing the same plan again
+     * (a retry after a crash or an ambiguous failure) writes nothing and returns {@code alreadyCommitted}.
      *
      * @throws SchemaMismatchException if the source schema changed incompatibly (staged files are deleted,
      *                                 the watermark stays)
