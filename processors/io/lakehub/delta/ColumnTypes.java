@@ -58,6 +58,16 @@ public final class ColumnTypes {
                 || type instanceof DecimalType;
     }
 
+    /**
+     * Whether a column of this type is worth Parquet dictionary encoding. Measures (decimal, double,
+     * float), timestamps and binary are mostly distinct values: their dictionary fills up, falls back
+     * to plain encoding, and costs a hash lookup per value on the way.
+     */
+    public static boolean dictionaryEncoded(DataType type) {
+        return !(type instanceof DecimalType || type instanceof DoubleType || type instanceof FloatType
+                || type instanceof TimestampType || type instanceof BinaryType);
+    }
+
     /** Bytes needed for an unscaled decimal of {@code precision} digits in two's complement. */
     static int decimalBytes(int precision) {
         int bytes = 1;

@@ -11,11 +11,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -389,22 +387,14 @@ public final class DeltaTable {
     /** Files of the transaction's snapshot whose first-key range may contain an incoming key. */
     private List<AddFile> candidates(OptimisticTransaction txn, StagedLoad load, StructType schema) throws IOException {
         StructField keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
-        NavigableSet<Object> firstKeys = new TreeSet<>(ColumnTypes::compare);
-        for (Object key : load.keys()) {
-            firstKeys.add(key instanceof List<?> l ? l.get(0) : key);
-        }
+        LoadKeys keys = load.keys();
         List<AddFile> out = new ArrayList<>();
         try (CloseableIterator<AddFile> files = txn.markFilesAsRead(Literal.True).getFiles()) {
             while (files.hasNext()) {
                 AddFile file = files.next();
                 Object[] range = keyRange(file, keyField);
-                if (range == null) {
+                if (range == null || keys.anyFirstKeyBetween(range[0], range[1])) {
                     out.add(file);
-                } else {
-                    Object ceiling = firstKeys.ceiling(range[0]);
-                    if (ceiling != null && ColumnTypes.compare(ceiling, range[1]) <= 0) {
-                        out.add(file);
-                    }
                 }
             }
         }

@@ -56,7 +56,13 @@ public final class ParquetRowWriter implements Closeable {
         this.conf = conf;
         this.name = "part-" + UUID.randomUUID() + ".snappy.parquet";
         this.stats = new FileStats(schema);
-        this.writer = new Builder(new Path(tablePath, name), schema)
+        Builder builder = new Builder(new Path(tablePath, name), schema);
+        for (StructField field : schema.getFields()) {
+            if (!ColumnTypes.dictionaryEncoded(field.getDataType())) {
+                builder.withDictionaryEncoding(field.getName(), false);
+            }
+        }
+        this.writer = builder
                 .withConf(conf)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -207,19 +213,29 @@ public final class ParquetRowWriter implements Closeable {
 
         private static byte[] fixed(BigDecimal decimal, int length, StructField field) {
             DecimalType type = (DecimalType) field.getDataType();
-            BigInteger unscaled;
+            BigDecimal scaled;
             try {
-                unscaled = decimal.setScale(type.getScale()).unscaledValue();
+                scaled = decimal.setScale(type.getScale());
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException("column " + field.getName() + ": " + decimal
                         + " does not fit decimal(" + type.getPrecision() + "," + type.getScale() + ") without rounding");
             }
-            byte[] raw = unscaled.toByteArray();
-            if (raw.length > length || unscaled.abs().toString().length() > type.getPrecision()) {
+            if (scaled.precision() > type.getPrecision()) {
                 throw new IllegalArgumentException("column " + field.getName() + ": " + decimal
                         + " exceeds decimal(" + type.getPrecision() + "," + type.getScale() + ")");
             }
             byte[] out = new byte[length];
+            if (type.getPrecision() <= 18) {
+                // fits a long: big-endian two's complement straight from it, no BigInteger bytes
+                long v = scaled.unscaledValue().longValue();
+                for (int j = length - 1; j >= 0; j--) {
+                    out[j] = (byte) v;
+                    v >>= 8;
+                }
+                return out;
+            }
+            BigInteger unscaled = scaled.unscaledValue();
+            byte[] raw = unscaled.toByteArray();
             byte pad = (byte) (unscaled.signum() < 0 ? 0xFF : 0x00);
             int offset = length - raw.length;
             for (int j = 0; j < offset; j++) {

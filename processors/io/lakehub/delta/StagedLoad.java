@@ -1,10 +1,8 @@
 package io.lakehub.delta;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StructType;
@@ -22,7 +20,7 @@ public final class StagedLoad {
     private final StructType schema;
     private final List<String> keyColumns;
     private final int[] keyIndexes;
-    private final Set<Object> keys = new HashSet<>();
+    private final LoadKeys keys;
     private final List<AddFile> files = new ArrayList<>();
     private Object firstKeyMin;
     private Object firstKeyMax;
@@ -44,13 +42,14 @@ public final class StagedLoad {
                         + String.join(", ", schema.getFieldNames()));
             }
         }
+        this.keys = new LoadKeys(schema.getFields()[keyIndexes[0]].getDataType(), keyIndexes.length > 1);
     }
 
     /**
      * Records the key of a row that was written to a staged file.
      *
-     * @throws IllegalStateException if the key is null or was already seen in this load (MERGE needs
-     *                               one source row per key)
+     * @throws IllegalStateException if the key is null or (for non-integer keys) was already seen in this
+     *                               load; integer keys are checked for duplicates by {@link #keys()}
      */
     public void addKey(Object[] row) {
         Object key = key(row, keyIndexes);
@@ -58,10 +57,7 @@ public final class StagedLoad {
         if (first == null || (key instanceof List<?> l && l.contains(null))) {
             throw new IllegalStateException("a source row has a null key (" + String.join(", ", keyColumns) + ")");
         }
-        if (!keys.add(key)) {
-            throw new IllegalStateException("the source returned key " + key + " twice in one load; the key columns ("
-                    + String.join(", ", keyColumns) + ") must identify a row");
-        }
+        keys.add(key);
         if (firstKeyMin == null || ColumnTypes.compare(first, firstKeyMin) < 0) {
             firstKeyMin = first;
         }
@@ -96,7 +92,9 @@ public final class StagedLoad {
         return keyColumns;
     }
 
-    public Set<Object> keys() {
+    /** The incoming keys; sealed (sorted, checked for duplicates) on first access. */
+    public LoadKeys keys() {
+        keys.seal();
         return keys;
     }
 

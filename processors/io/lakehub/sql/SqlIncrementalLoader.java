@@ -1,9 +1,6 @@
 package io.lakehub.sql;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,12 +27,9 @@ import io.delta.standalone.types.TimestampType;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
-import io.lakehub.delta.ParquetRowWriter;
 import io.lakehub.delta.SchemaEvolution;
 import io.lakehub.delta.SchemaMismatchException;
 import io.lakehub.delta.StagedLoad;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -266,9 +258,6 @@ public final class SqlIncrementalLoader {
         Path bronzeTmp = lake.path(bronzeDir + "/_" + source.getName() + ".csv.inprogress");
         Path bronzeFinal = lake.path(bronzeDir + "/" + source.getName() + ".csv");
         FileSystem fs = bronzeTmp.getFileSystem(lake.conf());
-        List<ParquetRowWriter> writers = new ArrayList<>();
-        StagedLoad staged = null;
-        boolean ok = false;
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
@@ -290,54 +279,38 @@ public final class SqlIncrementalLoader {
                 try (ResultSet rs = ps.executeQuery()) {
                     JdbcColumns columns = new JdbcColumns(rs.getMetaData());
                     StructType readSchema = columns.schema();
-                    staged = new StagedLoad(readSchema, source.getKeys());
                     int wmIdx = index(readSchema, source.getWatermarkColumn());
                     int tbIdx = tb == null ? -1 : index(readSchema, tb);
                     Object[] last = null;
-                    ParquetRowWriter writer = null;
-                    try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(bronzeTmp, true),
-                            StandardCharsets.UTF_8), 1 << 16);
-                         CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder()
-                                 .setHeader(readSchema.getFieldNames()).get())) {
+                    StagedLoad staged;
+                    try (StagingPipeline pipeline = new StagingPipeline(source.getName(), readSchema, source.getKeys(),
+                            table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
                         while (rs.next()) {
                             Object[] row = columns.read(rs);
-                            if (writer == null || writer.rows() >= source.getRowsPerFile()) {
-                                if (writer != null) {
-                                    staged.addFile(writer.finish());
-                                }
-                                writer = new ParquetRowWriter(table.path(), lake.conf(), readSchema);
-                                writers.add(writer);
-                            }
-                            for (Object v : row) {
-                                csv.print(ColumnTypes.text(v));
-                            }
-                            csv.println();
-                            writer.write(row);
-                            staged.addKey(row);
+                            pipeline.add(row);
                             last = row;
                         }
+                        if (last == null) {
+                            c.commit();
+                            c.setAutoCommit(autoCommit);
+                            pipeline.close();
+                            fs.delete(lake.path(bronzeDir), true); // no rows: leave no empty load folder behind
+                            return new Extract(null, null, null, false);
+                        }
+                        staged = pipeline.finish();
                     }
                     c.commit();
                     c.setAutoCommit(autoCommit);
-                    if (last == null) {
-                        fs.delete(lake.path(bronzeDir), true); // no rows: leave no empty load folder behind
-                        for (ParquetRowWriter w : writers) {
-                            w.delete();
-                        }
-                        ok = true;
-                        return new Extract(null, null, null, false);
-                    }
-                    staged.addFile(writer.finish());
                     if (fs.exists(bronzeFinal)) {
                         fs.delete(bronzeFinal, false); // an earlier attempt of the same load that never committed
                     }
                     if (!fs.rename(bronzeTmp, bronzeFinal)) {
+                        staged.files().forEach(table::deleteQuietly);
                         throw new IOException("cannot rename " + bronzeTmp + " to " + bronzeFinal);
                     }
                     Watermark next = new Watermark(source.getWatermarkColumn(), ColumnTypes.text(last[wmIdx]), tb,
                             tbIdx < 0 ? null : ColumnTypes.text(last[tbIdx]));
                     boolean full = cutBatches && staged.rows() >= source.getBatchSize();
-                    ok = true;
                     return new Extract(staged, bronzeDir + "/" + source.getName() + ".csv", next, full);
                 }
             } catch (SQLException | IOException | RuntimeException e) {
@@ -347,16 +320,6 @@ public final class SqlIncrementalLoader {
                     // the connection is broken; the pool discards it
                 }
                 throw e;
-            }
-        } finally {
-            if (!ok) {
-                for (ParquetRowWriter w : writers) {
-                    try {
-                        w.delete();
-                    } catch (IOException ignored) {
-                        // an orphan staged file is never referenced by a commit
-                    }
-                }
             }
         }
     }
