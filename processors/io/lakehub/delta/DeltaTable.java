@@ -59,7 +59,7 @@ public final class DeltaTable {
     private final LakeStorage lake;
     private final String name;
     private final Path path;
-    private final DeltaLog log;
+    private volatile DeltaLog log;
 
     /**
      * @param lake the lake
@@ -73,7 +73,23 @@ public final class DeltaTable {
         this.lake = lake;
         this.name = name;
         this.path = lake.silverTable(name);
-        this.log = DeltaLog.forTable(lake.conf(), path);
+    }
+
+    /**
+     * The table's Delta log, opened on first use: opening the first one initialises Hadoop and
+     * delta-standalone (about a second), which need not delay the hub's start.
+     */
+    private DeltaLog log() {
+        DeltaLog l = log;
+        if (l == null) {
+            synchronized (this) {
+                if (log == null) {
+                    log = DeltaLog.forTable(lake.conf(), path);
+                }
+                l = log;
+            }
+        }
+        return l;
     }
 
     public String name() {
@@ -86,12 +102,12 @@ public final class DeltaTable {
 
     /** Whether the table has at least one commit. */
     public boolean exists() {
-        return log.update().getVersion() >= 0;
+        return log().update().getVersion() >= 0;
     }
 
     /** The latest snapshot (refreshed from storage). */
     public Snapshot latest() {
-        return log.update();
+        return log().update();
     }
 
     /**
@@ -101,7 +117,7 @@ public final class DeltaTable {
      * @throws NoSuchElementException if the table or that version does not exist (or its log was cleaned up)
      */
     public Snapshot snapshot(Long version) {
-        Snapshot latest = log.update();
+        Snapshot latest = log().update();
         if (latest.getVersion() < 0) {
             throw new NoSuchElementException("table " + name + " does not exist");
         }
@@ -112,7 +128,7 @@ public final class DeltaTable {
             throw new NoSuchElementException("table " + name + " has versions 0.." + latest.getVersion() + ", not " + version);
         }
         try {
-            return log.getSnapshotForVersionAsOf(version);
+            return log().getSnapshotForVersionAsOf(version);
         } catch (RuntimeException e) {
             throw new NoSuchElementException("version " + version + " of " + name + " can no longer be read: " + e.getMessage());
         }
@@ -120,13 +136,13 @@ public final class DeltaTable {
 
     /** The table properties ({@code metaData.configuration}) of the latest version; empty if none. */
     public Map<String, String> properties() {
-        Snapshot s = log.update();
+        Snapshot s = log().update();
         return s.getVersion() < 0 ? Map.of() : s.getMetadata().getConfiguration();
     }
 
     /** The {@code txn} version recorded for {@code appId}, or -1 if none (Delta protocol "Transaction Identifiers"). */
     public long txnVersion(String appId) {
-        return log.startTransaction().txnVersion(appId);
+        return log().startTransaction().txnVersion(appId);
     }
 
     /**
@@ -137,12 +153,12 @@ public final class DeltaTable {
      *         operationMetrics, userMetadata (parsed JSON when it is JSON), readVersion, engineInfo
      */
     public List<Map<String, Object>> history(int limit) {
-        long latest = log.update().getVersion();
+        long latest = log().update().getVersion();
         List<Map<String, Object>> out = new ArrayList<>();
         for (long v = latest; v >= 0 && out.size() < limit; v--) {
             CommitInfo info;
             try {
-                info = log.getCommitInfoAt(v);
+                info = log().getCommitInfoAt(v);
             } catch (RuntimeException e) {
                 break; // older log files were cleaned up after a checkpoint
             }
@@ -274,10 +290,10 @@ public final class DeltaTable {
     public CommitOutcome commitLoad(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
                                     String userMetadata, int rewriteThreads) throws IOException {
         long started = System.currentTimeMillis();
-        OptimisticTransaction txn = log.startTransaction();
+        OptimisticTransaction txn = log().startTransaction();
         long last = txn.txnVersion(appId);
         if (last >= loadVersion) {
-            return new CommitOutcome(log.update().getVersion(), true, "NONE", 0, 0, 0, 0, 0);
+            return new CommitOutcome(log().update().getVersion(), true, "NONE", 0, 0, 0, 0, 0);
         }
         if (last != loadVersion - 1) {
             throw new IllegalStateException("load " + loadVersion + " of " + appId + " expected the table at load "
@@ -496,7 +512,7 @@ public final class DeltaTable {
     public void deleteUnreferenced(Collection<AddFile> files) {
         Set<String> live = new HashSet<>();
         try {
-            Snapshot latest = log.update();
+            Snapshot latest = log().update();
             if (latest.getVersion() >= 0) {
                 for (AddFile f : latest.getAllFiles()) {
                     live.add(f.getPath());

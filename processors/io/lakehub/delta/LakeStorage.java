@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.Path;
 public final class LakeStorage {
 
     private final String root;
-    private final Configuration hadoopConf;
+    private volatile Configuration hadoopConf;
 
     /**
      * @param root lake root: a plain local path (relative to the working directory or absolute), a
@@ -32,7 +32,6 @@ public final class LakeStorage {
             throw new IllegalArgumentException("lakehub.lake.root must be set (a folder or an abfss:// URI)");
         }
         this.root = normalise(root.trim());
-        this.hadoopConf = hadoopConfiguration();
     }
 
     private static String normalise(String root) {
@@ -60,9 +59,21 @@ public final class LakeStorage {
         return root;
     }
 
-    /** The Hadoop configuration to open Delta logs and Parquet files with. */
+    /**
+     * The Hadoop configuration to open Delta logs and Parquet files with, created on first use
+     * (loading Hadoop's defaults takes a moment the hub's start need not wait for).
+     */
     public Configuration conf() {
-        return hadoopConf;
+        Configuration c = hadoopConf;
+        if (c == null) {
+            synchronized (this) {
+                if (hadoopConf == null) {
+                    hadoopConf = hadoopConfiguration();
+                }
+                c = hadoopConf;
+            }
+        }
+        return c;
     }
 
     /** A path under the root; {@code relative} uses {@code /} separators, e.g. {@code silver/loans}. */

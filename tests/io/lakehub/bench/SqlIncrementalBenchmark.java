@@ -109,6 +109,7 @@ public final class SqlIncrementalBenchmark {
         src.setLag(Duration.ZERO);
         src.setBatchSize(Math.max(rows, 1_000_000));
         src.setRowsPerFile(rowsPerFile);
+        src.setFetchSize(Integer.getInteger("bench.fetchSize", 10_000));
         return new SqlIncrementalLoader(src, ds, new LakeStorage(lake.toString()));
     }
 
