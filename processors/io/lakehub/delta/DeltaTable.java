@@ -79,7 +79,7 @@ public final class DeltaTable {
      * The table's Delta log, opened on first use: opening the first one initialises Hadoop and
      * delta-standalone (about a second), which need not delay the hub's start.
      */
-    private DeltaLog log() {
+    DeltaLog log() {
         DeltaLog l = log;
         if (l == null) {
             synchronized (this) {
