@@ -48,6 +48,9 @@ import org.apache.hadoop.fs.Path;
  */
 public final class DeltaTable {
 
+    /** Table property prefix of a named version: {@code lakehub.tag.<tag>} = version number. */
+    public static final String TAG_PREFIX = "lakehub.tag.";
+
     /** Written as {@code commitInfo.engineInfo}. */
     public static final String ENGINE = "lakehub/0.1.0";
 
@@ -261,11 +264,12 @@ public final class DeltaTable {
      * @param operation        {@code WRITE} for the first load of a table, else {@code MERGE}
      * @param inserted         rows whose key was new
      * @param updated          rows that replaced a row with the same key
+     * @param deleted          rows removed because the source flagged their key deleted (soft delete)
      * @param filesAdded       data files added (staged plus rewritten)
      * @param filesRemoved     data files removed (rewritten)
      */
     public record CommitOutcome(long version, boolean alreadyCommitted, String operation, long inserted, long updated,
-                                int filesAdded, int filesRemoved, long copiedRows) {
+                                long deleted, int filesAdded, int filesRemoved, long copiedRows) {
     }
 
     /**
@@ -281,6 +285,9 @@ public final class DeltaTable {
      * @param appId       the {@code txn} application id of the load's source, e.g. {@code lakehub-sql-loans}
      * @param loadVersion this load's sequence number: exactly one more than the last committed one
      * @param properties  table properties to set in the same commit
+     * @param tags        named versions to point at the version this commit becomes (table properties
+     *                    {@code lakehub.tag.<tag>}); if a concurrent commit made it land on another
+     *                    version than expected, a follow-up SET_TABLE_PROPERTIES commit corrects them
      * @param userMetadata JSON text for {@code commitInfo.userMetadata}
      * @return the outcome; {@code alreadyCommitted} when {@code txnVersion(appId) >= loadVersion}
      * @throws SchemaMismatchException if the staged schema cannot evolve the table's
@@ -288,12 +295,12 @@ public final class DeltaTable {
      * @throws IOException             if a data file cannot be read or written
      */
     public CommitOutcome commitLoad(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
-                                    String userMetadata, int rewriteThreads) throws IOException {
+                                    List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
         long started = System.currentTimeMillis();
         OptimisticTransaction txn = log().startTransaction();
         long last = txn.txnVersion(appId);
         if (last >= loadVersion) {
-            return new CommitOutcome(log().update().getVersion(), true, "NONE", 0, 0, 0, 0, 0);
+            return new CommitOutcome(log().update().getVersion(), true, "NONE", 0, 0, 0, 0, 0, 0);
         }
         if (last != loadVersion - 1) {
             throw new IllegalStateException("load " + loadVersion + " of " + appId + " expected the table at load "
@@ -305,6 +312,10 @@ public final class DeltaTable {
         Map<String, String> config = new HashMap<>(newTable ? Map.of() : txn.metadata().getConfiguration());
         boolean configChanged = !config.entrySet().containsAll(properties.entrySet());
         config.putAll(properties);
+        long expectedVersion = txn.readVersion() + 1;
+        for (String tag : tags) {
+            configChanged |= !Long.toString(expectedVersion).equals(config.put(TAG_PREFIX + tag, Long.toString(expectedVersion)));
+        }
         if (newTable) {
             txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
                     .partitionColumns(List.of()).configuration(config).createdTime(System.currentTimeMillis()).build());
@@ -315,6 +326,7 @@ public final class DeltaTable {
         List<Action> actions = new ArrayList<>();
         List<AddFile> rewritten = new ArrayList<>();
         long updated = 0;
+        long deleted = 0;
         long copied = 0;
         int removed = 0;
         if (!newTable) {
@@ -324,7 +336,8 @@ public final class DeltaTable {
                 if (r.dropped > 0) {
                     actions.add(r.original.remove(System.currentTimeMillis(), true));
                     removed++;
-                    updated += r.dropped;
+                    updated += r.dropped - r.droppedDeleted;
+                    deleted += r.droppedDeleted;
                     copied += r.kept;
                     if (r.replacement != null) {
                         actions.add(r.replacement);
@@ -336,7 +349,7 @@ public final class DeltaTable {
         actions.addAll(load.files());
         actions.add(new SetTransaction(appId, loadVersion, Optional.of(System.currentTimeMillis())));
 
-        long inserted = load.rows() - updated;
+        long inserted = load.rows() - load.deletedRows() - updated;
         int added = load.files().size() + rewritten.size();
         Map<String, String> metrics = new LinkedHashMap<>();
         Map<String, String> params = new LinkedHashMap<>();
@@ -346,7 +359,7 @@ public final class DeltaTable {
             params.put("mode", json("Append"));
             params.put("partitionBy", json("[]"));
             metrics.put(Operation.Metrics.numFiles, Integer.toString(added));
-            metrics.put(Operation.Metrics.numOutputRows, Long.toString(load.rows()));
+            metrics.put(Operation.Metrics.numOutputRows, Long.toString(inserted));
             metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(load.files())));
         } else {
             opName = Operation.Name.MERGE;
@@ -354,23 +367,54 @@ public final class DeltaTable {
             metrics.put(Operation.Metrics.numSourceRows, Long.toString(load.rows()));
             metrics.put(Operation.Metrics.numTargetRowsInserted, Long.toString(inserted));
             metrics.put(Operation.Metrics.numTargetRowsUpdated, Long.toString(updated));
-            metrics.put(Operation.Metrics.numTargetRowsDeleted, "0");
+            metrics.put(Operation.Metrics.numTargetRowsDeleted, Long.toString(deleted));
             metrics.put(Operation.Metrics.numTargetRowsCopied, Long.toString(copied));
             metrics.put(Operation.Metrics.numTargetFilesAdded, Integer.toString(added));
             metrics.put(Operation.Metrics.numTargetFilesRemoved, Integer.toString(removed));
-            metrics.put(Operation.Metrics.numOutputRows, Long.toString(load.rows() + copied));
+            metrics.put(Operation.Metrics.numOutputRows, Long.toString(inserted + updated + copied));
         }
         metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
         try {
             CommitResult result = txn.commit(actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)),
                     ENGINE);
-            return new CommitOutcome(result.getVersion(), false, opName.toString(), inserted, updated, added, removed, copied);
+            if (!tags.isEmpty() && result.getVersion() != expectedVersion) {
+                Map<String, String> moved = new LinkedHashMap<>();
+                tags.forEach(t -> moved.put(TAG_PREFIX + t, Long.toString(result.getVersion())));
+                setProperties(moved);
+            }
+            return new CommitOutcome(result.getVersion(), false, opName.toString(), inserted, updated, deleted, added,
+                    removed, copied);
         } catch (RuntimeException e) {
             for (AddFile f : rewritten) {
                 deleteQuietly(f);
             }
             throw e;
         }
+    }
+
+    /**
+     * Sets table properties in a metadata-only commit ({@code SET_TABLE_PROPERTIES}, parameters as
+     * Spark writes them: {@code properties} as JSON).
+     *
+     * @return the new version
+     * @throws NoSuchElementException if the table does not exist
+     */
+    long setProperties(Map<String, String> set) {
+        OptimisticTransaction txn = log().startTransaction();
+        if (txn.readVersion() < 0) {
+            throw new NoSuchElementException("table " + name + " does not exist");
+        }
+        Map<String, String> config = new HashMap<>(txn.metadata().getConfiguration());
+        config.putAll(set);
+        txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
+        String props;
+        try {
+            props = JSON.writeValueAsString(set);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return txn.commit(List.<Action>of(), new Operation(Operation.Name.SET_TABLE_PROPERTIES,
+                Map.of("properties", json(props))), ENGINE).getVersion();
     }
 
     private static String predicate(List<String> keys) {
@@ -434,7 +478,7 @@ public final class DeltaTable {
         }
     }
 
-    private record Rewrite(AddFile original, AddFile replacement, long dropped, long kept) {
+    private record Rewrite(AddFile original, AddFile replacement, long dropped, long droppedDeleted, long kept) {
     }
 
     private List<Rewrite> rewriteAll(List<AddFile> candidates, StagedLoad load, StructType schema, int threads)
@@ -480,13 +524,19 @@ public final class DeltaTable {
 
     private Rewrite rewrite(AddFile file, StagedLoad load, StructType schema, int[] keyIndexes) throws IOException {
         long dropped = 0;
+        long droppedDeleted = 0;
         long kept = 0;
+        LoadKeys deletes = load.deletedKeys();
         ParquetRowWriter writer = new ParquetRowWriter(path, lake.conf(), schema);
         try (ParquetRowReader reader = new ParquetRowReader(new Path(path, file.getPath()), lake.conf(), schema)) {
             Object[] row;
             while ((row = reader.next()) != null) {
-                if (load.keys().contains(StagedLoad.key(row, keyIndexes))) {
+                Object key = StagedLoad.key(row, keyIndexes);
+                if (load.keys().contains(key)) {
                     dropped++;
+                    if (deletes.size() > 0 && deletes.contains(key)) {
+                        droppedDeleted++;
+                    }
                 } else {
                     writer.write(row);
                     kept++;
@@ -498,9 +548,9 @@ public final class DeltaTable {
         }
         if (dropped == 0 || kept == 0) {
             writer.delete();
-            return new Rewrite(file, null, dropped, kept);
+            return new Rewrite(file, null, dropped, droppedDeleted, kept);
         }
-        return new Rewrite(file, writer.finish(), dropped, kept);
+        return new Rewrite(file, writer.finish(), dropped, droppedDeleted, kept);
     }
 
     /**

@@ -21,6 +21,8 @@ public final class StagedLoad {
     private final List<String> keyColumns;
     private final int[] keyIndexes;
     private final LoadKeys keys;
+    private final LoadKeys deletedKeys;
+    private long deletedRows;
     private final List<AddFile> files = new ArrayList<>();
     private Object firstKeyMin;
     private Object firstKeyMax;
@@ -43,6 +45,7 @@ public final class StagedLoad {
             }
         }
         this.keys = new LoadKeys(schema.getFields()[keyIndexes[0]].getDataType(), keyIndexes.length > 1);
+        this.deletedKeys = new LoadKeys(schema.getFields()[keyIndexes[0]].getDataType(), keyIndexes.length > 1);
     }
 
     /**
@@ -65,6 +68,29 @@ public final class StagedLoad {
             firstKeyMax = first;
         }
         rows++;
+    }
+
+    /**
+     * Records the key of a row the source flags deleted (soft delete): it is not written to a staged
+     * file, and the MERGE removes the row with that key from the table.
+     *
+     * @throws IllegalStateException as {@link #addKey(Object[])}
+     */
+    public void addDeletedKey(Object[] row) {
+        addKey(row);
+        deletedKeys.add(key(row, keyIndexes));
+        deletedRows++;
+    }
+
+    /** The keys flagged deleted; sealed on first access. */
+    public LoadKeys deletedKeys() {
+        deletedKeys.seal();
+        return deletedKeys;
+    }
+
+    /** Rows of this load flagged deleted (not in the staged files). */
+    public long deletedRows() {
+        return deletedRows;
     }
 
     /** The key of {@code row}: the value itself for one key column, else a list of values. */

@@ -25,11 +25,12 @@ public class RunHistory {
      *
      * @param status       SUCCEEDED, FAILED, or NOOP (nothing new in the source)
      * @param rowsIn       rows read from the source
+     * @param deleted      rows removed from silver because the source flagged them deleted
      * @param tableVersion Delta version written, or null
      * @param error        the failure message, or null
      */
     public record Run(String runId, String flow, String source, Instant start, Instant end, String status, long rowsIn,
-                      long inserted, long updated, Long tableVersion, String error) {
+                      long inserted, long updated, long deleted, Long tableVersion, String error) {
     }
 
     private final Deque<Run> runs = new ArrayDeque<>();

@@ -42,17 +42,17 @@ public class CommitDeltaMerge implements Processor {
         exchange.setVariable("moreRows", r.moreRows());
         String status = r.rows() == 0 ? "NOOP" : "SUCCEEDED";
         runs.record(new RunHistory.Run(r.runId(), "sql-incremental", source, plan.started(), Instant.now(), status, r.rows(),
-                r.inserted(), r.updated(), r.tableVersion() < 0 ? null : r.tableVersion(), null));
+                r.inserted(), r.updated(), r.deleted(), r.tableVersion() < 0 ? null : r.tableVersion(), null));
         if (r.rows() == 0) {
             LOG.debug("sql-incremental {}: no new rows up to {}", source, plan.high());
         } else if (r.alreadyCommitted()) {
             LOG.info("sql-incremental {}: load {} was already committed, skipped", source, r.loadVersion());
         } else {
             long rate = r.durationMs() == 0 ? r.rows() : r.rows() * 1000 / Math.max(1, r.durationMs());
-            LOG.info("sql-incremental {}: load {} -> silver/{} version {} ({}): {} rows ({} inserted, {} updated) in {} ms,"
+            LOG.info("sql-incremental {}: load {} -> silver/{} version {} ({}): {} rows ({} inserted, {} updated, {} deleted) in {} ms,"
                             + " {} rows/s; watermark {} / {}; bronze {}",
                     source, r.loadVersion(), loader.source().target(), r.tableVersion(), r.operation(), r.rows(),
-                    r.inserted(), r.updated(), r.durationMs(), rate, r.watermark().value(), r.watermark().tieBreaker(),
+                    r.inserted(), r.updated(), r.deleted(), r.durationMs(), rate, r.watermark().value(), r.watermark().tieBreaker(),
                     r.bronzePath());
         }
     }

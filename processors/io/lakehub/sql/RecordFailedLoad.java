@@ -35,7 +35,7 @@ public class RecordFailedLoad implements Processor {
         LOG.error("sql-incremental {}: load failed, watermark unchanged, will retry on the next poll: {}", source, message);
         LOG.debug("sql-incremental {} failure", source, cause);
         runs.record(new RunHistory.Run(plan == null ? java.util.UUID.randomUUID().toString() : plan.runId(), "sql-incremental",
-                source, plan == null ? Instant.now() : plan.started(), Instant.now(), "FAILED", 0, 0, 0, null, message));
+                source, plan == null ? Instant.now() : plan.started(), Instant.now(), "FAILED", 0, 0, 0, 0, null, message));
         exchange.setVariable("loadFailed", true);
         exchange.setVariable("moreRows", false);
     }

@@ -9,12 +9,14 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.standalone.types.DataType;
 import io.delta.standalone.types.DateType;
@@ -63,6 +65,9 @@ public final class SqlIncrementalLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlIncrementalLoader.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Table property naming the key columns (comma-separated), for version diffs and readers. */
+    public static final String KEYS_PROPERTY = "lakehub.keys";
 
     private final SqlSourceTable source;
     private final DataSource dataSource;
@@ -121,7 +126,7 @@ public final class SqlIncrementalLoader {
      * @param tableVersion the Delta version written, or -1 when nothing was committed
      */
     public record LoadResult(String source, String runId, long loadVersion, long rows, long inserted, long updated,
-                             long tableVersion, String operation, boolean alreadyCommitted, boolean moreRows,
+                             long deleted, long tableVersion, String operation, boolean alreadyCommitted, boolean moreRows,
                              Watermark watermark, String bronzePath, long durationMs) {
     }
 
@@ -283,8 +288,10 @@ public final class SqlIncrementalLoader {
                     int tbIdx = tb == null ? -1 : index(readSchema, tb);
                     Object[] last = null;
                     StagedLoad staged;
+                    int softDeleteIdx = source.getSoftDeleteColumn() == null ? -1
+                            : index(readSchema, column(readSchema, source.getSoftDeleteColumn()).getName());
                     try (StagingPipeline pipeline = new StagingPipeline(source.getName(), readSchema, source.getKeys(),
-                            table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
+                            softDeleteIdx, table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
                         while (rs.next()) {
                             Object[] row = columns.read(rs);
                             pipeline.add(row);
@@ -324,6 +331,34 @@ public final class SqlIncrementalLoader {
         }
     }
 
+    /**
+     * The tag this load's version gets when {@code tag-by-year-of} is set: {@code tag-prefix} plus the
+     * year of the column's largest value in the load (from the staged files' statistics, so no row is
+     * read again), e.g. {@code v2016}. A date or timestamp column gives its year, an integer column its
+     * value. No tag when the column has no non-null value in the load.
+     */
+    List<String> autoTags(StagedLoad staged) {
+        String column = source.getTagByYearOf();
+        if (column == null) {
+            return List.of();
+        }
+        Integer year = null;
+        for (String stats : staged.statsByFile().values()) {
+            try {
+                JsonNode max = JSON.readTree(stats).path("maxValues").get(column.toLowerCase(java.util.Locale.ROOT));
+                Integer y = max == null ? null
+                        : max.isNumber() ? Integer.valueOf(max.asInt())
+                        : max.asText().matches("\\d{4}-.*") ? Integer.valueOf(max.asText().substring(0, 4)) : null;
+                if (y != null && (year == null || y > year)) {
+                    year = y;
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable statistics of a staged file", e);
+            }
+        }
+        return year == null ? List.of() : List.of(source.getTagPrefix() + year);
+    }
+
     private static int index(StructType schema, String name) {
         String[] names = schema.getFieldNames();
         for (int i = 0; i < names.length; i++) {
@@ -347,7 +382,7 @@ public final class SqlIncrementalLoader {
         long elapsed;
         if (extract.staged() == null) {
             elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
-            return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), 0, 0, 0, -1, "NONE", false, false,
+            return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), 0, 0, 0, 0, -1, "NONE", false, false,
                     plan.low(), null, elapsed);
         }
         Map<String, Object> lineage = new LinkedHashMap<>();
@@ -362,6 +397,7 @@ public final class SqlIncrementalLoader {
         lineage.put("window", window);
         lineage.put("watermark", extract.watermark().toMap());
         lineage.put("rows", extract.rows());
+        lineage.put("deletedRows", extract.staged().deletedRows());
         lineage.put("bronze", extract.bronzePath());
         String userMetadata;
         try {
@@ -371,9 +407,11 @@ public final class SqlIncrementalLoader {
         }
         DeltaTable.CommitOutcome outcome;
         try {
-            outcome = table.commitLoad(extract.staged(), source.appId(), plan.loadVersion(),
-                    Map.of(Watermark.propertyKey(source.getName()), extract.watermark().toJson()), userMetadata,
-                    source.getMergeThreads());
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(Watermark.propertyKey(source.getName()), extract.watermark().toJson());
+            properties.put(KEYS_PROPERTY, String.join(",", extract.staged().keyColumns()));
+            outcome = table.commitLoad(extract.staged(), source.appId(), plan.loadVersion(), properties,
+                    autoTags(extract.staged()), userMetadata, source.getMergeThreads());
         } catch (IOException | RuntimeException e) {
             table.deleteUnreferenced(extract.staged().files());
             throw e;
@@ -385,7 +423,7 @@ public final class SqlIncrementalLoader {
         }
         elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
         return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), extract.rows(), outcome.inserted(),
-                outcome.updated(), outcome.version(), outcome.operation(), outcome.alreadyCommitted(), extract.batchFull(),
+                outcome.updated(), outcome.deleted(), outcome.version(), outcome.operation(), outcome.alreadyCommitted(), extract.batchFull(),
                 extract.watermark(), extract.bronzePath(), elapsed);
     }
 }

@@ -48,6 +48,15 @@ public class SqlSourceTable {
     private int rowsPerFile = 1_000_000;
     /** Threads that rewrite existing files during a MERGE. */
     private int mergeThreads = 2;
+    /**
+     * Soft-delete column: a row whose value is true (boolean true, a non-zero number, or the text
+     * true/t/yes/y/1) is removed from silver by the MERGE; the version history keeps it.
+     */
+    private String softDeleteColumn;
+    /** Tag each load's version with {@link #tagPrefix} plus the year of this column's largest value in the load. */
+    private String tagByYearOf;
+    /** Prefix of automatic tags. */
+    private String tagPrefix = "v";
 
     /**
      * Checks names and identifiers.
@@ -75,6 +84,15 @@ public class SqlSourceTable {
         identifier(where + ".watermark-column", watermarkColumn);
         if (tieBreakerColumn != null) {
             identifier(where + ".tie-breaker-column", tieBreakerColumn);
+        }
+        if (softDeleteColumn != null) {
+            identifier(where + ".soft-delete-column", softDeleteColumn);
+        }
+        if (tagByYearOf != null) {
+            identifier(where + ".tag-by-year-of", tagByYearOf);
+            if (tagPrefix == null || !tagPrefix.matches("[A-Za-z0-9_.-]{0,32}")) {
+                throw new IllegalArgumentException(where + ".tag-prefix must match [A-Za-z0-9_.-]{0,32}");
+            }
         }
         if (target() == null || !target().matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException(where + ".target must match [A-Za-z0-9_]+");
@@ -226,6 +244,30 @@ public class SqlSourceTable {
 
     public void setRowsPerFile(int rowsPerFile) {
         this.rowsPerFile = rowsPerFile;
+    }
+
+    public String getSoftDeleteColumn() {
+        return softDeleteColumn;
+    }
+
+    public void setSoftDeleteColumn(String softDeleteColumn) {
+        this.softDeleteColumn = softDeleteColumn;
+    }
+
+    public String getTagByYearOf() {
+        return tagByYearOf;
+    }
+
+    public void setTagByYearOf(String tagByYearOf) {
+        this.tagByYearOf = tagByYearOf;
+    }
+
+    public String getTagPrefix() {
+        return tagPrefix;
+    }
+
+    public void setTagPrefix(String tagPrefix) {
+        this.tagPrefix = tagPrefix;
     }
 
     public int getMergeThreads() {

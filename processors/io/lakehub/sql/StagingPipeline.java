@@ -42,6 +42,7 @@ final class StagingPipeline implements AutoCloseable {
     private static final Object[][] END = new Object[0][];
 
     private final StagedLoad staged;
+    private final int softDeleteIndex;
     private final Path tablePath;
     private final Configuration conf;
     private final StructType schema;
@@ -58,9 +59,14 @@ final class StagingPipeline implements AutoCloseable {
     private int filled;
     private boolean finished;
 
-    StagingPipeline(String name, StructType schema, List<String> keys, Path tablePath, Configuration conf, int rowsPerFile,
-                    FileSystem fs, Path bronzeTmp) {
+    /**
+     * @param softDeleteIndex index of the soft-delete column in {@code schema}, or -1: rows flagged
+     *                        there go to bronze but not to the staged files; their keys are deletes
+     */
+    StagingPipeline(String name, StructType schema, List<String> keys, int softDeleteIndex, Path tablePath,
+                    Configuration conf, int rowsPerFile, FileSystem fs, Path bronzeTmp) {
         this.staged = new StagedLoad(schema, keys);
+        this.softDeleteIndex = softDeleteIndex;
         this.schema = schema;
         this.tablePath = tablePath;
         this.conf = conf;
@@ -186,12 +192,29 @@ final class StagingPipeline implements AutoCloseable {
         }
     }
 
+    /** Whether a soft-delete column value means deleted: true, a non-zero number, or true/t/yes/y/1 as text. */
+    static boolean deleted(Object flag) {
+        if (flag == null) {
+            return false;
+        } else if (flag instanceof Boolean b) {
+            return b;
+        } else if (flag instanceof Number n) {
+            return n.doubleValue() != 0;
+        }
+        String text = flag.toString().trim().toLowerCase(java.util.Locale.ROOT);
+        return text.equals("true") || text.equals("t") || text.equals("yes") || text.equals("y") || text.equals("1");
+    }
+
     private void writeParquet() {
         ParquetRowWriter writer = null;
         try {
             Object[][] rows;
             while ((rows = toParquet.take()) != END) {
                 for (Object[] row : rows) {
+                    if (softDeleteIndex >= 0 && deleted(row[softDeleteIndex])) {
+                        staged.addDeletedKey(row);
+                        continue;
+                    }
                     if (writer == null || writer.rows() >= rowsPerFile) {
                         if (writer != null) {
                             staged.addFile(writer.finish());

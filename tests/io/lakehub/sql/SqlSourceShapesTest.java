@@ -53,12 +53,10 @@ class SqlSourceShapesTest {
         return t;
     }
 
-    private List<List<Object>> rows(DeltaTable table) throws Exception {
-        List<List<Object>> out = new ArrayList<>();
+    private List<Object[]> rows(DeltaTable table) throws Exception {
+        List<Object[]> out = new ArrayList<>();
         try (DeltaTable.RowIterator it = table.rows(table.snapshot(null))) {
-            while (it.hasNext()) {
-                out.add(List.of(it.next()));
-            }
+            it.forEachRemaining(out::add);
         }
         return out;
     }
@@ -79,7 +77,7 @@ class SqlSourceShapesTest {
         assertThat(second.rows()).isEqualTo(2);
         assertThat(second.updated()).isEqualTo(1);
         assertThat(second.inserted()).isEqualTo(1);
-        assertThat(rows(loader.table())).extracting(r -> r.get(0) + "=" + r.get(2))
+        assertThat(rows(loader.table())).extracting(r -> r[0] + "=" + r[2])
                 .containsExactlyInAnyOrder("1=a", "2=B", "3=c");
         assertThat(loader.loadOnce().tableVersion()).as("nothing new: no version").isEqualTo(-1);
     }
@@ -102,7 +100,7 @@ class SqlSourceShapesTest {
         sql("UPDATE lines SET qty = 9, changed = TIMESTAMP '2024-01-02 00:00:00' WHERE order_id = 1 AND line = 2");
         SqlIncrementalLoader.LoadResult r2 = loader.loadOnce();
         assertThat(r2.updated()).isEqualTo(1);
-        assertThat(rows(loader.table())).extracting(row -> row.get(0) + "/" + row.get(1) + "=" + row.get(2))
+        assertThat(rows(loader.table())).extracting(row -> row[0] + "/" + row[1] + "=" + row[2])
                 .containsExactlyInAnyOrder("1/1=5", "1/2=9", "2/1=7");
     }
 
@@ -126,6 +124,57 @@ class SqlSourceShapesTest {
 
         sql("DELETE FROM a WHERE v = 'x'");
         assertThat(loader.loadOnce().rows()).as("recovers once the source is fixed").isEqualTo(1);
+    }
+
+    @Test
+    void softDeletedRowsLeaveSilverButStayInTheHistory() throws Exception {
+        sql("CREATE TABLE accts (id BIGINT PRIMARY KEY, owner VARCHAR(10), is_deleted BOOLEAN NOT NULL, ts TIMESTAMP(6) NOT NULL)",
+                "INSERT INTO accts VALUES (1, 'ann', FALSE, TIMESTAMP '2024-01-01 00:00:00'),"
+                        + " (2, 'bob', FALSE, TIMESTAMP '2024-01-01 00:00:01'), (3, 'cy', FALSE, TIMESTAMP '2024-01-01 00:00:02')");
+        SqlSourceTable t = source("accts", List.of("id"), "ts");
+        t.setTable("accts");
+        t.setSoftDeleteColumn("is_deleted");
+        SqlIncrementalLoader loader = new SqlIncrementalLoader(t, ds, lake);
+        assertThat(loader.loadOnce().inserted()).isEqualTo(3);
+
+        sql("UPDATE accts SET is_deleted = TRUE, ts = TIMESTAMP '2024-01-02 00:00:00' WHERE id = 2",
+                "INSERT INTO accts VALUES (4, 'dee', TRUE, TIMESTAMP '2024-01-02 00:00:01'),"
+                        + " (5, 'eve', FALSE, TIMESTAMP '2024-01-02 00:00:02')");
+        SqlIncrementalLoader.LoadResult r = loader.loadOnce();
+        assertThat(r.rows()).isEqualTo(3);
+        assertThat(r.deleted()).as("row 2 removed").isEqualTo(1);
+        assertThat(r.inserted()).as("row 5; row 4 arrived already deleted").isEqualTo(1);
+        assertThat(r.updated()).isZero();
+        assertThat(rows(loader.table())).extracting(row -> row[0]).containsExactlyInAnyOrder(1L, 3L, 5L);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, String> metrics = (java.util.Map<String, String>) loader.table().history(1).get(0).get("operationMetrics");
+        assertThat(metrics).containsEntry("numTargetRowsDeleted", "1").containsEntry("numTargetRowsInserted", "1");
+        List<Object> v0 = new ArrayList<>();
+        try (DeltaTable.RowIterator it = loader.table().rows(loader.table().snapshot(0L))) {
+            it.forEachRemaining(row -> v0.add(row[0]));
+        }
+        assertThat(v0).as("version 0 keeps row 2").containsExactlyInAnyOrder(1L, 2L, 3L);
+        assertThat(dir.resolve("lake/bronze/sql/accts/load=000001/accts.csv")).content().contains("2,bob,true");
+    }
+
+    @Test
+    void loadsAreTaggedByTheYearOfAColumnAndKeysAreRecorded() throws Exception {
+        sql("CREATE TABLE l (id BIGINT PRIMARY KEY, issue_d DATE, ts TIMESTAMP(6) NOT NULL)",
+                "INSERT INTO l VALUES (1, DATE '2015-03-01', TIMESTAMP '2024-01-01 00:00:00'),"
+                        + " (2, DATE '2015-12-01', TIMESTAMP '2024-01-01 00:00:01')");
+        SqlSourceTable t = source("l", List.of("id"), "ts");
+        t.setTable("l");
+        t.setTagByYearOf("issue_d");
+        SqlIncrementalLoader loader = new SqlIncrementalLoader(t, ds, lake);
+        loader.loadOnce();
+        sql("INSERT INTO l VALUES (3, DATE '2016-01-01', TIMESTAMP '2024-01-02 00:00:00')");
+        loader.loadOnce();
+        assertThat(loader.table().properties())
+                .containsEntry("lakehub.tag.v2015", "0")
+                .containsEntry("lakehub.tag.v2016", "1")
+                .containsEntry("lakehub.keys", "id");
+        String log1 = Files.readString(dir.resolve("lake/silver/l/_delta_log/00000000000000000001.json"));
+        assertThat(log1).contains("lakehub.tag.v2016");
     }
 
     @Test
