@@ -60,12 +60,12 @@ public final class ColumnTypes {
 
     /**
      * Whether a column of this type is worth Parquet dictionary encoding. Measures (decimal, double,
-     * float), timestamps and binary are mostly distinct values: their dictionary fills up, falls back
+     * float), timestamps, binary and longs (mostly identifiers) are mostly distinct values: their dictionary fills up, falls back
      * to plain encoding, and costs a hash lookup per value on the way.
      */
     public static boolean dictionaryEncoded(DataType type) {
         return !(type instanceof DecimalType || type instanceof DoubleType || type instanceof FloatType
-                || type instanceof TimestampType || type instanceof BinaryType);
+                || type instanceof TimestampType || type instanceof BinaryType || type instanceof LongType);
     }
 
     /** Bytes needed for an unscaled decimal of {@code precision} digits in two's complement. */

@@ -175,9 +175,12 @@ final class StagingPipeline implements AutoCloseable {
     }
 
     private void writeCsv() {
+        // the printer fills an unsynchronised buffer that is written once per chunk: a Writer takes a
+        // lock on every call, which costs more than the formatting when each value is a call
+        StringBuilder buffer = new StringBuilder(1 << 20);
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(bronzeTmp, true),
-                StandardCharsets.UTF_8), 1 << 16);
-             CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(schema.getFieldNames()).get())) {
+                StandardCharsets.UTF_8), 1 << 16)) {
+            CSVPrinter csv = new CSVPrinter(buffer, CSVFormat.RFC4180.builder().setHeader(schema.getFieldNames()).get());
             Object[][] rows;
             while ((rows = toCsv.take()) != END) {
                 for (Object[] row : rows) {
@@ -186,7 +189,10 @@ final class StagingPipeline implements AutoCloseable {
                     }
                     csv.println();
                 }
+                out.append(buffer);
+                buffer.setLength(0);
             }
+            out.append(buffer);
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
         }
