@@ -49,6 +49,7 @@ class EmbeddedDefaultFlowTest {
         registry.add("lakehub.sql.tables[0].keys[0]", () -> "id");
         registry.add("lakehub.sql.tables[0].watermark-column", () -> "updated_at");
         registry.add("lakehub.sql.tables[0].schedule", () -> "500ms");
+        registry.add("lakehub.sql.tables[0].tag-by-year-of", () -> "issue_d");
         registry.add("lakehub.sql.tables[0].lag", () -> "1s");
         registry.add("lakehub.sql.initial-delay", () -> "0s");
     }
@@ -87,6 +88,11 @@ class EmbeddedDefaultFlowTest {
                 .containsEntry("numTargetRowsInserted", "227").containsEntry("numTargetRowsUpdated", "0");
         assertThat((Map<String, Object>) merge.get("userMetadata")).containsEntry("source", "loans")
                 .containsEntry("rows", 227).containsKey("watermark");
+
+        Map<String, Object> described = http.getForObject("/api/tables/loans", Map.class);
+        assertThat((Map<String, String>) described.get("properties"))
+                .containsEntry("lakehub.tag.v2015", "0").containsEntry("lakehub.tag.v2016", "1")
+                .containsEntry("lakehub.keys", "id");
 
         String csv = http.getForObject("/api/tables/loans/export?version=0", String.class);
         String[] lines = csv.split("\r\n");

@@ -44,8 +44,11 @@ public class SqlSourceTable {
     private int fetchSize = 10_000;
     /** Most rows in one load (one Delta commit); a longer window is loaded in several commits. */
     private int batchSize = 1_000_000;
-    /** Rows per data file before a new Parquet file is started. */
-    private int rowsPerFile = 1_000_000;
+    /**
+     * Rows per data file before a new Parquet file is started. A MERGE rewrites whole files, so
+     * smaller files make a MERGE of a few keys cheaper; OPTIMIZE compacts files that end up small.
+     */
+    private int rowsPerFile = 250_000;
     /** Threads that rewrite existing files during a MERGE. */
     private int mergeThreads = 2;
     /**

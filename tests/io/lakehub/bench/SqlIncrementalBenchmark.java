@@ -82,7 +82,7 @@ public final class SqlIncrementalBenchmark {
         }
     }
 
-    private static void createTable(PGSimpleDataSource ds, int rows) throws Exception {
+    static void createTable(PGSimpleDataSource ds, int rows) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS bench_loans");
             st.execute("CREATE TABLE bench_loans (id BIGINT PRIMARY KEY, member_id BIGINT, loan_amnt NUMERIC(15,2),"
@@ -100,21 +100,21 @@ public final class SqlIncrementalBenchmark {
         }
     }
 
-    private static SqlIncrementalLoader loader(PGSimpleDataSource ds, Path lake, int rows, int rowsPerFile) {
+    static SqlIncrementalLoader loader(PGSimpleDataSource ds, Path lake, int rows, int rowsPerFile) {
         SqlSourceTable src = new SqlSourceTable();
         src.setName("bench_loans");
         src.setTable("bench_loans");
         src.setKeys(List.of("id"));
         src.setWatermarkColumn("updated_at");
         src.setLag(Duration.ZERO);
-        src.setBatchSize(Math.max(rows, 1_000_000));
+        src.setBatchSize(Math.min(Math.max(rows, 1_000_000), 1_000_000));
         src.setRowsPerFile(rowsPerFile);
         src.setFetchSize(Integer.getInteger("bench.fetchSize", 10_000));
         return new SqlIncrementalLoader(src, ds, new LakeStorage(lake.toString()));
     }
 
     /** One load, printing the time of each step (plan, extract, commit). */
-    private static SqlIncrementalLoader.LoadResult timedLoad(SqlIncrementalLoader loader) throws Exception {
+    static SqlIncrementalLoader.LoadResult timedLoad(SqlIncrementalLoader loader) throws Exception {
         long t0 = System.nanoTime();
         SqlIncrementalLoader.LoadPlan plan = loader.plan();
         long t1 = System.nanoTime();
@@ -127,7 +127,7 @@ public final class SqlIncrementalBenchmark {
         return result;
     }
 
-    private static void resetPeaks() {
+    static void resetPeaks() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
@@ -135,7 +135,7 @@ public final class SqlIncrementalBenchmark {
         }
     }
 
-    private static long peakHeapMb() {
+    static long peakHeapMb() {
         long sum = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
