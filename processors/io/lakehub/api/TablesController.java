@@ -1,14 +1,19 @@
 package io.lakehub.api;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.standalone.Snapshot;
@@ -18,32 +23,49 @@ import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.FileStats;
 import io.lakehub.delta.LakeStorage;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import io.lakehub.delta.TableTags;
+import io.lakehub.delta.TableVersions;
+import io.lakehub.delta.TableVersions.Selector;
+import io.lakehub.delta.VersionDiff;
+import io.lakehub.delta.VersionExport;
+import io.lakehub.delta.VersionGoneException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * Reading silver Delta tables back, by version (Delta time travel), for data scientists.
+ * Reading silver Delta tables back for data scientists: any version (Delta time travel), named
+ * versions (tags), exports and diffs between versions.
  *
  * <ul>
  *   <li>{@code GET /api/tables}: every table under {@code silver/} with its latest version, file and row counts</li>
- *   <li>{@code GET /api/tables/{name}}: one table with its schema and properties (watermarks)</li>
+ *   <li>{@code GET /api/tables/{name}}: one version with its commit time, tags, schema and properties (watermarks)</li>
  *   <li>{@code GET /api/tables/{name}/history?limit=}: commits, newest first, with operation metrics and lineage</li>
- *   <li>{@code GET /api/tables/{name}/rows?version=&limit=}: rows as JSON objects (limit default 100, at most 10,000)</li>
- *   <li>{@code GET /api/tables/{name}/export?version=&format=csv}: the whole version as CSV with a header, streamed</li>
+ *   <li>{@code GET /api/tables/{name}/rows?limit=}: rows as JSON objects (limit default 100, at most 10,000)</li>
+ *   <li>{@code GET /api/tables/{name}/export?format=csv|parquet}: the whole version as one CSV (header first) or one
+ *   Parquet file, named {@code <table>-v<N>.csv|parquet}</li>
+ *   <li>{@code GET /api/tables/{name}/tags}, {@code GET /api/tables/{name}/tags/{tag}}: named versions</li>
+ *   <li>{@code POST /api/tables/{name}/tags} {@code {"tag":"v2015","version":3,"force":false}}: names a version (201)</li>
+ *   <li>{@code DELETE /api/tables/{name}/tags/{tag}}: removes a name (204)</li>
+ *   <li>{@code GET /api/tables/{name}/diff?from=&to=&keys=}: rows inserted, updated and deleted between two versions</li>
  * </ul>
- * An unknown table or version answers 404; a bad parameter 400 ({@link ApiErrors}).
+ * The reads take at most one of {@code version=N}, {@code tag=NAME} and {@code asOf=<ISO-8601 instant>}
+ * (the latest version when none); the rules are {@link TableVersions}'. An unknown table, version or
+ * tag answers 404, a bad parameter 400, an existing tag 409, a version whose files VACUUM removed 410
+ * ({@link ApiErrors}).
  */
 @RestController
 @RequestMapping("/api/tables")
@@ -79,12 +101,23 @@ public class TablesController {
         return out;
     }
 
-    /** One table: summary, schema and properties. */
+    /**
+     * One version: summary, its commit time ({@code timestamp}, ISO-8601), the tags naming it, whether
+     * its data files can still be read ({@code readable}), schema and properties.
+     */
     @GetMapping("/{name}")
-    public Map<String, Object> describe(@PathVariable String name, @RequestParam(required = false) Long version) {
+    public Map<String, Object> describe(@PathVariable String name, @RequestParam(required = false) Long version,
+                                        @RequestParam(required = false) String tag,
+                                        @RequestParam(required = false) String asOf) {
         DeltaTable table = new DeltaTable(lake, name);
-        Snapshot s = table.snapshot(version);
+        TableVersions versions = new TableVersions(table);
+        Snapshot s = versions.resolve(Selector.of(version, tag, asOf));
         Map<String, Object> out = summary(table, s);
+        Instant committed = versions.commitTimestamp(s.getVersion());
+        out.put("timestamp", committed == null ? null : committed.toString());
+        out.put("tags", new TableTags(table).list().stream().filter(t -> t.version() == s.getVersion())
+                .map(TableTags.Tag::name).toList());
+        out.put("readable", versions.readable(s));
         List<Map<String, Object>> columns = new ArrayList<>();
         for (StructField f : s.getMetadata().getSchema().getFields()) {
             columns.add(Map.of("name", f.getName(), "type", f.getDataType().getSimpleString(), "nullable", f.isNullable()));
@@ -125,15 +158,19 @@ public class TablesController {
         return table.history(Math.max(1, limit));
     }
 
-    /** Rows of a version as JSON objects, in file order. */
+    /** Rows of a version as JSON objects, in file order: {@code {"table","version","count","rows":[{column: value}]}}. */
     @GetMapping("/{name}/rows")
     public Map<String, Object> rows(@PathVariable String name, @RequestParam(required = false) Long version,
+                                    @RequestParam(required = false) String tag,
+                                    @RequestParam(required = false) String asOf,
                                     @RequestParam(defaultValue = "100") int limit) throws IOException {
         if (limit < 1 || limit > MAX_ROWS) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_ROWS);
         }
         DeltaTable table = new DeltaTable(lake, name);
-        Snapshot s = table.snapshot(version);
+        TableVersions versions = new TableVersions(table);
+        Snapshot s = versions.resolve(Selector.of(version, tag, asOf));
+        versions.requireReadable(s);
         String[] names = s.getMetadata().getSchema().getFieldNames();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (DeltaTable.RowIterator it = table.rows(s)) {
@@ -145,6 +182,12 @@ public class TablesController {
                 }
                 rows.add(m);
             }
+        } catch (UncheckedIOException e) {
+            if (VersionGoneException.isMissingFile(e)) {
+                int missing = versions.missingFiles(s.getAllFiles()).size();
+                throw new VersionGoneException(name, s.getVersion(), Math.max(1, missing));
+            }
+            throw e;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("table", name);
@@ -154,31 +197,178 @@ public class TablesController {
         return out;
     }
 
-    /** The whole version as CSV (header first; values in the text form of {@link ColumnTypes#text}). */
+    /**
+     * The whole version as one file: CSV (header first; values in the text form of
+     * {@link ColumnTypes#text}) streamed as it is read, or Parquet written to a local temporary file
+     * first (a Parquet footer comes last), then streamed with its length and deleted. Written on the
+     * request thread, not as an asynchronous body, so an export that takes longer than the servlet
+     * container's async timeout (Tomcat: 30 s) is not cut off.
+     */
     @GetMapping("/{name}/export")
-    public ResponseEntity<StreamingResponseBody> export(@PathVariable String name,
-                                                        @RequestParam(required = false) Long version,
-                                                        @RequestParam(defaultValue = "csv") String format) {
-        if (!"csv".equalsIgnoreCase(format)) {
-            throw new IllegalArgumentException("format must be csv");
+    public void export(@PathVariable String name, @RequestParam(required = false) Long version,
+                       @RequestParam(required = false) String tag, @RequestParam(required = false) String asOf,
+                       @RequestParam(defaultValue = "csv") String format, HttpServletResponse response) throws IOException {
+        boolean parquet = "parquet".equalsIgnoreCase(format);
+        if (!parquet && !"csv".equalsIgnoreCase(format)) {
+            throw new IllegalArgumentException("format must be csv or parquet, not '" + format + "'");
         }
         DeltaTable table = new DeltaTable(lake, name);
-        Snapshot s = table.snapshot(version);
-        StreamingResponseBody body = out -> {
-            try (DeltaTable.RowIterator it = table.rows(s);
-                 CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)),
-                         CSVFormat.RFC4180.builder().setHeader(s.getMetadata().getSchema().getFieldNames()).get())) {
-                while (it.hasNext()) {
-                    for (Object v : it.next()) {
-                        csv.print(ColumnTypes.text(v));
-                    }
-                    csv.println();
-                }
-            }
-        };
-        return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "-v" + s.getVersion() + ".csv\"")
-                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .body(body);
+        TableVersions versions = new TableVersions(table);
+        Snapshot s = versions.resolve(Selector.of(version, tag, asOf));
+        versions.requireReadable(s);
+        String filename = name + "-v" + s.getVersion() + (parquet ? ".parquet" : ".csv");
+        if (!parquet) {
+            response.setContentType(new MediaType("text", "csv", StandardCharsets.UTF_8).toString());
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+            VersionExport.csv(table, s, response.getOutputStream());
+            return;
+        }
+        java.nio.file.Path folder = Files.createTempDirectory("lakehub-export-");
+        try {
+            java.nio.file.Path file = VersionExport.parquet(table, s, folder);
+            response.setContentType(VersionExport.PARQUET_MEDIA_TYPE);
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+            response.setContentLengthLong(Files.size(file));
+            Files.copy(file, response.getOutputStream());
+        } finally {
+            deleteFolder(folder);
+        }
+    }
+
+    private static void deleteFolder(java.nio.file.Path folder) {
+        try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // a leftover temporary file is harmless; the OS cleans its temporary folder
+        }
+    }
+
+    /** Named versions, ordered by version: {@code [{"tag","version","timestamp"}]}. */
+    @GetMapping("/{name}/tags")
+    public List<Map<String, Object>> tags(@PathVariable String name) {
+        DeltaTable table = new DeltaTable(lake, name);
+        table.snapshot(null);
+        NavigableMap<Long, Instant> times = new TableVersions(table).commitTimestamps();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TableTags.Tag t : new TableTags(table).list()) {
+            out.add(tag(null, t, times.get(t.version())));
+        }
+        return out;
+    }
+
+    /** One named version: {@code {"tag","version","timestamp"}}. */
+    @GetMapping("/{name}/tags/{tag}")
+    public Map<String, Object> tag(@PathVariable String name, @PathVariable String tag) {
+        DeltaTable table = new DeltaTable(lake, name);
+        long version = new TableTags(table).version(tag);
+        return tag(null, new TableTags.Tag(tag, version), new TableVersions(table).commitTimestamp(version));
+    }
+
+    /**
+     * A tag request.
+     *
+     * @param tag     the name, {@code [A-Za-z0-9_.-]{1,64}}
+     * @param version the version it names
+     * @param force   move the tag if it exists (default false: 409)
+     */
+    public record TagRequest(String tag, Long version, Boolean force) {
+    }
+
+    /**
+     * Names a version: 201 with {@code {"table","tag","version","timestamp","previousVersion","tableVersion"}},
+     * where {@code tableVersion} is the table version of the tag's own metadata commit.
+     */
+    @PostMapping("/{name}/tags")
+    public ResponseEntity<Map<String, Object>> setTag(@PathVariable String name, @RequestBody TagRequest request) {
+        if (request == null || request.tag() == null) {
+            throw new IllegalArgumentException("tag is required: {\"tag\":\"v2015\",\"version\":3}");
+        }
+        if (request.version() == null) {
+            throw new IllegalArgumentException("version is required: {\"tag\":\"" + request.tag() + "\",\"version\":3}");
+        }
+        DeltaTable table = new DeltaTable(lake, name);
+        TableTags.Change change = new TableTags(table).set(request.tag(), request.version(),
+                Boolean.TRUE.equals(request.force()));
+        Map<String, Object> body = tag(name, change.tag(), new TableVersions(table).commitTimestamp(request.version()));
+        body.put("previousVersion", change.previous());
+        body.put("tableVersion", change.commitVersion());
+        return ResponseEntity.created(URI.create("/api/tables/" + name + "/tags/" + request.tag())).body(body);
+    }
+
+    /** Removes a tag: 204. */
+    @DeleteMapping("/{name}/tags/{tag}")
+    public ResponseEntity<Void> deleteTag(@PathVariable String name, @PathVariable String tag) {
+        new TableTags(new DeltaTable(lake, name)).remove(tag);
+        return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
+    }
+
+    private static Map<String, Object> tag(String table, TableTags.Tag t, Instant committed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (table != null) {
+            m.put("table", table);
+        }
+        m.put("tag", t.name());
+        m.put("version", t.version());
+        m.put("timestamp", committed == null ? null : committed.toString());
+        return m;
+    }
+
+    /**
+     * Rows inserted, updated and deleted from one version to another, matched by key ({@link VersionDiff}):
+     * {@code {"table","from","to","keyColumns","inserted","updated","deleted","copied","filesRead":{"from","to"},
+     * "keys":{"inserted":[],"updated":[],"deleted":[],"truncated"}}} ({@code keys} only with {@code keys=true}).
+     * {@code from} is required (as {@code from}, {@code fromTag} or {@code fromAsOf}); {@code to} defaults to the
+     * latest version. Key columns come from {@code keyColumns=a,b} or the table property {@code lakehub.keys}.
+     */
+    @GetMapping("/{name}/diff")
+    public Map<String, Object> diff(@PathVariable String name,
+                                    @RequestParam(required = false) Long from,
+                                    @RequestParam(required = false) String fromTag,
+                                    @RequestParam(required = false) String fromAsOf,
+                                    @RequestParam(required = false) Long to,
+                                    @RequestParam(required = false) String toTag,
+                                    @RequestParam(required = false) String toAsOf,
+                                    @RequestParam(defaultValue = "false") boolean keys,
+                                    @RequestParam(required = false) String keyColumns) throws IOException {
+        Selector fromSel = selector("from", from, fromTag, fromAsOf);
+        Selector toSel = selector("to", to, toTag, toAsOf);
+        if (fromSel.latest()) {
+            throw new IllegalArgumentException("from is required: give from=<version>, fromTag=<tag> or fromAsOf=<timestamp>");
+        }
+        DeltaTable table = new DeltaTable(lake, name);
+        TableVersions versions = new TableVersions(table);
+        Snapshot a = versions.resolve(fromSel);
+        Snapshot b = versions.resolve(toSel);
+        List<String> keyCols = VersionDiff.keyColumns(a, b,
+                keyColumns == null ? null : Arrays.asList(keyColumns.split(",")));
+        VersionDiff.Result r = VersionDiff.compare(table, a, b, keyCols, keys);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("table", r.table());
+        out.put("from", r.from());
+        out.put("to", r.to());
+        out.put("keyColumns", r.keyColumns());
+        out.put("inserted", r.inserted());
+        out.put("updated", r.updated());
+        out.put("deleted", r.deleted());
+        out.put("copied", r.copied());
+        out.put("filesRead", Map.of("from", r.filesFrom(), "to", r.filesTo()));
+        if (r.keys() != null) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("inserted", r.keys().inserted());
+            k.put("updated", r.keys().updated());
+            k.put("deleted", r.keys().deleted());
+            k.put("truncated", r.keys().truncated());
+            out.put("keys", k);
+        }
+        return out;
+    }
+
+    private static Selector selector(String side, Long version, String tag, String asOf) {
+        try {
+            return Selector.of(version, tag, asOf);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(side + ": " + e.getMessage().replace("version, tag and asOf",
+                    side + ", " + side + "Tag and " + side + "AsOf"), e);
+        }
     }
 }

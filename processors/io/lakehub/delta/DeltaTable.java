@@ -587,4 +587,9 @@ public final class DeltaTable {
             // an orphan data file is harmless: no commit references it, VACUUM removes it
         }
     }
+
+    /** The lake this table lives in; its Hadoop configuration opens the table's data files. */
+    LakeStorage lake() {
+        return lake;
+    }
 }

@@ -32,6 +32,7 @@ import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.SchemaEvolution;
 import io.lakehub.delta.SchemaMismatchException;
 import io.lakehub.delta.StagedLoad;
+import io.lakehub.delta.VersionDiff;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -65,9 +66,6 @@ public final class SqlIncrementalLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlIncrementalLoader.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Table property naming the key columns (comma-separated), for version diffs and readers. */
-    public static final String KEYS_PROPERTY = "lakehub.keys";
 
     private final SqlSourceTable source;
     private final DataSource dataSource;
@@ -409,7 +407,7 @@ public final class SqlIncrementalLoader {
         try {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put(Watermark.propertyKey(source.getName()), extract.watermark().toJson());
-            properties.put(KEYS_PROPERTY, String.join(",", extract.staged().keyColumns()));
+            properties.put(VersionDiff.KEYS_PROPERTY, String.join(",", extract.staged().keyColumns()));
             outcome = table.commitLoad(extract.staged(), source.appId(), plan.loadVersion(), properties,
                     autoTags(extract.staged()), userMetadata, source.getMergeThreads());
         } catch (IOException | RuntimeException e) {
