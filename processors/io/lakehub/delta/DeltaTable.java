@@ -152,7 +152,8 @@ public final class DeltaTable {
      * The commit history, newest first.
      *
      * @param limit most entries to return
-     * @return one map per version: version, timestamp (ms), operation, operationParameters,
+     * @return one map per version: version, timestamp (ms), operation (for a maintenance commit the
+     *         name in its operationParameters, e.g. OPTIMIZE), logOperation (as in the log), operationParameters,
      *         operationMetrics, userMetadata (parsed JSON when it is JSON), readVersion, engineInfo
      */
     public List<Map<String, Object>> history(int limit) {
@@ -168,7 +169,11 @@ public final class DeltaTable {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("version", v);
             entry.put("timestamp", info.getTimestamp() == null ? null : info.getTimestamp().getTime());
-            entry.put("operation", info.getOperation());
+            // delta-standalone can only name maintenance commits "Manual Update"; their real name
+            // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
+            String named = info.getOperationParameters().get("operation");
+            entry.put("operation", "Manual Update".equals(info.getOperation()) && named != null ? named : info.getOperation());
+            entry.put("logOperation", info.getOperation());
             entry.put("operationParameters", info.getOperationParameters());
             entry.put("operationMetrics", info.getOperationMetrics().orElse(Map.of()));
             entry.put("userMetadata", info.getUserMetadata().map(DeltaTable::parseJsonOrText).orElse(null));
