@@ -29,7 +29,7 @@ class MaintenancePropertiesTest {
                 "lakehub.maintenance.tables.order_lines.checkpoint-every", "30m"));
         p.validate();
         assertThat(p.getMinRetention()).isEqualTo(Duration.ofHours(168));
-        assertThat(p.getTargetFileRows()).isEqualTo(1_000_000);
+        assertThat(p.getTargetFileRows()).isEqualTo(250_000);
         assertThat(p.getInitialDelay()).isEqualTo(Duration.ofMinutes(10));
         assertThat(p.getTables()).containsOnlyKeys("loans", "order_lines");
         assertThat(p.getTables().get("loans").every("optimize")).isEqualTo(Duration.ofHours(1));
