@@ -208,10 +208,31 @@ public final class DeltaTable {
         private final StructType schema;
         private ParquetRowReader reader;
         private Object[] next;
+        private int[] fillSlots = new int[0];
+        private Object[] fillValues = new Object[0];
 
         RowIterator(List<AddFile> files, StructType schema) {
             this.files = files.iterator();
             this.schema = schema;
+        }
+
+        /**
+         * Partition values fill a file's partition columns when the file does not hold them (Spark
+         * leaves them out of data files; lakehub keeps them in). Text forms per the Delta protocol's
+         * "Partition Value Serialization".
+         */
+        private void partitionFill(Map<String, String> values) {
+            List<Integer> slots = new ArrayList<>();
+            List<Object> parsed = new ArrayList<>();
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                int slot = ParquetRowReader.index(schema, e.getKey());
+                if (slot >= 0 && e.getValue() != null) {
+                    slots.add(slot);
+                    parsed.add(ColumnTypes.parseText(schema.getFields()[slot].getDataType(), e.getValue().replace(' ', 'T')));
+                }
+            }
+            fillSlots = slots.stream().mapToInt(Integer::intValue).toArray();
+            fillValues = parsed.toArray();
         }
 
         /** The schema the rows are in. */
@@ -226,6 +247,11 @@ public final class DeltaTable {
                     if (reader != null) {
                         next = reader.next();
                         if (next != null) {
+                            for (int i = 0; i < fillSlots.length; i++) {
+                                if (next[fillSlots[i]] == null) {
+                                    next[fillSlots[i]] = fillValues[i];
+                                }
+                            }
                             break;
                         }
                         reader.close();
@@ -234,7 +260,9 @@ public final class DeltaTable {
                     if (!files.hasNext()) {
                         return false;
                     }
-                    reader = new ParquetRowReader(new Path(path, files.next().getPath()), lake.conf(), schema);
+                    AddFile file = files.next();
+                    partitionFill(file.getPartitionValues());
+                    reader = new ParquetRowReader(new Path(path, file.getPath()), lake.conf(), schema);
                 }
                 return true;
             } catch (IOException e) {
@@ -313,6 +341,11 @@ public final class DeltaTable {
         }
         boolean newTable = txn.readVersion() < 0;
         StructType current = newTable ? null : txn.metadata().getSchema();
+        if (!newTable && !sameColumns(txn.metadata().getPartitionColumns(), load.partitionColumns())) {
+            throw new SchemaMismatchException("table " + name + " is partitioned by " + txn.metadata().getPartitionColumns()
+                    + " but the load is partitioned by " + load.partitionColumns() + "; partitioning of an existing table"
+                    + " cannot change");
+        }
         StructType schema = SchemaEvolution.merge(current, load.schema(), name);
         Map<String, String> config = new HashMap<>(newTable ? Map.of() : txn.metadata().getConfiguration());
         boolean configChanged = !config.entrySet().containsAll(properties.entrySet());
@@ -323,7 +356,7 @@ public final class DeltaTable {
         }
         if (newTable) {
             txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
-                    .partitionColumns(List.of()).configuration(config).createdTime(System.currentTimeMillis()).build());
+                    .partitionColumns(load.partitionColumns()).configuration(config).createdTime(System.currentTimeMillis()).build());
         } else if (schema != current || configChanged) {
             txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).configuration(config).build());
         }
@@ -420,6 +453,33 @@ public final class DeltaTable {
         }
         return txn.commit(List.<Action>of(), new Operation(Operation.Name.SET_TABLE_PROPERTIES,
                 Map.of("properties", json(props))), ENGINE).getVersion();
+    }
+
+    private static boolean sameColumns(List<String> a, List<String> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).equalsIgnoreCase(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A file's partition values in the table's partition column order (its folder names follow it). */
+    private static Map<String, String> inPartitionOrder(AddFile file, StagedLoad load) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String column : load.partitionColumns()) {
+            String value = null;
+            for (Map.Entry<String, String> e : file.getPartitionValues().entrySet()) {
+                if (e.getKey().equalsIgnoreCase(column)) {
+                    value = e.getValue();
+                }
+            }
+            ordered.put(column, value);
+        }
+        return ordered;
     }
 
     private static String predicate(List<String> keys) {
@@ -532,7 +592,7 @@ public final class DeltaTable {
         long droppedDeleted = 0;
         long kept = 0;
         LoadKeys deletes = load.deletedKeys();
-        ParquetRowWriter writer = new ParquetRowWriter(path, lake.conf(), schema);
+        ParquetRowWriter writer = new ParquetRowWriter(path, lake.conf(), schema, inPartitionOrder(file, load));
         try (ParquetRowReader reader = new ParquetRowReader(new Path(path, file.getPath()), lake.conf(), schema)) {
             Object[] row;
             while ((row = reader.next()) != null) {

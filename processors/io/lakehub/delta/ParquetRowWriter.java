@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import io.delta.standalone.actions.AddFile;
@@ -31,17 +32,21 @@ import org.apache.parquet.schema.MessageType;
  * <p>Rows are {@code Object[]} in the order of the table schema, values as described in
  * {@link ColumnTypes}. Memory is bounded by the Parquet row group ({@value #ROW_GROUP_BYTES} bytes),
  * not by the file. Compression is Snappy, the Delta and Spark default. The file name is
- * {@code part-<uuid>.snappy.parquet} directly under the table folder, as Spark names unpartitioned
- * files. Not thread-safe; close it (or {@link #finish()}) exactly once.
+ * {@code part-<uuid>.snappy.parquet} under the table folder, inside {@code <column>=<value>/} folders
+ * for a partitioned table, as Spark names them. Not thread-safe; close it (or {@link #finish()}) exactly once.
  */
 public final class ParquetRowWriter implements Closeable {
 
     /** Parquet row group size in bytes. */
     public static final int ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
+    /** Folder name of a null partition value (Hive's, which Spark and Delta use). */
+    public static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
     private final Path tablePath;
     private final Configuration conf;
     private final String name;
+    private final Map<String, String> partitionValues;
     private final ParquetWriter<Object[]> writer;
     private final FileStats stats;
     private boolean closed;
@@ -52,9 +57,36 @@ public final class ParquetRowWriter implements Closeable {
      * @throws IOException if the file cannot be created
      */
     public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema) throws IOException {
+        this(tablePath, conf, schema, Map.of());
+    }
+
+    /**
+     * Opens a new data file of one partition: under {@code <column>=<value>/...} folders in the order
+     * of {@code partitionValues} (Hive-style, as Spark lays out Delta tables). A null value is the
+     * folder {@value #NULL_PARTITION} and a null in {@code partitionValues}, per the Delta protocol.
+     * The partition columns stay in the data file too, so every reader finds them in the rows.
+     *
+     * @param partitionValues partition column to value (text form), in partition column order; empty
+     *                        for an unpartitioned table
+     * @throws IllegalArgumentException if a value has characters other than {@code [A-Za-z0-9_.-]},
+     *                                  which would need escaping in paths (partition by a derived column)
+     * @throws IOException              if the file cannot be created
+     */
+    public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, Map<String, String> partitionValues)
+            throws IOException {
         this.tablePath = tablePath;
         this.conf = conf;
-        this.name = "part-" + UUID.randomUUID() + ".snappy.parquet";
+        this.partitionValues = new java.util.LinkedHashMap<>(partitionValues);
+        StringBuilder folder = new StringBuilder();
+        for (Map.Entry<String, String> e : partitionValues.entrySet()) {
+            String v = e.getValue();
+            if (v != null && !v.matches("[A-Za-z0-9_.-]{1,128}")) {
+                throw new IllegalArgumentException("partition column " + e.getKey() + " has the value '" + v
+                        + "', which needs escaping in a path; partition by a derived column (a year, a code)");
+            }
+            folder.append(e.getKey()).append('=').append(v == null ? NULL_PARTITION : v).append('/');
+        }
+        this.name = folder + "part-" + UUID.randomUUID() + ".snappy.parquet";
         this.stats = new FileStats(schema);
         Builder builder = new Builder(new Path(tablePath, name), schema);
         for (StructField field : schema.getFields()) {
@@ -101,7 +133,7 @@ public final class ParquetRowWriter implements Closeable {
         Path file = new Path(tablePath, name);
         FileSystem fs = file.getFileSystem(conf);
         long size = fs.getFileStatus(file).getLen();
-        return AddFile.builder(name, new HashMap<>(), size, System.currentTimeMillis(), true)
+        return AddFile.builder(name, new HashMap<>(partitionValues), size, System.currentTimeMillis(), true)
                 .stats(stats.toJsonStringLiteral())
                 .build();
     }

@@ -19,6 +19,8 @@ public final class StagedLoad {
 
     private final StructType schema;
     private final List<String> keyColumns;
+    private final List<String> partitionColumns;
+    private final int[] partitionIndexes;
     private final int[] keyIndexes;
     private final LoadKeys keys;
     private final LoadKeys deletedKeys;
@@ -34,7 +36,26 @@ public final class StagedLoad {
      * @throws SchemaMismatchException if a key column is not in {@code schema}
      */
     public StagedLoad(StructType schema, List<String> keyColumns) {
+        this(schema, keyColumns, List.of());
+    }
+
+    /**
+     * @param partitionColumns the table's partition columns (empty for none), matched case-insensitively
+     * @throws SchemaMismatchException if a key or partition column is not in {@code schema}
+     */
+    public StagedLoad(StructType schema, List<String> keyColumns, List<String> partitionColumns) {
         this.schema = schema;
+        this.partitionIndexes = new int[partitionColumns.size()];
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < partitionIndexes.length; i++) {
+            partitionIndexes[i] = ParquetRowReader.index(schema, partitionColumns.get(i));
+            if (partitionIndexes[i] < 0) {
+                throw new SchemaMismatchException("partition column '" + partitionColumns.get(i)
+                        + "' is not among the source columns " + String.join(", ", schema.getFieldNames()));
+            }
+            names.add(schema.getFields()[partitionIndexes[i]].getName());
+        }
+        this.partitionColumns = List.copyOf(names);
         this.keyColumns = List.copyOf(keyColumns);
         this.keyIndexes = new int[keyColumns.size()];
         for (int i = 0; i < keyIndexes.length; i++) {
@@ -103,6 +124,23 @@ public final class StagedLoad {
             parts[i] = row[keyIndexes[i]];
         }
         return java.util.Arrays.asList(parts);
+    }
+
+    /** The partition columns, as named in the schema; empty for an unpartitioned table. */
+    public List<String> partitionColumns() {
+        return partitionColumns;
+    }
+
+    /**
+     * The partition of a row: partition column to the value's text form ({@link ColumnTypes#text}),
+     * null for a null value, in partition column order; empty for an unpartitioned table.
+     */
+    public Map<String, String> partitionValues(Object[] row) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < partitionIndexes.length; i++) {
+            values.put(partitionColumns.get(i), ColumnTypes.text(row[partitionIndexes[i]]));
+        }
+        return values;
     }
 
     /** Adds a finished staged data file. */

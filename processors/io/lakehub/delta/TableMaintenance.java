@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <h2>OPTIMIZE</h2>
  * Bin-packs the small data files of the latest version: a file is small when its statistics'
  * {@code numRecords} is below {@code targetFileRows} (setting {@code lakehub.maintenance.target-file-rows},
- * default 1,000,000 rows; a file without statistics is left alone). Small files of one partition
+ * default 250,000 rows; a file without statistics is left alone). Small files of one partition
  * (same {@code partitionValues}), ordered by the minimum of the first key column (table property
  * {@code lakehub.keys}) so that neighbouring key ranges share a file and MERGE pruning stays tight, else
  * in the order the table reads them (modification time, then path),

@@ -289,7 +289,7 @@ public final class SqlIncrementalLoader {
                     int softDeleteIdx = source.getSoftDeleteColumn() == null ? -1
                             : index(readSchema, column(readSchema, source.getSoftDeleteColumn()).getName());
                     try (StagingPipeline pipeline = new StagingPipeline(source.getName(), readSchema, source.getKeys(),
-                            softDeleteIdx, table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
+                            source.getPartitionBy(), softDeleteIdx, table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
                         while (rs.next()) {
                             Object[] row = columns.read(rs);
                             pipeline.add(row);

@@ -60,6 +60,11 @@ public class SqlSourceTable {
     private String tagByYearOf;
     /** Prefix of automatic tags. */
     private String tagPrefix = "v";
+    /**
+     * Partition columns of a new target table (Hive-style folders); values must be plain
+     * ({@code [A-Za-z0-9_.-]}), such as a year computed by a {@code query}.
+     */
+    private List<String> partitionBy = new ArrayList<>();
 
     /**
      * Checks names and identifiers.
@@ -88,6 +93,7 @@ public class SqlSourceTable {
         if (tieBreakerColumn != null) {
             identifier(where + ".tie-breaker-column", tieBreakerColumn);
         }
+        partitionBy.forEach(c -> identifier(where + ".partition-by", c));
         if (softDeleteColumn != null) {
             identifier(where + ".soft-delete-column", softDeleteColumn);
         }
@@ -247,6 +253,14 @@ public class SqlSourceTable {
 
     public void setRowsPerFile(int rowsPerFile) {
         this.rowsPerFile = rowsPerFile;
+    }
+
+    public List<String> getPartitionBy() {
+        return partitionBy;
+    }
+
+    public void setPartitionBy(List<String> partitionBy) {
+        this.partitionBy = partitionBy;
     }
 
     public String getSoftDeleteColumn() {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -63,9 +65,9 @@ final class StagingPipeline implements AutoCloseable {
      * @param softDeleteIndex index of the soft-delete column in {@code schema}, or -1: rows flagged
      *                        there go to bronze but not to the staged files; their keys are deletes
      */
-    StagingPipeline(String name, StructType schema, List<String> keys, int softDeleteIndex, Path tablePath,
-                    Configuration conf, int rowsPerFile, FileSystem fs, Path bronzeTmp) {
-        this.staged = new StagedLoad(schema, keys);
+    StagingPipeline(String name, StructType schema, List<String> keys, List<String> partitionBy, int softDeleteIndex,
+                    Path tablePath, Configuration conf, int rowsPerFile, FileSystem fs, Path bronzeTmp) {
+        this.staged = new StagedLoad(schema, keys, partitionBy);
         this.softDeleteIndex = softDeleteIndex;
         this.schema = schema;
         this.tablePath = tablePath;
@@ -212,7 +214,8 @@ final class StagingPipeline implements AutoCloseable {
     }
 
     private void writeParquet() {
-        ParquetRowWriter writer = null;
+        // one open file per partition of this load (one in all for an unpartitioned table)
+        Map<Map<String, String>, ParquetRowWriter> open = new HashMap<>();
         try {
             Object[][] rows;
             while ((rows = toParquet.take()) != END) {
@@ -221,18 +224,21 @@ final class StagingPipeline implements AutoCloseable {
                         staged.addDeletedKey(row);
                         continue;
                     }
+                    Map<String, String> partition = staged.partitionValues(row);
+                    ParquetRowWriter writer = open.get(partition);
                     if (writer == null || writer.rows() >= rowsPerFile) {
                         if (writer != null) {
                             staged.addFile(writer.finish());
                         }
-                        writer = new ParquetRowWriter(tablePath, conf, schema);
+                        writer = new ParquetRowWriter(tablePath, conf, schema, partition);
                         writers.add(writer);
+                        open.put(partition, writer);
                     }
                     writer.write(row);
                     staged.addKey(row);
                 }
             }
-            if (writer != null) {
+            for (ParquetRowWriter writer : open.values()) {
                 staged.addFile(writer.finish());
             }
             staged.keys(); // seals the key set: a duplicate integer key fails the load here, before any commit

@@ -178,6 +178,56 @@ class SqlSourceShapesTest {
     }
 
     @Test
+    void partitionedTableWritesHiveFoldersAndMergesWithinThePartition() throws Exception {
+        sql("CREATE TABLE loans (id BIGINT PRIMARY KEY, amt DECIMAL(10,2), issue_d DATE, ts TIMESTAMP(6) NOT NULL)",
+                "INSERT INTO loans VALUES (1, 10.00, DATE '2015-03-01', TIMESTAMP '2024-01-01 00:00:00'),"
+                        + " (2, 20.00, DATE '2016-05-01', TIMESTAMP '2024-01-01 00:00:01'),"
+                        + " (3, 30.00, DATE '2015-07-01', TIMESTAMP '2024-01-01 00:00:02')");
+        SqlSourceTable t = source("ploans", List.of("id"), "ts");
+        t.setQuery("SELECT id, amt, issue_d, EXTRACT(YEAR FROM issue_d) AS issue_year, ts FROM loans");
+        t.setPartitionBy(List.of("issue_year"));
+        SqlIncrementalLoader loader = new SqlIncrementalLoader(t, ds, lake);
+        loader.loadOnce();
+
+        DeltaTable table = loader.table();
+        assertThat(table.snapshot(null).getMetadata().getPartitionColumns()).containsExactly("issue_year");
+        assertThat(table.snapshot(null).getAllFiles()).extracting(f -> f.getPath().substring(0, f.getPath().indexOf('/')))
+                .containsExactlyInAnyOrder("issue_year=2015", "issue_year=2016");
+        assertThat(table.snapshot(null).getAllFiles()).extracting(f -> f.getPartitionValues().get("issue_year"))
+                .containsExactlyInAnyOrder("2015", "2016");
+        String file2016 = table.snapshot(null).getAllFiles().stream()
+                .filter(f -> f.getPath().startsWith("issue_year=2016/")).findFirst().orElseThrow().getPath();
+
+        sql("UPDATE loans SET amt = 11.00, ts = TIMESTAMP '2024-02-01 00:00:00' WHERE id = 1");
+        SqlIncrementalLoader.LoadResult r = loader.loadOnce();
+        assertThat(r.updated()).isEqualTo(1);
+        assertThat(table.snapshot(null).getAllFiles()).extracting(f -> f.getPath())
+                .as("the 2016 file holds no incoming key and stays").contains(file2016)
+                .allMatch(path -> path.startsWith("issue_year=2015/") || path.startsWith("issue_year=2016/"));
+        assertThat(rows(table)).extracting(row -> row[0] + "=" + row[1] + "@" + row[3])
+                .containsExactlyInAnyOrder("1=11.00@2015", "2=20.00@2016", "3=30.00@2015");
+        assertThat(Files.isDirectory(dir.resolve("lake/silver/ploans/issue_year=2016"))).isTrue();
+
+        int standalone = 0;
+        try (var it = io.delta.standalone.DeltaLog.forTable(LakeStorage.hadoopConfiguration(),
+                dir.resolve("lake/silver/ploans").toString()).update().open()) {
+            while (it.hasNext()) {
+                io.delta.standalone.data.RowRecord rec = it.next();
+                assertThat(rec.getInt("issue_year")).isIn(2015, 2016);
+                standalone++;
+            }
+        }
+        assertThat(standalone).as("delta-standalone reads the partitioned table").isEqualTo(3);
+
+        SqlSourceTable repartitioned = source("ploans", List.of("id"), "ts");
+        repartitioned.setQuery(t.getQuery());
+        repartitioned.setPartitionBy(List.of("amt"));
+        sql("UPDATE loans SET ts = TIMESTAMP '2024-03-01 00:00:00' WHERE id = 2");
+        assertThatThrownBy(() -> new SqlIncrementalLoader(repartitioned, ds, lake).loadOnce())
+                .hasMessageContaining("partitioned by [issue_year]");
+    }
+
+    @Test
     void badConfigurationIsRefusedWithTheSettingNamed() {
         SqlSourceTable t = source("loans", List.of("id"), "updated_at");
         t.setTable("loans; DROP TABLE x");
