@@ -33,6 +33,7 @@ import io.delta.standalone.actions.CommitInfo;
 import io.delta.standalone.actions.Metadata;
 import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.data.CloseableIterator;
+import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.delta.standalone.expressions.Literal;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
@@ -325,10 +326,33 @@ public final class DeltaTable {
      * @return the outcome; {@code alreadyCommitted} when {@code txnVersion(appId) >= loadVersion}
      * @throws SchemaMismatchException if the staged schema cannot evolve the table's
      * @throws IllegalStateException   if another writer committed a later load of the same source
+     * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS}
+     *                                  times in a row (each conflict restarts the MERGE on the new snapshot)
      * @throws IOException             if a data file cannot be read or written
      */
     public CommitOutcome commitLoad(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
                                     List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return commitLoadOnce(load, appId, loadVersion, properties, tags, userMetadata, rewriteThreads);
+            } catch (DeltaConcurrentModificationException e) {
+                // another commit (a tag, an OPTIMIZE, a concurrent writer) won the race: start over on the
+                // new snapshot; the txn check above makes a retry of an already committed load a no-op
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Test hook: runs once just before the next load's Delta commit (to stage a concurrent commit). */
+    volatile Runnable beforeCommit;
+
+    /** Attempts of {@link #commitLoad} against concurrent commits before the conflict is reported. */
+    public static final int COMMIT_ATTEMPTS = 5;
+
+    private CommitOutcome commitLoadOnce(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
+                                        List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
         long started = System.currentTimeMillis();
         OptimisticTransaction txn = log().startTransaction();
         long last = txn.txnVersion(appId);
@@ -413,6 +437,11 @@ public final class DeltaTable {
         }
         metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
         try {
+            Runnable hook = beforeCommit;
+            beforeCommit = null;
+            if (hook != null) {
+                hook.run();
+            }
             CommitResult result = txn.commit(actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)),
                     ENGINE);
             if (!tags.isEmpty() && result.getVersion() != expectedVersion) {
@@ -656,5 +685,68 @@ public final class DeltaTable {
     /** The lake this table lives in; its Hadoop configuration opens the table's data files. */
     LakeStorage lake() {
         return lake;
+    }
+
+    /**
+     * What a {@link #commitAppend} did.
+     *
+     * @param version      the table version the append became
+     * @param rows         rows added
+     * @param filesAdded   data files added
+     */
+    public record AppendOutcome(long version, long rows, int filesAdded) {
+    }
+
+    /**
+     * Appends data files in one Delta commit ({@code STREAMING UPDATE}, output mode Append) that also
+     * carries one {@code txn} action per entry of {@code txns}: the progress of several independent
+     * sources (e.g. the partitions of a Kafka topic) committed with the rows that cover it (DESIGN.md
+     * invariant 2). Creates the table with {@code schema} on first use; an existing table must have the
+     * same columns. The caller drops rows at or below {@link #txnVersion} of their app id first; this
+     * method re-checks inside the transaction, so a concurrent writer of the same app id makes it fail
+     * instead of writing rows twice.
+     *
+     * @param files        staged data files under this table (may be empty: a commit of progress only)
+     * @param rows         rows in those files (operation metric numOutputRows)
+     * @param schema       the table schema (the files' schema)
+     * @param txns         app id to the new version of that app id; each must be above the committed one
+     * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
+     * @throws IllegalStateException   if an app id is already at or above its new version
+     * @throws SchemaMismatchException if the existing table has other columns
+     */
+    public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+                                      String userMetadata) {
+        long started = System.currentTimeMillis();
+        OptimisticTransaction txn = log().startTransaction();
+        for (Map.Entry<String, Long> e : txns.entrySet()) {
+            long last = txn.txnVersion(e.getKey());
+            if (last >= e.getValue()) {
+                throw new IllegalStateException(e.getKey() + " is already at version " + last + " in " + name
+                        + ", not below " + e.getValue() + ": another writer committed the same source");
+            }
+        }
+        if (txn.readVersion() < 0) {
+            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
+                    .partitionColumns(List.of()).createdTime(System.currentTimeMillis()).build());
+        } else if (!txn.metadata().getSchema().equals(schema)) {
+            throw new SchemaMismatchException("table " + name + " has schema " + txn.metadata().getSchema().getTreeString()
+                    + " but the append has " + schema.getTreeString());
+        }
+        List<Action> actions = new ArrayList<>(files);
+        long now = System.currentTimeMillis();
+        txns.forEach((appId, version) -> actions.add(new SetTransaction(appId, version, Optional.of(now))));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("outputMode", json("Append"));
+        params.put("queryId", json(name));
+        params.put("epochId", json(Long.toString(txn.readVersion() + 1)));
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
+        metrics.put(Operation.Metrics.numAddedFiles, Integer.toString(files.size()));
+        metrics.put("numRemovedFiles", "0");
+        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(files)));
+        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
+        CommitResult result = txn.commit(actions, new Operation(Operation.Name.STREAMING_UPDATE, params, metrics,
+                Optional.ofNullable(userMetadata)), ENGINE);
+        return new AppendOutcome(result.getVersion(), rows, files.size());
     }
 }
