@@ -1,0 +1,56 @@
+package io.lakehub.events;
+
+import io.lakehub.config.EventsProperties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Instantiates the {@code events-consume} route template (routes/events.camel.yaml) as route
+ * {@code events-consume-<hub>} when {@code lakehub.events.enabled} is true, after the Camel context
+ * has loaded the YAML routes. When disabled no Kafka consumer exists, so the hub starts without a broker.
+ */
+@Component
+public class EventsRoutes implements CamelContextConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsRoutes.class);
+
+    private final EventsProperties props;
+
+    public EventsRoutes(EventsProperties props) {
+        this.props = props;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
+        if (!props.isEnabled()) {
+            LOG.info("events: disabled (lakehub.events.enabled=false)");
+            return;
+        }
+        String routeId;
+        try {
+            routeId = TemplatedRouteBuilder.builder(camelContext, "events-consume")
+                    .routeId("events-consume-" + props.getHub())
+                    .parameter("hub", props.getHub())
+                    .parameter("topic", props.getTopic())
+                    .parameter("brokers", props.getBootstrapServers())
+                    .parameter("groupId", props.getConsumerGroup())
+                    .parameter("autoOffsetReset", props.getAutoOffsetReset())
+                    .parameter("maxPollRecords", Integer.toString(props.getMaxPollRecords()))
+                    .parameter("pollTimeoutMs", Long.toString(props.getPollTimeout().toMillis()))
+                    .add();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("events: cannot create the consumer route: " + e.getMessage(), e);
+        }
+        LOG.info("events {}: consuming topic {} as group {} into bronze/events/{}, quarantine/events/{}, silver/events_{} (route {})",
+                props.getHub(), props.getTopic(), props.getConsumerGroup(), props.getHub(), props.getHub(), props.getHub(),
+                routeId);
+    }
+}

@@ -1,0 +1,380 @@
+package io.lakehub.events;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.IntegerType;
+import io.delta.standalone.types.LongType;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.delta.standalone.types.TimestampType;
+import io.lakehub.config.EventsProperties;
+import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.ParquetRowWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lands one Kafka batch of the events flow: bronze, validation, quarantine, silver, then the offsets.
+ *
+ * <p>Reads: the body of a camel-kafka batching exchange ({@code batching=true}), a {@code List<Exchange>}
+ * with one exchange per record carrying headers {@code kafka.TOPIC}, {@code kafka.PARTITION},
+ * {@code kafka.OFFSET}, {@code kafka.TIMESTAMP} (enqueued time, ms), {@code kafka.KEY},
+ * {@code CamelKafkaManualCommit} and a String body (the event payload).
+ *
+ * <p>Per batch, in this order (DESIGN.md invariants 1 to 4):
+ * <ol>
+ *   <li>Records are grouped by partition; those at or below the partition's {@code txn} version in
+ *       {@code silver/events_<hub>} (app id {@code lakehub-events-<hub>-<partition>}) were committed
+ *       before (a replay after a crash between the Delta commit and the offset commit) and are skipped.</li>
+ *   <li>Bronze: the raw records as Parquet (partition, offset, enqueued_time, key, body), one file per
+ *       (enqueued minute, partition) at {@code bronze/events/<hub>/yyyy=/MM=/dd=/HH=/mm=/part-p<partition>-o<first>-<last>.parquet},
+ *       written under {@code _staging/} and renamed, so a redelivered batch overwrites its file.</li>
+ *   <li>Each payload is checked by {@link EventValidator}; invalid ones go as JSON lines (payload,
+ *       failedRules, source position, enqueuedTime, quarantinedAt) to
+ *       {@code quarantine/events/<hub>/yyyy=/MM=/dd=/HH=/part-p<partition>-o<first>-<last>.jsonl}.</li>
+ *   <li>Valid ones are appended to {@code silver/events_<hub>} in one Delta commit that carries a
+ *       {@code txn} per partition with the partition's last offset in the batch.</li>
+ *   <li>Only then the offsets are committed to Kafka (synchronously, per partition).</li>
+ * </ol>
+ *
+ * <p>Failure: any exception is rethrown before the offsets are committed; with the route's
+ * {@code breakOnFirstError=true} camel-kafka reconnects and redelivers the batch from the last
+ * committed offsets, and the {@code txn} versions keep silver free of duplicates. Thread-safe.
+ */
+@Component("landEventBatch")
+public class LandEventBatch implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LandEventBatch.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Columns of the bronze Parquet files. */
+    public static final StructType BRONZE_SCHEMA = new StructType(new StructField[] {
+        new StructField("partition", new IntegerType(), true),
+        new StructField("offset", new LongType(), true),
+        new StructField("enqueued_time", new TimestampType(), true),
+        new StructField("key", new StringType(), true),
+        new StructField("body", new StringType(), true)});
+
+    /** Columns of the silver table {@code events_<hub>}. */
+    public static final StructType SILVER_SCHEMA = new StructType(new StructField[] {
+        new StructField("partition", new IntegerType(), true),
+        new StructField("offset", new LongType(), true),
+        new StructField("enqueued_time", new TimestampType(), true),
+        new StructField("event_type", new StringType(), true),
+        new StructField("event_time", new TimestampType(), true),
+        new StructField("payload", new StringType(), true)});
+
+    /** One consumed record. */
+    record Event(String topic, int partition, long offset, Instant enqueued, String key, String body,
+                 KafkaManualCommit commit) {
+    }
+
+    private final LakeStorage lake;
+    private final EventsProperties props;
+    private final EventCounters counters;
+    private final EventValidator validator;
+    private final DeltaTable silver;
+
+    public LandEventBatch(LakeStorage lake, EventsProperties props, EventCounters counters) {
+        this.lake = lake;
+        this.props = props;
+        this.counters = counters;
+        this.validator = new EventValidator(props);
+        this.silver = new DeltaTable(lake, "events_" + props.getHub());
+    }
+
+    /** The {@code txn} app id of a partition. */
+    public static String appId(String hub, int partition) {
+        return "lakehub-events-" + hub + "-" + partition;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        String hub = props.getHub();
+        try {
+            land(hub, records(exchange));
+        } catch (Exception e) {
+            counters.failed(hub, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static List<Event> records(Exchange exchange) {
+        List<?> body = exchange.getMessage().getBody(List.class);
+        List<Event> out = new ArrayList<>();
+        if (body == null) {
+            return out;
+        }
+        for (Object o : body) {
+            Message m = ((Exchange) o).getMessage();
+            Long ts = m.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+            Object key = m.getHeader(KafkaConstants.KEY);
+            out.add(new Event(m.getHeader(KafkaConstants.TOPIC, String.class),
+                    m.getHeader(KafkaConstants.PARTITION, Integer.class),
+                    m.getHeader(KafkaConstants.OFFSET, Long.class),
+                    ts == null || ts < 0 ? Instant.now() : Instant.ofEpochMilli(ts),
+                    key == null ? null : key.toString(),
+                    m.getBody(String.class),
+                    m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class)));
+        }
+        return out;
+    }
+
+    private void land(String hub, List<Event> events) throws IOException {
+        if (events.isEmpty()) {
+            return;
+        }
+        Map<Integer, List<Event>> byPartition = new TreeMap<>();
+        for (Event e : events) {
+            byPartition.computeIfAbsent(e.partition(), p -> new ArrayList<>()).add(e);
+        }
+        byPartition.values().forEach(l -> l.sort((a, b) -> Long.compare(a.offset(), b.offset())));
+
+        // a replay of what an earlier commit already holds: skip it, its files are in the lake
+        Map<Integer, List<Event>> fresh = new TreeMap<>();
+        Map<Integer, Long> committedOffsets = new TreeMap<>();
+        long skipped = 0;
+        for (Map.Entry<Integer, List<Event>> e : byPartition.entrySet()) {
+            long committed = silver.txnVersion(appId(hub, e.getKey()));
+            committedOffsets.put(e.getKey(), committed);
+            List<Event> keep = new ArrayList<>();
+            for (Event ev : e.getValue()) {
+                if (ev.offset() > committed) {
+                    keep.add(ev);
+                } else {
+                    skipped++;
+                }
+            }
+            if (!keep.isEmpty()) {
+                fresh.put(e.getKey(), keep);
+            }
+        }
+
+        Instant now = Instant.now();
+        List<String> bronzeFiles = new ArrayList<>();
+        List<String> quarantineFiles = new ArrayList<>();
+        long bronzeCount = 0;
+        long quarantined = 0;
+        long validCount = 0;
+        long version = -1;
+        if (!fresh.isEmpty()) {
+            List<Object[]> validRows = new ArrayList<>();
+            for (Map.Entry<Integer, List<Event>> e : fresh.entrySet()) {
+                long committed = committedOffsets.get(e.getKey());
+                bronzeCount += writeBronze(hub, e.getKey(), e.getValue(), committed, bronzeFiles);
+                Map<Instant, List<ObjectNode>> bad = new TreeMap<>();
+                Map<Instant, long[]> badRange = new TreeMap<>();
+                for (Event ev : e.getValue()) {
+                    EventValidator.Result r = validator.validate(ev.body(), now);
+                    if (r.valid()) {
+                        validRows.add(new Object[] {ev.partition(), ev.offset(), ev.enqueued(), r.type(), r.eventTime(), ev.body()});
+                    } else {
+                        Instant hour = ev.enqueued().truncatedTo(ChronoUnit.HOURS);
+                        bad.computeIfAbsent(hour, h -> new ArrayList<>()).add(quarantineLine(ev, r, now));
+                        long[] range = badRange.computeIfAbsent(hour, h -> new long[] {ev.offset(), ev.offset()});
+                        range[1] = ev.offset();
+                    }
+                }
+                for (Map.Entry<Instant, List<ObjectNode>> q : bad.entrySet()) {
+                    long[] range = badRange.get(q.getKey());
+                    quarantineFiles.add(writeQuarantine(hub, e.getKey(), q.getKey(), range, committed, q.getValue()));
+                    quarantined += q.getValue().size();
+                }
+            }
+            validCount = validRows.size();
+            version = commitSilver(hub, fresh, validRows, bronzeFiles, quarantineFiles, quarantined);
+        }
+
+        // durable first, then acknowledge: the offsets move only after the Delta commit
+        for (List<Event> partition : byPartition.values()) {
+            Event last = partition.get(partition.size() - 1);
+            if (last.commit() == null) {
+                throw new IllegalStateException("no CamelKafkaManualCommit header: the route needs allowManualCommit=true");
+            }
+            last.commit().commit();
+        }
+        counters.committed(hub, bronzeCount, validCount, quarantined, skipped, version);
+        LOG.debug("events {}: {} events ({} valid, {} quarantined, {} replayed and skipped) from partitions {}, silver version {}",
+                hub, events.size(), validCount, quarantined, skipped, byPartition.keySet(), version);
+    }
+
+    private long commitSilver(String hub, Map<Integer, List<Event>> fresh, List<Object[]> rows, List<String> bronzeFiles,
+                              List<String> quarantineFiles, long quarantined) throws IOException {
+        List<AddFile> files = new ArrayList<>();
+        if (!rows.isEmpty()) {
+            ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), SILVER_SCHEMA);
+            try {
+                for (Object[] row : rows) {
+                    writer.write(row);
+                }
+                files.add(writer.finish());
+            } catch (IOException | RuntimeException e) {
+                writer.delete();
+                throw e;
+            }
+        }
+        Map<String, Long> txns = new LinkedHashMap<>();
+        ObjectNode lineage = JSON.createObjectNode();
+        lineage.put("flow", "events");
+        lineage.put("hub", hub);
+        lineage.put("topic", props.getTopic());
+        lineage.put("consumerGroup", props.getConsumerGroup());
+        ObjectNode offsets = lineage.putObject("offsets");
+        for (Map.Entry<Integer, List<Event>> e : fresh.entrySet()) {
+            List<Event> l = e.getValue();
+            long last = l.get(l.size() - 1).offset();
+            txns.put(appId(hub, e.getKey()), last);
+            ObjectNode p = offsets.putObject(Integer.toString(e.getKey()));
+            p.put("first", l.get(0).offset());
+            p.put("last", last);
+            p.put("events", l.size());
+        }
+        lineage.put("valid", rows.size());
+        lineage.put("quarantined", quarantined);
+        ArrayNode b = lineage.putArray("bronzeFiles");
+        bronzeFiles.forEach(b::add);
+        ArrayNode q = lineage.putArray("quarantineFiles");
+        quarantineFiles.forEach(q::add);
+        try {
+            return silver.commitAppend(files, rows.size(), SILVER_SCHEMA, txns, JSON.writeValueAsString(lineage)).version();
+        } catch (RuntimeException e) {
+            files.forEach(silver::deleteQuietly);
+            throw e;
+        }
+    }
+
+    /** Writes one bronze file per enqueued minute of a partition's records; returns the records written. */
+    private long writeBronze(String hub, int partition, List<Event> events, long committed, List<String> written)
+            throws IOException {
+        Map<Instant, List<Event>> byMinute = new TreeMap<>();
+        for (Event e : events) {
+            byMinute.computeIfAbsent(e.enqueued().truncatedTo(ChronoUnit.MINUTES), m -> new ArrayList<>()).add(e);
+        }
+        Path staging = lake.path("bronze/events/" + hub + "/_staging");
+        long count = 0;
+        for (Map.Entry<Instant, List<Event>> m : byMinute.entrySet()) {
+            List<Event> l = m.getValue();
+            String relative = "bronze/events/" + hub + "/" + folders(m.getKey(), true) + "/"
+                    + fileName(partition, l.get(0).offset(), l.get(l.size() - 1).offset(), "parquet");
+            ParquetRowWriter writer = new ParquetRowWriter(staging, lake.conf(), BRONZE_SCHEMA);
+            try {
+                for (Event e : l) {
+                    writer.write(new Object[] {e.partition(), e.offset(), e.enqueued(), e.key(), e.body()});
+                }
+                AddFile f = writer.finish();
+                publish(new Path(staging, f.getPath()), lake.path(relative), partition, l.get(0).offset(),
+                        l.get(l.size() - 1).offset(), committed);
+            } catch (IOException | RuntimeException e) {
+                writer.delete();
+                throw e;
+            }
+            written.add(relative);
+            count += l.size();
+        }
+        return count;
+    }
+
+    private String writeQuarantine(String hub, int partition, Instant hour, long[] range, long committed,
+                                   List<ObjectNode> lines) throws IOException {
+        String relative = "quarantine/events/" + hub + "/" + folders(hour, false) + "/"
+                + fileName(partition, range[0], range[1], "jsonl");
+        Path staged = lake.path("quarantine/events/" + hub + "/_staging/" + java.util.UUID.randomUUID() + ".jsonl");
+        FileSystem fs = staged.getFileSystem(lake.conf());
+        try (OutputStream out = fs.create(staged, true)) {
+            for (ObjectNode line : lines) {
+                out.write(JSON.writeValueAsString(line).getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            }
+        }
+        publish(staged, lake.path(relative), partition, range[0], range[1], committed);
+        return relative;
+    }
+
+    private ObjectNode quarantineLine(Event ev, EventValidator.Result r, Instant now) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("payload", ev.body());
+        line.put("eventType", r.type());
+        ArrayNode rules = line.putArray("failedRules");
+        for (EventValidator.Violation v : r.violations()) {
+            ObjectNode o = rules.addObject();
+            o.put("rule", v.rule());
+            o.put("field", v.field());
+            o.put("message", v.message());
+        }
+        ObjectNode source = line.putObject("source");
+        source.put("topic", ev.topic());
+        source.put("partition", ev.partition());
+        source.put("offset", ev.offset());
+        source.put("key", ev.key());
+        line.put("enqueuedTime", ev.enqueued().toString());
+        line.put("quarantinedAt", now.toString());
+        return line;
+    }
+
+    /**
+     * Moves a staged file to its final name. A file of an earlier, failed attempt at the same records
+     * is replaced: one of the same name, or, when the redelivered batch was cut differently, one of the
+     * same partition in the same folder whose offset range overlaps this one and lies entirely after
+     * the partition's committed offset (no commit references it, and its records are being delivered again).
+     */
+    private void publish(Path staged, Path target, int partition, long first, long last, long committed)
+            throws IOException {
+        FileSystem fs = target.getFileSystem(lake.conf());
+        fs.mkdirs(target.getParent());
+        if (fs.exists(target)) {
+            fs.delete(target, false);
+        }
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("part-p(\\d+)-o(\\d+)-(\\d+)\\.[a-z]+");
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(target.getParent())) {
+            java.util.regex.Matcher m = name.matcher(st.getPath().getName());
+            if (st.isFile() && m.matches() && Integer.parseInt(m.group(1)) == partition) {
+                long a = Long.parseLong(m.group(2));
+                long b = Long.parseLong(m.group(3));
+                if (a > committed && a <= last && b >= first) {
+                    fs.delete(st.getPath(), false);
+                }
+            }
+        }
+        if (!fs.rename(staged, target)) {
+            throw new IOException("cannot rename " + staged + " to " + target);
+        }
+    }
+
+    /** {@code yyyy=YYYY/MM=MM/dd=DD/HH=HH[/mm=mm]} of an instant in UTC. */
+    static String folders(Instant t, boolean minute) {
+        ZonedDateTime z = t.atZone(ZoneOffset.UTC);
+        String s = String.format("yyyy=%04d/MM=%02d/dd=%02d/HH=%02d", z.getYear(), z.getMonthValue(), z.getDayOfMonth(),
+                z.getHour());
+        return minute ? s + String.format("/mm=%02d", z.getMinute()) : s;
+    }
+
+    /** {@code part-p<partition>-o<first>-<last>.<ext>}: the same records always get the same name. */
+    static String fileName(int partition, long first, long last, String ext) {
+        return "part-p" + partition + "-o" + first + "-" + last + "." + ext;
+    }
+}
