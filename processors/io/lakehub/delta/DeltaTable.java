@@ -445,9 +445,8 @@ public final class DeltaTable {
             CommitResult result = txn.commit(actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)),
                     ENGINE);
             if (!tags.isEmpty() && result.getVersion() != expectedVersion) {
-                Map<String, String> moved = new LinkedHashMap<>();
-                tags.forEach(t -> moved.put(TAG_PREFIX + t, Long.toString(result.getVersion())));
-                setProperties(moved);
+                TableTags retag = new TableTags(this);
+                tags.forEach(t -> retag.set(t, result.getVersion(), true));
             }
             return new CommitOutcome(result.getVersion(), false, opName.toString(), inserted, updated, deleted, added,
                     removed, copied);
@@ -457,31 +456,6 @@ public final class DeltaTable {
             }
             throw e;
         }
-    }
-
-    /**
-     * Sets table properties in a metadata-only commit ({@code SET_TABLE_PROPERTIES}, parameters as
-     * Spark writes them: {@code properties} as JSON).
-     *
-     * @return the new version
-     * @throws NoSuchElementException if the table does not exist
-     */
-    long setProperties(Map<String, String> set) {
-        OptimisticTransaction txn = log().startTransaction();
-        if (txn.readVersion() < 0) {
-            throw new NoSuchElementException("table " + name + " does not exist");
-        }
-        Map<String, String> config = new HashMap<>(txn.metadata().getConfiguration());
-        config.putAll(set);
-        txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
-        String props;
-        try {
-            props = JSON.writeValueAsString(set);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        return txn.commit(List.<Action>of(), new Operation(Operation.Name.SET_TABLE_PROPERTIES,
-                Map.of("properties", json(props))), ENGINE).getVersion();
     }
 
     private static boolean sameColumns(List<String> a, List<String> b) {
@@ -522,7 +496,11 @@ public final class DeltaTable {
         return sb.toString();
     }
 
-    private static String json(String value) {
+    /**
+     * An {@code operationParameters} value as delta-standalone needs it: JSON text (a string value
+     * quoted), which it copies into the log as is; a bare value makes the log unreadable.
+     */
+    static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -315,10 +315,10 @@ public final class TableMaintenance {
                 actions.add(out);
             }
             Map<String, String> params = new LinkedHashMap<>();
-            params.put("operation", json(OPTIMIZE));
-            params.put("predicate", json("[]"));
-            params.put("zOrderBy", json("[]"));
-            params.put("targetFileRows", json(Long.toString(targetFileRows)));
+            params.put("operation", DeltaTable.json(OPTIMIZE));
+            params.put("predicate", DeltaTable.json("[]"));
+            params.put("zOrderBy", DeltaTable.json("[]"));
+            params.put("targetFileRows", DeltaTable.json(Long.toString(targetFileRows)));
             Map<String, String> metrics = new LinkedHashMap<>();
             metrics.put(Operation.Metrics.numRemovedFiles, Integer.toString(removed));
             metrics.put(Operation.Metrics.numAddedFiles, Integer.toString(written.size()));
@@ -546,10 +546,10 @@ public final class TableMaintenance {
         }
 
         Map<String, String> startParams = new LinkedHashMap<>();
-        startParams.put("operation", json(VACUUM_START));
-        startParams.put("retentionCheckEnabled", json(Boolean.toString(minRetention.compareTo(Duration.ZERO) > 0)));
-        startParams.put("specifiedRetentionMillis", json(Long.toString(retention.toMillis())));
-        startParams.put("defaultRetentionMillis", json(Long.toString(minRetention.toMillis())));
+        startParams.put("operation", DeltaTable.json(VACUUM_START));
+        startParams.put("retentionCheckEnabled", DeltaTable.json(Boolean.toString(minRetention.compareTo(Duration.ZERO) > 0)));
+        startParams.put("specifiedRetentionMillis", DeltaTable.json(Long.toString(retention.toMillis())));
+        startParams.put("defaultRetentionMillis", DeltaTable.json(Long.toString(minRetention.toMillis())));
         Map<String, String> startMetrics = new LinkedHashMap<>();
         startMetrics.put("numFilesToDelete", Integer.toString(candidates.size()));
         startMetrics.put("sizeOfDataToDelete", Long.toString(bytes));
@@ -585,8 +585,8 @@ public final class TableMaintenance {
 
     private static Map<String, String> vacuumEnd(String status) {
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("operation", json(VACUUM_END));
-        params.put("status", json(status));
+        params.put("operation", DeltaTable.json(VACUUM_END));
+        params.put("status", DeltaTable.json(status));
         return params;
     }
 
@@ -732,11 +732,4 @@ public final class TableMaintenance {
         return d.toMillis() / 3_600_000.0;
     }
 
-    private static String json(String value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.standalone.Operation;
 import io.delta.standalone.OptimisticTransaction;
 import io.delta.standalone.actions.Action;
@@ -40,7 +38,6 @@ public final class TableTags {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private static final int ATTEMPTS = 5;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A tag.
@@ -155,7 +152,7 @@ public final class TableTags {
             }
             config.put(PREFIX + tag, Long.toString(version));
             txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
-            Map<String, String> params = Map.of("properties", json(json(Map.of(PREFIX + tag, Long.toString(version)))));
+            Map<String, String> params = Map.of("properties", DeltaTable.json(DeltaTable.json(Map.of(PREFIX + tag, Long.toString(version)))));
             try {
                 long committed = txn.commit(List.<Action>of(), new Operation(Operation.Name.SET_TABLE_PROPERTIES, params),
                         DeltaTable.ENGINE).getVersion();
@@ -190,7 +187,7 @@ public final class TableTags {
             }
             txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
             Map<String, String> params = new LinkedHashMap<>();
-            params.put("properties", json(json(List.of(PREFIX + tag))));
+            params.put("properties", DeltaTable.json(DeltaTable.json(List.of(PREFIX + tag))));
             params.put("ifExists", "false");
             try {
                 long committed = txn.commit(List.<Action>of(), new Operation(Operation.Name.UNSET_TABLE_PROPERTIES, params),
@@ -205,11 +202,4 @@ public final class TableTags {
         }
     }
 
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
