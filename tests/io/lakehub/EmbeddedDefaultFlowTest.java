@@ -15,7 +15,9 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -55,7 +57,14 @@ class EmbeddedDefaultFlowTest {
     }
 
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     @Autowired
     DataSource source;

@@ -10,10 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -107,13 +110,23 @@ class PackagedJarIT {
             System.out.printf("lakehub ready (actuator health 200) %d ms after java -jar%n",
                     (System.nanoTime() - started) / 1_000_000);
             URI history = URI.create("http://127.0.0.1:" + port + "/api/tables/loans/history");
+            assertThat(http.send(HttpRequest.newBuilder(history).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("the admin API without credentials").isEqualTo(401);
+            // no users configured: the hub generated an operator password into ./data/admin-password
+            Path passwordFile = work.resolve("data/admin-password");
+            assertThat(Files.getPosixFilePermissions(passwordFile)).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            String password = Files.readString(passwordFile).strip();
+            String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> http.send(HttpRequest.newBuilder(history).build(), HttpResponse.BodyHandlers.ofString())
-                            .body().contains("\"operation\":\"WRITE\""));
+                    .until(() -> http.send(HttpRequest.newBuilder(history).header("Authorization", basic).build(),
+                            HttpResponse.BodyHandlers.ofString()).body().contains("\"operation\":\"WRITE\""));
         } finally {
             hub.destroy();
             hub.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(log()).contains("load 0 -> silver/loans version 0 (WRITE): 696 rows");
+        assertThat(log()).contains("load 0 -> silver/loans version 0 (WRITE): 696 rows")
+                .contains("stored in " + work.resolve("data/admin-password").toAbsolutePath())
+                .doesNotContain(Files.readString(work.resolve("data/admin-password")).strip());
     }
 }

@@ -11,8 +11,10 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.lakehub.testsupport.Databases;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +89,14 @@ class SourceProfilesTest {
         }
 
         @Autowired
+        TestRestTemplate anonymous;
+
         TestRestTemplate http;
+
+        @BeforeEach
+        void authenticate() {
+            http = TestUsers.operator(anonymous);
+        }
 
         @Test
         void loadsFromPostgres() {
@@ -108,7 +117,14 @@ class SourceProfilesTest {
         }
 
         @Autowired
+        TestRestTemplate anonymous;
+
         TestRestTemplate http;
+
+        @BeforeEach
+        void authenticate() {
+            http = TestUsers.operator(anonymous);
+        }
 
         @Test
         void loadsFromMariaDb() {

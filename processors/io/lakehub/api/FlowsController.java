@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.lakehub.run.RunHistory;
+import io.lakehub.run.RunProgress;
 import io.lakehub.sample.SampleBootstrap;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSourceTable;
@@ -38,11 +39,14 @@ public class FlowsController {
 
     private final SqlSources sources;
     private final RunHistory runs;
+    private final RunProgress progress;
     private final ProducerTemplate producer;
     private final SampleBootstrap sample;
 
-    public FlowsController(SqlSources sources, RunHistory runs, ProducerTemplate producer, SampleBootstrap sample) {
+    public FlowsController(SqlSources sources, RunHistory runs, RunProgress progress, ProducerTemplate producer,
+                           SampleBootstrap sample) {
         this.sources = sources;
+        this.progress = progress;
         this.runs = runs;
         this.producer = producer;
         this.sample = sample;
@@ -86,6 +90,12 @@ public class FlowsController {
     public List<RunHistory.Run> runs(@RequestParam(required = false) String source,
                                      @RequestParam(defaultValue = "50") int limit) {
         return runs.recent(source, Math.max(1, Math.min(limit, RunHistory.CAPACITY)));
+    }
+
+    /** Runs in progress: rows so far, rows/s, elapsed (ms). */
+    @GetMapping("/runs/active")
+    public List<Map<String, Object>> activeRuns() {
+        return progress.active();
     }
 
     /** Injects the sample loans of one issue year into the demo source table. */

@@ -2,16 +2,11 @@ package io.lakehub.delta;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Pattern;
 
-import io.delta.standalone.Operation;
-import io.delta.standalone.OptimisticTransaction;
-import io.delta.standalone.actions.Action;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 
 /**
@@ -24,7 +19,7 @@ import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
  * or {@code UNSET TBLPROPERTIES} with {@code properties} (the JSON array of the keys removed) and
  * {@code ifExists}. That commit is a new table version holding the same rows as the one before.
  * Loads keep the table properties they find, so tags survive them. A commit that loses a race with
- * another writer is retried (up to {@value #ATTEMPTS} attempts) on the new latest version; after that
+ * another writer is retried (up to {@value TableProperties#ATTEMPTS} attempts, by {@link TableProperties}) on the new latest version; after that
  * the {@link DeltaConcurrentModificationException} is thrown.
  *
  * <p>Tag names match {@code [A-Za-z0-9_.-]{1,64}}. Thread-safe.
@@ -36,8 +31,6 @@ public final class TableTags {
 
     /** What a tag name may be. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
-    private static final int ATTEMPTS = 5;
 
     /**
      * A tag.
@@ -135,34 +128,20 @@ public final class TableTags {
             throw new IllegalArgumentException("version must be 0 or more, not " + version);
         }
         new TableVersions(table).requireReadable(table.snapshot(version));
-        for (int attempt = 1; ; attempt++) {
-            OptimisticTransaction txn = table.log().startTransaction();
-            if (txn.readVersion() < 0) {
-                throw new NoSuchElementException("table " + table.name() + " does not exist");
-            }
-            Map<String, String> config = new HashMap<>(txn.metadata().getConfiguration());
+        Long[] previous = new Long[1];
+        TableProperties.Result r = new TableProperties(table).commit((config, readVersion) -> {
             String existing = config.get(PREFIX + tag);
-            Long previous = existing != null && existing.matches("\\d{1,18}") ? Long.valueOf(existing) : null;
+            previous[0] = existing != null && existing.matches("\\d{1,18}") ? Long.valueOf(existing) : null;
             if (existing != null && !force) {
                 throw new IllegalStateException("tag " + tag + " of " + table.name() + " already names version " + existing
                         + "; send \"force\": true to move it");
             }
-            if (previous != null && previous == version) {
-                return new Change(new Tag(tag, version), false, previous, txn.readVersion());
+            if (previous[0] != null && previous[0] == version) {
+                return null;
             }
-            config.put(PREFIX + tag, Long.toString(version));
-            txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
-            Map<String, String> params = Map.of("properties", DeltaTable.json(DeltaTable.json(Map.of(PREFIX + tag, Long.toString(version)))));
-            try {
-                long committed = txn.commit(List.<Action>of(), new Operation(Operation.Name.SET_TABLE_PROPERTIES, params),
-                        DeltaTable.ENGINE).getVersion();
-                return new Change(new Tag(tag, version), true, previous, committed);
-            } catch (DeltaConcurrentModificationException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+            return TableProperties.Edit.set(Map.of(PREFIX + tag, Long.toString(version)));
+        }, null);
+        return new Change(new Tag(tag, version), r.committed(), previous[0], r.commitVersion());
     }
 
     /**
@@ -175,31 +154,16 @@ public final class TableTags {
      */
     public Change remove(String tag) {
         checkName(tag);
-        for (int attempt = 1; ; attempt++) {
-            OptimisticTransaction txn = table.log().startTransaction();
-            if (txn.readVersion() < 0) {
-                throw new NoSuchElementException("table " + table.name() + " does not exist");
-            }
-            Map<String, String> config = new HashMap<>(txn.metadata().getConfiguration());
-            String existing = config.remove(PREFIX + tag);
-            if (existing == null) {
+        String[] removed = new String[1];
+        TableProperties.Result r = new TableProperties(table).commit((config, readVersion) -> {
+            removed[0] = config.get(PREFIX + tag);
+            if (removed[0] == null) {
                 throw new NoSuchElementException("table " + table.name() + " has no tag " + tag);
             }
-            txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("properties", DeltaTable.json(DeltaTable.json(List.of(PREFIX + tag))));
-            params.put("ifExists", "false");
-            try {
-                long committed = txn.commit(List.<Action>of(), new Operation(Operation.Name.UNSET_TABLE_PROPERTIES, params),
-                        DeltaTable.ENGINE).getVersion();
-                Long previous = existing.matches("\\d{1,18}") ? Long.valueOf(existing) : null;
-                return new Change(new Tag(tag, previous == null ? -1 : previous), true, previous, committed);
-            } catch (DeltaConcurrentModificationException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+            return TableProperties.Edit.unset(List.of(PREFIX + tag));
+        }, null);
+        Long previous = removed[0].matches("\\d{1,18}") ? Long.valueOf(removed[0]) : null;
+        return new Change(new Tag(tag, previous == null ? -1 : previous), true, previous, r.commitVersion());
     }
 
 }

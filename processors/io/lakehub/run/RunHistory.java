@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,13 +37,31 @@ public class RunHistory {
     }
 
     private final Deque<Run> runs = new ArrayDeque<>();
+    private final List<Consumer<Run>> listeners = new CopyOnWriteArrayList<>();
 
-    /** Records a finished run. */
-    public synchronized void record(Run run) {
-        runs.addFirst(run);
-        while (runs.size() > CAPACITY) {
-            runs.removeLast();
+    /**
+     * Records a finished run, then tells the listeners (metrics, progress). A failing listener is logged
+     * and does not stop the others or the caller.
+     */
+    public void record(Run run) {
+        synchronized (this) {
+            runs.addFirst(run);
+            while (runs.size() > CAPACITY) {
+                runs.removeLast();
+            }
         }
+        for (Consumer<Run> l : listeners) {
+            try {
+                l.accept(run);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(RunHistory.class).warn("run listener failed on {}: {}", run.runId(), e.toString());
+            }
+        }
+    }
+
+    /** Calls {@code listener} with every run recorded from now on, on the recording thread. */
+    public void addListener(Consumer<Run> listener) {
+        listeners.add(listener);
     }
 
     /** Up to {@code limit} runs, newest first, optionally of one source only. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -75,6 +76,9 @@ public final class SqlIncrementalLoader {
     /**
      * @throws IllegalArgumentException if the source configuration is invalid
      */
+    /** Rows between two progress updates of {@link #extract(LoadPlan, AtomicLong)} (a power of two). */
+    public static final int PROGRESS_EVERY = 1024;
+
     public SqlIncrementalLoader(SqlSourceTable source, DataSource dataSource, LakeStorage lake) {
         source.validate();
         this.source = source;
@@ -249,6 +253,14 @@ public final class SqlIncrementalLoader {
      *                      failed extract are deleted; the watermark is untouched either way.
      */
     public Extract extract(LoadPlan plan) throws SQLException, IOException {
+        return extract(plan, new AtomicLong());
+    }
+
+    /**
+     * {@link #extract(LoadPlan)}, publishing the rows read so far to {@code rowsRead} (at least every
+     * {@value #PROGRESS_EVERY} rows) for progress reports.
+     */
+    public Extract extract(LoadPlan plan, AtomicLong rowsRead) throws SQLException, IOException {
         if (plan.high() == null) {
             return new Extract(null, null, null, false);
         }
@@ -290,11 +302,16 @@ public final class SqlIncrementalLoader {
                             : index(readSchema, column(readSchema, source.getSoftDeleteColumn()).getName());
                     try (StagingPipeline pipeline = new StagingPipeline(source.getName(), readSchema, source.getKeys(),
                             source.getPartitionBy(), softDeleteIdx, table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
+                        long read = 0;
                         while (rs.next()) {
                             Object[] row = columns.read(rs);
                             pipeline.add(row);
                             last = row;
+                            if ((++read & (PROGRESS_EVERY - 1)) == 0) {
+                                rowsRead.set(read);
+                            }
                         }
+                        rowsRead.set(read);
                         if (last == null) {
                             c.commit();
                             c.setAutoCommit(autoCommit);

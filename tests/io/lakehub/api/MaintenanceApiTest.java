@@ -15,8 +15,10 @@ import javax.sql.DataSource;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSourceTable;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,7 +59,14 @@ class MaintenanceApiTest {
     }
 
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     @Autowired
     DataSource source;

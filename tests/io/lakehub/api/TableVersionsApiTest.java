@@ -13,7 +13,9 @@ import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.testsupport.ItemsTable;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,7 +55,14 @@ class TableVersionsApiTest {
     }
 
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     @Autowired
     LakeStorage lake;

@@ -24,6 +24,7 @@ import io.delta.standalone.Snapshot;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -105,7 +107,14 @@ class EventsFlowTest {
     EventCounters counters;
 
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;

@@ -1,0 +1,138 @@
+package io.lakehub.ops;
+
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventCounters;
+import io.lakehub.run.RunHistory;
+import io.lakehub.sql.SqlIncrementalLoader;
+import io.lakehub.sql.SqlSources;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.CompositeHealthContributor;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthContributor;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.NamedContributor;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health of each flow source, at {@code /actuator/health/flows/<flow>-<source>}: UP while its runs
+ * succeed; {@link #DEGRADED} after {@code lakehub.health.degraded-after} consecutive failed runs (default 1);
+ * DOWN when the last failure says the source is unreachable (a JDBC connection error, SQLState class 08
+ * per ISO/IEC 9075, or a refused or unknown host). Events hubs are DEGRADED while their last batch failed.
+ * Components exist for every configured sql-incremental source and for every source that has a run.
+ *
+ * <p>The DEGRADED status is ordered between DOWN and UP and answered with HTTP 200 (application.yaml,
+ * {@code management.endpoint.health.status}), so a degraded hub stays in service but shows it.
+ */
+@Component("flows")
+public class FlowsHealth implements CompositeHealthContributor {
+
+    /** Some runs fail but the source answers. */
+    public static final Status DEGRADED = new Status("DEGRADED", "recent runs failed");
+
+    private final RunHistory runs;
+    private final SqlSources sources;
+    private final EventCounters events;
+    private final EventsProperties eventsProps;
+    private final int degradedAfter;
+
+    public FlowsHealth(RunHistory runs, SqlSources sources, EventCounters events, EventsProperties eventsProps,
+                       @Value("${lakehub.health.degraded-after:1}") int degradedAfter) {
+        this.runs = runs;
+        this.sources = sources;
+        this.events = events;
+        this.eventsProps = eventsProps;
+        this.degradedAfter = Math.max(1, degradedAfter);
+    }
+
+    private Map<String, HealthIndicator> indicators() {
+        Map<String, HealthIndicator> out = new LinkedHashMap<>();
+        for (SqlIncrementalLoader l : sources.all()) {
+            String source = l.source().getName();
+            out.put("sql-incremental-" + source, () -> fromRuns("sql-incremental", source));
+        }
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        for (RunHistory.Run r : runs.recent(null, RunHistory.CAPACITY)) {
+            if (r.source() != null) {
+                seen.putIfAbsent(r.flow() + "-" + r.source(), r.flow());
+            }
+        }
+        seen.forEach((name, flow) -> out.putIfAbsent(name, () -> fromRuns(flow, name.substring(flow.length() + 1))));
+        if (eventsProps.isEnabled()) {
+            String hub = eventsProps.getHub();
+            out.put("events-" + hub, () -> fromEvents(hub));
+        }
+        return out;
+    }
+
+    private Health fromRuns(String flow, String source) {
+        List<RunHistory.Run> recent = runs.recent(source, 20).stream().filter(r -> flow.equals(r.flow())).toList();
+        if (recent.isEmpty()) {
+            return Health.up().withDetail("runs", 0).build();
+        }
+        int failures = 0;
+        for (RunHistory.Run r : recent) {
+            if (!"FAILED".equals(r.status())) {
+                break;
+            }
+            failures++;
+        }
+        RunHistory.Run last = recent.get(0);
+        Health.Builder b;
+        if (failures == 0) {
+            b = Health.up();
+        } else if (unreachable(last.error())) {
+            b = Health.down();
+        } else if (failures >= degradedAfter) {
+            b = Health.status(DEGRADED);
+        } else {
+            b = Health.up();
+        }
+        b.withDetail("consecutiveFailures", failures).withDetail("lastRun", last.runId())
+                .withDetail("lastStatus", last.status()).withDetail("lastEnd", String.valueOf(last.end()));
+        if (last.error() != null) {
+            b.withDetail("lastError", last.error());
+        }
+        return b.build();
+    }
+
+    private Health fromEvents(String hub) {
+        Map<String, Object> c = events.hub(hub).snapshot();
+        Object err = c.get("lastError");
+        Health.Builder b = err == null ? Health.up() : (unreachable(err.toString()) ? Health.down() : Health.status(DEGRADED));
+        return b.withDetails(c).build();
+    }
+
+    /** True for an error text that says the source cannot be reached. */
+    static boolean unreachable(String error) {
+        if (error == null) {
+            return false;
+        }
+        String e = error.toLowerCase(java.util.Locale.ROOT);
+        return e.contains(SQLTransientConnectionException.class.getSimpleName().toLowerCase(java.util.Locale.ROOT))
+                || e.contains(SQLNonTransientConnectionException.class.getSimpleName().toLowerCase(java.util.Locale.ROOT))
+                || e.contains("refused") || e.contains("connectexception") || e.contains("unknownhost")
+                || e.contains("could not connect") || e.contains("connection is not available")
+                || e.contains("communications link failure") || e.contains("socket fail") || e.contains("sqlstate: 08")
+                || e.contains("sqlstate 08") || e.contains("timeout expired") || e.contains("connection attempt failed");
+    }
+
+    @Override
+    public HealthContributor getContributor(String name) {
+        return indicators().get(name);
+    }
+
+    @Override
+    public Iterator<NamedContributor<HealthContributor>> iterator() {
+        return indicators().entrySet().stream()
+                .map(e -> NamedContributor.<HealthContributor>of(e.getKey(), e.getValue())).iterator();
+    }
+}
