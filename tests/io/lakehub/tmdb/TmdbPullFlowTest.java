@@ -125,7 +125,7 @@ class TmdbPullFlowTest {
         registry.add("lakehub.tmdb.max-attempts", () -> "4");
         registry.add("lakehub.tmdb.backoff", () -> "100ms");
         registry.add("lakehub.tmdb.max-backoff", () -> "400ms");
-        registry.add("lakehub.tmdb.response-timeout", () -> "1s");
+        registry.add("lakehub.tmdb.response-timeout", () -> "3s");
         registry.add("lakehub.tmdb.requests-per-second", () -> "50");
         // no scheduled run during the test: runs are started through the admin API
         registry.add("lakehub.tmdb.initial-delay", () -> "1h");
@@ -213,7 +213,7 @@ class TmdbPullFlowTest {
 
         Map<String, Object> run = runAndWait("rate-1");
         assertThat(run.get("status")).isEqualTo("SUCCEEDED");
-        assertThat(((Number) run.get("retries")).intValue()).isEqualTo(1);
+        assertThat(((Number) run.get("retries")).intValue()).isGreaterThanOrEqualTo(1);
 
         List<ServeEvent> page2 = TMDB.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().contains("/movie/popular") && e.getRequest().getUrl().contains("page=2"))
@@ -226,7 +226,7 @@ class TmdbPullFlowTest {
         assertThat(Files.readAllBytes(lakeDir().resolve("bronze/tmdb/popular/run_date=" + today + "/run=rate-1/page-0002.json")))
                 .isEqualTo(resource(PAGES.get("popular").get(1)));
         assertThat(silverIdsByList(today, "rate-1")).isEqualTo(expectedIdsByList());
-        assertThat(output.getAll()).contains("HTTP 429").doesNotContain(KEY);
+        assertThat(output.getAll()).contains("GET /movie/popular?page=2: HTTP 429, TMDB status_code 25").doesNotContain(KEY);
     }
 
     @Test
@@ -269,7 +269,7 @@ class TmdbPullFlowTest {
         TMDB.stubFor(pageStub("now_playing", 1).inScenario("503").whenScenarioStateIs("up")
                 .willReturn(ok(PAGES.get("now_playing").get(0))));
         TMDB.stubFor(pageStub("upcoming", 1).inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(ok(PAGES.get("upcoming").get(0)).withFixedDelay(3000)).willSetStateTo("fast"));
+                .willReturn(ok(PAGES.get("upcoming").get(0)).withFixedDelay(6000)).willSetStateTo("fast"));
         TMDB.stubFor(pageStub("upcoming", 1).inScenario("slow").whenScenarioStateIs("fast")
                 .willReturn(ok(PAGES.get("upcoming").get(0))));
         DeltaTable table = new DeltaTable(lake, "tmdb_movies");
