@@ -12,6 +12,7 @@ import java.util.Map;
  * @param runDate     the run date (UTC day the run started), the {@code run_date=} folder and silver column
  * @param pages       pages landed per list, in list order
  * @param completedAt when the last list's marker was written
+ * @param details     movie details landed in {@code bronze/tmdb/movie_details/...}, or null when details are off
  */
-public record CompletedRun(String runId, LocalDate runDate, Map<String, Integer> pages, Instant completedAt) {
+public record CompletedRun(String runId, LocalDate runDate, Map<String, Integer> pages, Instant completedAt, Integer details) {
 }

@@ -50,6 +50,10 @@ import org.springframework.stereotype.Component;
  * run date. The commit carries {@code txn} ({@code lakehub-tmdb-<runId>}, 0): a repeated event of
  * the same run finds it and writes nothing.
  *
+ * <p>When the run fetched movie details ({@code fetch-details}), they are MERGEd by movie_id into
+ * {@code silver/<details-table>} (one row per movie, the latest details win), with txn
+ * {@code lakehub-tmdb-details-<runId>}.
+ *
  * <p>Records the run in {@link RunHistory} (SUCCEEDED with inserted/updated, NOOP when already
  * committed, FAILED with the cause); on failure the staged files are deleted and the exception is
  * rethrown to the route's error policy. Thread-safe.
@@ -105,13 +109,31 @@ public class FlattenTmdbToSilver implements Processor {
         TmdbRuns.Run run = runs.find(done.runId());
         Instant started = Instant.now();
         DeltaTable table = new DeltaTable(lake, props.getSilverTable());
+        try {
+            DeltaTable.CommitOutcome outcome = commitMovies(done, run, table);
+            if (done.details() != null && done.details() > 0) {
+                commitDetails(done);
+            }
+            long rows = outcome.alreadyCommitted() ? 0 : outcome.inserted() + outcome.updated();
+            finish(run, "SUCCEEDED", null, rows, outcome.version());
+            history.record(new RunHistory.Run(done.runId(), PullTmdbLists.FLOW, PullTmdbLists.SOURCE, started, Instant.now(),
+                    outcome.alreadyCommitted() ? "NOOP" : "SUCCEEDED", rows, outcome.inserted(), outcome.updated(), 0,
+                    outcome.version(), null));
+        } catch (Exception e) {
+            String message = props.mask(e.getClass().getSimpleName() + ": " + e.getMessage());
+            finish(run, "FAILED", message, 0, null);
+            history.record(new RunHistory.Run(done.runId(), PullTmdbLists.FLOW, PullTmdbLists.SOURCE, started, Instant.now(),
+                    "FAILED", 0, 0, 0, 0, null, "silver step: " + message));
+            throw e;
+        }
+    }
+
+    /** MERGEs the run's list rows into the movies table, unless its txn is already there. */
+    private DeltaTable.CommitOutcome commitMovies(CompletedRun done, TmdbRuns.Run run, DeltaTable table) throws Exception {
         String appId = PullTmdbLists.appId(done.runId());
         if (table.txnVersion(appId) >= 0) {
             LOG.info("tmdb-pull {}: already in silver/{}, nothing to write", done.runId(), table.name());
-            finish(run, "SUCCEEDED", null, 0, null);
-            history.record(new RunHistory.Run(done.runId(), PullTmdbLists.FLOW, PullTmdbLists.SOURCE, started, Instant.now(),
-                    "NOOP", 0, 0, 0, 0, table.latest().getVersion(), null));
-            return;
+            return new DeltaTable.CommitOutcome(table.latest().getVersion(), true, "NONE", 0, 0, 0, 0, 0, 0);
         }
         StagedLoad load = new StagedLoad(SCHEMA, KEYS);
         long duplicates = 0;
@@ -142,24 +164,111 @@ public class FlattenTmdbToSilver implements Processor {
             if (outcome.alreadyCommitted()) {
                 table.deleteUnreferenced(load.files());
             }
-            finish(run, "SUCCEEDED", null, load.rows(), outcome.version());
             if (run != null) {
                 run.duplicatesDropped = duplicates;
             }
-            history.record(new RunHistory.Run(done.runId(), PullTmdbLists.FLOW, PullTmdbLists.SOURCE, started, Instant.now(),
-                    outcome.alreadyCommitted() ? "NOOP" : "SUCCEEDED", load.rows(), outcome.inserted(), outcome.updated(), 0,
-                    outcome.version(), null));
             LOG.info("tmdb-pull {}: silver/{} version {} ({}): {} rows, {} inserted, {} updated, {} duplicates within a list dropped",
                     done.runId(), table.name(), outcome.version(), outcome.operation(), load.rows(), outcome.inserted(),
                     outcome.updated(), duplicates);
+            return outcome;
         } catch (Exception e) {
             table.deleteUnreferenced(load.files());
-            String message = props.mask(e.getClass().getSimpleName() + ": " + e.getMessage());
-            finish(run, "FAILED", message, 0, null);
-            history.record(new RunHistory.Run(done.runId(), PullTmdbLists.FLOW, PullTmdbLists.SOURCE, started, Instant.now(),
-                    "FAILED", 0, 0, 0, 0, null, "silver step: " + message));
             throw e;
         }
+    }
+
+    /** Columns of the details table, from {@code GET /movie/<id>}. */
+    public static final StructType DETAILS_SCHEMA = new StructType(new StructField[] {
+        new StructField("movie_id", new LongType(), true),
+        new StructField("imdb_id", new StringType(), true),
+        new StructField("title", new StringType(), true),
+        new StructField("original_title", new StringType(), true),
+        new StructField("original_language", new StringType(), true),
+        new StructField("overview", new StringType(), true),
+        new StructField("tagline", new StringType(), true),
+        new StructField("status", new StringType(), true),
+        new StructField("release_date", new DateType(), true),
+        new StructField("runtime", new IntegerType(), true),
+        new StructField("budget", new LongType(), true),
+        new StructField("revenue", new LongType(), true),
+        new StructField("genre_ids", new ArrayType(new IntegerType(), false), true),
+        new StructField("genres", new ArrayType(new StringType(), false), true),
+        new StructField("production_countries", new ArrayType(new StringType(), false), true),
+        new StructField("spoken_languages", new ArrayType(new StringType(), false), true),
+        new StructField("collection_id", new LongType(), true),
+        new StructField("homepage", new StringType(), true),
+        new StructField("popularity", new DoubleType(), true),
+        new StructField("vote_average", new DoubleType(), true),
+        new StructField("vote_count", new LongType(), true),
+        new StructField("run_date", new DateType(), true),
+        new StructField("run_id", new StringType(), true)});
+
+    /** MERGEs the run's movie details into the details table by movie_id (txn {@code lakehub-tmdb-details-<runId>}). */
+    private void commitDetails(CompletedRun done) throws Exception {
+        DeltaTable table = new DeltaTable(lake, props.getDetailsTable());
+        String appId = PullTmdbLists.detailsAppId(done.runId());
+        if (table.txnVersion(appId) >= 0) {
+            return;
+        }
+        StagedLoad load = new StagedLoad(DETAILS_SCHEMA, List.of("movie_id"));
+        try {
+            ParquetRowWriter writer = new ParquetRowWriter(table.path(), lake.conf(), DETAILS_SCHEMA);
+            try {
+                for (org.apache.hadoop.fs.Path file : bronze.detailFiles(done.runDate(), done.runId())) {
+                    Object[] row = detailsRow(done, PullTmdbLists.JSON.readTree(bronze.read(file)));
+                    writer.write(row);
+                    load.addKey(row);
+                }
+            } catch (IOException | RuntimeException e) {
+                writer.delete();
+                throw e;
+            }
+            if (writer.rows() > 0) {
+                load.addFile(writer.finish());
+            } else {
+                writer.delete();
+            }
+            DeltaTable.CommitOutcome outcome = table.commitLoad(load, appId, 0, Map.of(), List.of(),
+                    PullTmdbLists.JSON.writeValueAsString(Map.of("flow", PullTmdbLists.FLOW, "runId", done.runId(),
+                            "bronze", TmdbBronze.detailsFolder(done.runDate(), done.runId()))), 2);
+            LOG.info("tmdb-pull {}: silver/{} version {}: {} movie details, {} inserted, {} updated", done.runId(),
+                    table.name(), outcome.version(), load.rows(), outcome.inserted(), outcome.updated());
+        } catch (Exception e) {
+            table.deleteUnreferenced(load.files());
+            throw e;
+        }
+    }
+
+    private static Object[] detailsRow(CompletedRun done, JsonNode d) {
+        List<Integer> genreIds = new ArrayList<>();
+        List<String> genres = new ArrayList<>();
+        for (JsonNode g : d.path("genres")) {
+            genreIds.add(g.path("id").asInt());
+            genres.add(g.path("name").asText());
+        }
+        JsonNode collection = d.get("belongs_to_collection");
+        return new Object[] {
+            d.path("id").asLong(), text(d, "imdb_id"), text(d, "title"), text(d, "original_title"),
+            text(d, "original_language"), text(d, "overview"), text(d, "tagline"), text(d, "status"),
+            date(d.path("release_date")),
+            d.path("runtime").isNumber() ? d.path("runtime").asInt() : null,
+            d.path("budget").isNumber() ? d.path("budget").asLong() : null,
+            d.path("revenue").isNumber() ? d.path("revenue").asLong() : null,
+            genreIds, genres, codes(d.path("production_countries"), "iso_3166_1"), codes(d.path("spoken_languages"), "iso_639_1"),
+            collection != null && collection.path("id").isNumber() ? collection.path("id").asLong() : null,
+            text(d, "homepage"), number(d, "popularity"), number(d, "vote_average"),
+            d.path("vote_count").isNumber() ? d.path("vote_count").asLong() : null,
+            done.runDate(), done.runId()};
+    }
+
+    private static List<String> codes(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : array) {
+            if (n.path(field).isTextual()) {
+                out.add(n.path(field).asText());
+            }
+        }
+        return out;
     }
 
     private static void finish(TmdbRuns.Run run, String status, String error, long rows, Long version) {

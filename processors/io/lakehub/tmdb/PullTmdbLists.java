@@ -42,6 +42,12 @@ import org.springframework.stereotype.Component;
  * byte via {@link TmdbBronze#writeAtomically}. After a list's last page its marker is written; after
  * every list's marker, the run manifest.
  *
+ * <p>With {@code fetch-details}, before the run manifest: {@code GET /movie/<id>} for every movie id
+ * of the run's pages that {@code silver/<details-table>} does not hold yet
+ * (https://developer.themoviedb.org/reference/movie-details), each landed as
+ * {@code bronze/tmdb/movie_details/run_date=/run=/movie-<id>.json}, then that folder's {@code _SUCCESS}.
+ * A 404 there is a movie TMDB removed: counted and skipped, not an error.
+ *
  * <p>Writes the body: a {@code List<CompletedRun>}, the runs whose completion event is to be raised:
  * this run when complete, plus earlier complete runs the silver table has no commit of (a completion
  * event lost to a crash). Empty when the run did not complete.
@@ -93,6 +99,11 @@ public class PullTmdbLists implements Processor {
     /** The {@code txn} app id of a run's silver commit. */
     public static String appId(String runId) {
         return "lakehub-tmdb-" + runId;
+    }
+
+    /** The {@code txn} app id of a run's commit to the details table. */
+    public static String detailsAppId(String runId) {
+        return "lakehub-tmdb-details-" + runId;
     }
 
     /**
@@ -188,7 +199,16 @@ public class PullTmdbLists implements Processor {
         if (!complete) {
             return null;
         }
-        CompletedRun done = new CompletedRun(run.runId, run.runDate, pages, Instant.now());
+        Integer details = null;
+        if (props.isFetchDetails()) {
+            try {
+                details = pullDetails(run, pages);
+            } catch (TmdbApiException e) {
+                run.error(props.mask("movie details: " + e.getMessage()));
+                return null;
+            }
+        }
+        CompletedRun done = new CompletedRun(run.runId, run.runDate, pages, Instant.now(), details);
         bronze.writeAtomically(bronze.runManifest(run.runId), JSON.writeValueAsBytes(done));
         return done;
     }
@@ -259,14 +279,107 @@ public class PullTmdbLists implements Processor {
         return json;
     }
 
+    /** Lands the details of the run's movies that the details table lacks; returns how many landed. */
+    private int pullDetails(TmdbRuns.Run run, Map<String, Integer> pages)
+            throws IOException, InterruptedException, TmdbApiException {
+        org.apache.hadoop.fs.Path marker = bronze.detailsMarker(run.runDate, run.runId);
+        if (bronze.exists(marker)) {
+            JsonNode m = JSON.readTree(bronze.read(marker));
+            run.detailsLanded = m.path("landed").asInt();
+            run.detailsNotFound = m.path("notFound").size();
+            return run.detailsLanded;
+        }
+        java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
+        for (Map.Entry<String, Integer> list : pages.entrySet()) {
+            for (int page = 1; page <= list.getValue(); page++) {
+                for (JsonNode r : JSON.readTree(bronze.read(bronze.page(list.getKey(), run.runDate, run.runId, page))).path("results")) {
+                    if (r.path("id").canConvertToLong()) {
+                        ids.add(r.path("id").asLong());
+                    }
+                }
+            }
+        }
+        ids.removeAll(knownDetails());
+        List<Long> notFound = new ArrayList<>();
+        int landed = 0;
+        for (long id : ids) {
+            org.apache.hadoop.fs.Path path = bronze.detail(run.runDate, run.runId, id);
+            if (bronze.exists(path)) {
+                landed++;
+                continue;
+            }
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("language", props.getLanguage());
+            TmdbApi.Response response;
+            try {
+                response = api().get("movie/" + id, query, note -> run.retries++);
+            } catch (TmdbApiException e) {
+                if (e.httpStatus() == 404) {
+                    notFound.add(id);
+                    continue;
+                }
+                throw e;
+            }
+            run.requests += response.attempts();
+            JsonNode json;
+            try {
+                json = JSON.readTree(response.body());
+            } catch (IOException e) {
+                json = null;
+            }
+            if (json == null || json.path("id").asLong(-1) != id) {
+                throw new TmdbApiException("GET /movie/" + id + " returned a body that is not the details of movie " + id,
+                        response.status(), false);
+            }
+            bronze.writeAtomically(path, response.body());
+            landed++;
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("runId", run.runId);
+        manifest.put("landed", landed);
+        manifest.put("notFound", notFound);
+        manifest.put("completedAt", Instant.now().toString());
+        bronze.writeAtomically(marker, JSON.writeValueAsBytes(manifest));
+        run.detailsLanded = landed;
+        run.detailsNotFound = notFound.size();
+        return landed;
+    }
+
+    /** Movie ids already in the details table (one row per movie, so bounded by the movies ever seen). */
+    private java.util.Set<Long> knownDetails() {
+        java.util.Set<Long> known = new java.util.HashSet<>();
+        DeltaTable details = new DeltaTable(lake, props.getDetailsTable());
+        if (!details.exists()) {
+            return known;
+        }
+        try (DeltaTable.RowIterator rows = details.rows(details.latest())) {
+            int slot = java.util.Arrays.asList(rows.schema().getFieldNames()).indexOf("movie_id");
+            while (rows.hasNext()) {
+                Object id = rows.next()[slot];
+                if (id instanceof Long l) {
+                    known.add(l);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return known;
+    }
+
     /** Complete runs other than {@code current} whose silver commit is missing (a lost completion event). */
     private List<CompletedRun> pendingSilver(String current) {
         List<CompletedRun> out = new ArrayList<>();
         try {
             DeltaTable silver = new DeltaTable(lake, props.getSilverTable());
             for (String runId : bronze.completeRuns()) {
-                if (!runId.equals(current) && silver.txnVersion(appId(runId)) < 0) {
-                    out.add(JSON.readValue(bronze.read(bronze.runManifest(runId)), CompletedRun.class));
+                if (runId.equals(current)) {
+                    continue;
+                }
+                CompletedRun done = JSON.readValue(bronze.read(bronze.runManifest(runId)), CompletedRun.class);
+                boolean detailsMissing = done.details() != null && done.details() > 0
+                        && new DeltaTable(lake, props.getDetailsTable()).txnVersion(detailsAppId(runId)) < 0;
+                if (silver.txnVersion(appId(runId)) < 0 || detailsMissing) {
+                    out.add(done);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -110,12 +110,12 @@ public class TmdbApi {
                 lastStatus = status;
                 last = "HTTP " + status + tmdbError(body);
                 if (status == 401) {
-                    throw new TmdbApiException(what + " was refused: " + last + "; set TMDB_API_KEY (v3 API key) or "
+                    throw failure(what + " was refused: " + last + "; set TMDB_API_KEY (v3 API key) or "
                             + "TMDB_BEARER_TOKEN (v4 read access token) to valid credentials", status, true);
                 } else if (status == 429) {
                     Duration retryAfter = retryAfter(result.getMessage().getHeader("Retry-After", String.class), Instant.now());
                     if (retryAfter != null && retryAfter.compareTo(props.getMaxRetryAfter()) > 0) {
-                        throw new TmdbApiException(what + ": " + last + " with Retry-After " + retryAfter.toSeconds()
+                        throw failure(what + ": " + last + " with Retry-After " + retryAfter.toSeconds()
                                 + " s, longer than lakehub.tmdb.max-retry-after (" + props.getMaxRetryAfter().toSeconds()
                                 + " s); lower lakehub.tmdb.requests-per-second", status, true);
                     }
@@ -123,7 +123,7 @@ public class TmdbApi {
                 } else if (status >= 500) {
                     wait = backoff(attempt);
                 } else {
-                    throw new TmdbApiException(what + " failed: " + last, status, false);
+                    throw failure(what + " failed: " + last, status, false);
                 }
             }
             if (attempt < max) {
@@ -136,8 +136,12 @@ public class TmdbApi {
                 sleeper.sleep(wait);
             }
         }
-        throw new TmdbApiException(props.mask(what + " failed after " + max + " attempts (lakehub.tmdb.max-attempts): "
-                + last), lastStatus, true);
+        throw failure(what + " failed after " + max + " attempts (lakehub.tmdb.max-attempts): " + last, lastStatus, true);
+    }
+
+    /** A failure whose message went through {@link TmdbProperties#mask(String)}. */
+    private TmdbApiException failure(String message, int status, boolean fatal) {
+        return new TmdbApiException(props.mask(message), status, fatal);
     }
 
     /** The query as logged: everything but credentials, e.g. {@code ?page=2}. */

@@ -55,6 +55,38 @@ public final class TmdbBronze {
         return lake.path(listFolder(list, runDate, runId) + "/_SUCCESS");
     }
 
+    /** {@code bronze/tmdb/movie_details/run_date=<date>/run=<runId>}, relative to the lake root. */
+    public static String detailsFolder(LocalDate runDate, String runId) {
+        return "bronze/tmdb/movie_details/run_date=" + runDate + "/run=" + runId;
+    }
+
+    /** The lake path of one movie's details, {@code .../movie-<id>.json}. */
+    public Path detail(LocalDate runDate, String runId, long movieId) {
+        return lake.path(detailsFolder(runDate, runId) + "/movie-" + movieId + ".json");
+    }
+
+    /** The lake path of the details' completion marker. */
+    public Path detailsMarker(LocalDate runDate, String runId) {
+        return lake.path(detailsFolder(runDate, runId) + "/_SUCCESS");
+    }
+
+    /** The movie detail files of a run, by name. @throws IOException when the lake cannot be listed */
+    public List<Path> detailFiles(LocalDate runDate, String runId) throws IOException {
+        Path folder = lake.path(detailsFolder(runDate, runId));
+        List<Path> out = new ArrayList<>();
+        FileSystem fs = fs(folder);
+        if (fs.exists(folder)) {
+            for (FileStatus f : fs.listStatus(folder)) {
+                String n = f.getPath().getName();
+                if (n.startsWith("movie-") && n.endsWith(".json")) {
+                    out.add(f.getPath());
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Path::getName));
+        return out;
+    }
+
     /** The lake path of a run's manifest. */
     public Path runManifest(String runId) {
         return lake.path(RUNS + "/run=" + runId + ".json");

@@ -60,6 +60,10 @@ public class TmdbProperties {
     private Duration initialDelay = Duration.ofMinutes(1);
     /** Silver table name ({@code silver/<name>}). */
     private String silverTable = "tmdb_movies";
+    /** Fetch {@code /movie/<id>} for movie ids the details table does not hold yet. */
+    private boolean fetchDetails = false;
+    /** Silver table of movie details ({@code silver/<name>}). */
+    private String detailsTable = "tmdb_movie_details";
 
     /** Whether credentials are set, i.e. whether the flow runs. */
     public boolean hasCredentials() {
@@ -250,6 +254,26 @@ public class TmdbProperties {
             throw new IllegalArgumentException("lakehub.tmdb.silver-table must match [A-Za-z0-9_]+: " + silverTable);
         }
         this.silverTable = silverTable;
+    }
+
+    public boolean isFetchDetails() {
+        return fetchDetails;
+    }
+
+    public void setFetchDetails(boolean fetchDetails) {
+        this.fetchDetails = fetchDetails;
+    }
+
+    public String getDetailsTable() {
+        return detailsTable;
+    }
+
+    /** @throws IllegalArgumentException if the name is not {@code [A-Za-z0-9_]+} (it names a Delta table) */
+    public void setDetailsTable(String detailsTable) {
+        if (detailsTable == null || !detailsTable.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("lakehub.tmdb.details-table must match [A-Za-z0-9_]+: " + detailsTable);
+        }
+        this.detailsTable = detailsTable;
     }
 
     @Override

@@ -52,17 +52,33 @@ public class TmdbRuns {
 
     /** One run (one run id attempt). Status: PULLING, PULLED, SUCCEEDED, FAILED. */
     public static final class Run {
+        /** The run id, in every bronze path of the run. */
         public final String runId;
+        /** The run date (UTC), the {@code run_date=} folder and silver column. */
         public final LocalDate runDate;
+        /** When this attempt started. */
         public final Instant started = Instant.now();
+        /** When the attempt ended (after the silver step for a complete run), or null. */
         public volatile Instant ended;
+        /** PULLING, PULLED (event raised, silver pending), SUCCEEDED or FAILED. */
         public volatile String status = "PULLING";
+        /** Progress per list, in list order. */
         public final Map<String, ListProgress> lists = new LinkedHashMap<>();
+        /** HTTP requests that returned a landed page, their retries included. */
         public volatile int requests;
+        /** Retries (each a wait after a 429, 5xx or timeout). */
         public volatile int retries;
+        /** Rows the silver commit MERGEd. */
         public volatile long silverRows;
+        /** Repeated movies within one list of the run, not written to silver. */
         public volatile long duplicatesDropped;
+        /** Silver table version written, or null. */
         public volatile Long silverVersion;
+        /** Movie details landed ({@code fetch-details}). */
+        public volatile int detailsLanded;
+        /** Movie ids whose details TMDB answered 404 for (removed movies), skipped. */
+        public volatile int detailsNotFound;
+        /** Errors, masked, in order. */
         public final List<String> errors = new ArrayList<>();
 
         Run(String runId, LocalDate runDate, List<String> listNames) {
@@ -92,6 +108,8 @@ public class TmdbRuns {
             m.put("pages", lists.values().stream().mapToInt(p -> p.pagesLanded + p.pagesSkipped).sum());
             m.put("requests", requests);
             m.put("retries", retries);
+            m.put("detailsLanded", detailsLanded);
+            m.put("detailsNotFound", detailsNotFound);
             m.put("silverRows", silverRows);
             m.put("duplicatesDropped", duplicatesDropped);
             m.put("silverVersion", silverVersion);
