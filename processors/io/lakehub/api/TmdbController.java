@@ -65,6 +65,8 @@ public class TmdbController {
         m.put("schedule", props.getSchedule().toString());
         m.put("bronze", "bronze/tmdb/<list>/run_date=<date>/run=<runId>/");
         m.put("silverTable", "silver/" + props.getSilverTable());
+        m.put("fetchDetails", props.isFetchDetails());
+        m.put("detailsTable", "silver/" + props.getDetailsTable());
         TmdbRuns.Run pulling = runs.pulling();
         m.put("pulling", pulling == null ? null : pulling.runId);
         m.put("lastRun", history.last(PullTmdbLists.SOURCE));

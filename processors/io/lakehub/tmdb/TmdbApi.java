@@ -60,10 +60,15 @@ public class TmdbApi {
     private final TmdbProperties props;
     private final Sleeper sleeper;
 
+    /** Waits between attempts with {@link Thread#sleep(long)}. */
     public TmdbApi(ProducerTemplate producer, TmdbProperties props) {
         this(producer, props, d -> Thread.sleep(d.toMillis()));
     }
 
+    /**
+     * @param producer sends to {@value #FETCH_ENDPOINT}, which must exist when {@link #get} is called
+     * @param sleeper  waits between attempts
+     */
     public TmdbApi(ProducerTemplate producer, TmdbProperties props, Sleeper sleeper) {
         this.producer = producer;
         this.props = props;
