@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * the SDK starts it again from its checkpoint (a sequence number at or below one already buffered), the
  * buffer is dropped: those events are read again from the checkpoint, which is at or below the committed
  * position, and replays are skipped by their {@code txn} version. On {@link #close()} buffered events are
- * dropped the same way. A checkpoint write that fails after a successful land is logged and retried with
- * the next batch: the data is committed, so at worst a restart replays and skips. Thread-safe.
+ * dropped the same way, and a held partition thread gives up when the Camel context stops (so a
+ * graceful shutdown does not wait for a lake that is down). A checkpoint write that fails after a
+ * successful land is logged and retried with the next batch: the data is committed, so at worst a
+ * restart replays and skips. Thread-safe.
  */
 public final class BatchEventHubsEvents implements Processor, AutoCloseable {
 
@@ -162,7 +164,7 @@ public final class BatchEventHubsEvents implements Processor, AutoCloseable {
             buffer.events.add(record);
             buffer.lastOffset = offset == null ? null : offset.toString();
             while (buffer.events.size() >= batchSize) {
-                if (closed) {
+                if (closed || exchange.getContext().isStopping()) {
                     throw new IllegalStateException("events eventhubs: stopped while the batch of partition " + partition
                             + " was held; nothing of it is checkpointed, it is read again on the next start");
                 }

@@ -73,6 +73,7 @@ class EventHubsWiringTest {
         assertThat(camel.getRouteController().getRouteStatus("events-consume-clicks")).isNotEqualTo(ServiceStatus.Started);
         EventHubsEndpoint endpoint = (EventHubsEndpoint) camel.getRoute("events-consume-clicks").getEndpoint();
         assertThat(endpoint.getConfiguration().getCheckpointStore()).isSameAs(eventHubsCheckpointStore);
+        assertThat(endpoint.getConfiguration().getConsumerGroupName()).isEqualTo("$Default");
         assertThat(eventHubsCheckpointStore.fullyQualifiedNamespace()).isEqualTo("lakehub-wiring.servicebus.windows.net");
         assertThat(eventHubsCheckpointStore.eventHubName()).isEqualTo("clicks");
         assertThat(new BlobContainerClientBuilder().connectionString(blob).containerName("wiring-checkpoints").buildClient().exists())
