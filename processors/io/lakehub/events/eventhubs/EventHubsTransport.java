@@ -55,6 +55,7 @@ public class EventHubsTransport {
 
     private final EventHubsProperties props;
 
+    /** @param props the {@code lakehub.events.eventhubs.*} settings */
     public EventHubsTransport(EventHubsProperties props) {
         this.props = props;
     }

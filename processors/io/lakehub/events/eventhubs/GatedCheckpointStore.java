@@ -112,6 +112,10 @@ public final class GatedCheckpointStore implements CheckpointStore {
         return partition -> silver.txnVersion(LandEventBatch.appId(hub, partition));
     }
 
+    /**
+     * The delegate's ownership records, unchanged; a partition this instance claimed and now sees owned
+     * by another processor is marked {@link #lost}.
+     */
     @Override
     public Flux<PartitionOwnership> listOwnership(String fullyQualifiedNamespace, String eventHubName, String consumerGroup) {
         return delegate.listOwnership(fullyQualifiedNamespace, eventHubName, consumerGroup).doOnNext(o -> {
@@ -124,6 +128,10 @@ public final class GatedCheckpointStore implements CheckpointStore {
         });
     }
 
+    /**
+     * The delegate's claims, unchanged (its ETag conditions refuse stale claims: those are absent from the
+     * result); each successful claim is remembered, a relinquished one (empty owner id) marks the partition lost.
+     */
     @Override
     public Flux<PartitionOwnership> claimOwnership(List<PartitionOwnership> requested) {
         return delegate.claimOwnership(requested).doOnNext(o -> {
