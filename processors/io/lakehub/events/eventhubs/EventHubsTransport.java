@@ -2,6 +2,7 @@ package io.lakehub.events.eventhubs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.eventhubs.checkpointstore.blob.BlobCheckpointStore;
@@ -9,6 +10,8 @@ import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import io.lakehub.config.EventsProperties;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.events.LandEventBatch;
 import org.apache.camel.CamelContext;
@@ -21,6 +24,7 @@ import org.apache.camel.component.azure.eventhubs.EventHubsConfiguration;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +41,8 @@ import org.springframework.context.annotation.Configuration;
  *       endpoint's {@code checkpointStore}. camel-azure-eventhubs builds its own Blob client only for
  *       {@code https://<account>.blob.core.windows.net} with an account key ({@code EventHubsClientFactory}),
  *       so the container client is built here: from {@code blob-connection-string}, else from
- *       {@code blob-endpoint} (or {@code blob-account}) with {@code DefaultAzureCredential}.</li>
+ *       {@code blob-endpoint} (or {@code blob-account}) with {@code DefaultAzureCredential}. Its
+ *       counts are the Micrometer counter {@code lakehub.events.checkpoints{hub, outcome=held|passed|written}}.</li>
  *   <li>{@code batchEventHubsEvents}: the {@link BatchEventHubsEvents} processor of the route.</li>
  *   <li>{@link #configure}: sets the connection string (or azure identity) and the initial position on
  *       the component, so no secret appears in an endpoint URI, and fills the template parameters.</li>
@@ -67,8 +72,28 @@ public class EventHubsTransport {
      *                               the container can neither be found nor created
      */
     @Bean(CHECKPOINT_STORE_BEAN)
-    public GatedCheckpointStore eventHubsCheckpointStore(LakeStorage lake, EventsProperties events) {
-        return checkpointStore(props, blobContainer(props), GatedCheckpointStore.committedInSilver(lake, events.getHub()));
+    public GatedCheckpointStore eventHubsCheckpointStore(LakeStorage lake, EventsProperties events,
+                                                         ObjectProvider<MeterRegistry> meters) {
+        GatedCheckpointStore store = checkpointStore(props, blobContainer(props),
+                GatedCheckpointStore.committedInSilver(lake, events.getHub()));
+        MeterRegistry registry = meters.getIfAvailable();
+        if (registry != null) {
+            counter(registry, events.getHub(), "held", store, GatedCheckpointStore::held);
+            counter(registry, events.getHub(), "passed", store, GatedCheckpointStore::passed);
+            counter(registry, events.getHub(), "written", store, GatedCheckpointStore::landedWrites);
+        }
+        return store;
+    }
+
+    /**
+     * Counter {@code lakehub.events.checkpoints{hub, outcome}}: component checkpoint requests held
+     * (beyond the committed position) or passed, and checkpoints written after a land.
+     */
+    private static void counter(MeterRegistry registry, String hub, String outcome, GatedCheckpointStore store,
+                                ToDoubleFunction<GatedCheckpointStore> value) {
+        FunctionCounter.builder("lakehub.events.checkpoints", store, value)
+                .description("Event Hubs checkpoints of the events flow by outcome since start")
+                .tags("hub", hub, "outcome", outcome).register(registry);
     }
 
     /** The batching processor of the route; closed (its flush thread stopped) with the application. */

@@ -18,6 +18,7 @@ import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.events.LandEventBatch;
 import io.lakehub.testsupport.Azurite;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
@@ -93,6 +94,9 @@ class EventHubsWiringTest {
     @Autowired
     LakeStorage lake;
 
+    @Autowired
+    MeterRegistry meters;
+
     /**
      * The route with only its external endpoint replaced (Event Hubs by {@code direct:}), fed exchanges
      * shaped like EventHubsConsumer's: the events land in silver and the checkpoint reaches the Blob
@@ -133,6 +137,8 @@ class EventHubsWiringTest {
                 .anyMatch(c -> "1".equals(c.getPartitionId()) && Long.valueOf(105).equals(c.getSequenceNumber())));
         assertThat(stored.listCheckpoints("lakehub-wiring.servicebus.windows.net", "clicks", "$Default").collectList().block())
                 .singleElement().satisfies(c -> assertThat(c.getOffsetString()).isEqualTo(Long.toString(4096 * 5)));
+        assertThat(meters.get("lakehub.events.checkpoints").tags("hub", "clicks", "outcome", "written").functionCounter().count())
+                .as("6 events in batches of at most 4").isGreaterThanOrEqualTo(2.0);
     }
 
     @Test
