@@ -77,9 +77,9 @@ public final class GatedCheckpointStore implements CheckpointStore {
 
     private final CheckpointStore delegate;
     private final CommittedPositions committed;
-    private final String fullyQualifiedNamespace;
-    private final String eventHubName;
-    private final String consumerGroup;
+    private volatile String fullyQualifiedNamespace;
+    private volatile String eventHubName;
+    private volatile String consumerGroup;
     private final Duration writeTimeout;
     private final Map<Integer, Long> written = new ConcurrentHashMap<>();
     private final Map<Integer, String> claimedBy = new ConcurrentHashMap<>();
@@ -146,6 +146,7 @@ public final class GatedCheckpointStore implements CheckpointStore {
             } else {
                 claimedBy.put(p, o.getOwnerId());
                 lost.remove(p);
+                adoptNames(o);
             }
         });
     }
@@ -250,6 +251,26 @@ public final class GatedCheckpointStore implements CheckpointStore {
         delegate.updateCheckpoint(c).block(writeTimeout);
         written.merge(partition, sequenceNumber, Math::max);
         landedWrites.incrementAndGet();
+    }
+
+    /**
+     * Checkpoints are written under the names the SDK uses for its claims (it derives the namespace from
+     * the connection string or the builder), so that the processor finds them; they normally equal the
+     * configured ones.
+     */
+    private void adoptNames(PartitionOwnership o) {
+        if (o.getFullyQualifiedNamespace() == null || o.getEventHubName() == null || o.getConsumerGroup() == null) {
+            return;
+        }
+        if (!o.getFullyQualifiedNamespace().equals(fullyQualifiedNamespace) || !o.getEventHubName().equals(eventHubName)
+                || !o.getConsumerGroup().equals(consumerGroup)) {
+            LOG.warn("events eventhubs: the processor claims as {}/{}/{}, not the configured {}/{}/{}; checkpoints follow the processor",
+                    o.getFullyQualifiedNamespace(), o.getEventHubName(), o.getConsumerGroup(), fullyQualifiedNamespace, eventHubName,
+                    consumerGroup);
+            fullyQualifiedNamespace = o.getFullyQualifiedNamespace();
+            eventHubName = o.getEventHubName();
+            consumerGroup = o.getConsumerGroup();
+        }
     }
 
     /** True when another processor has taken the partition since this hub instance claimed it. */

@@ -271,4 +271,18 @@ class BatchEventHubsEventsTest {
         assertThat(lake.silverRows()).isEmpty();
         assertThat(store.writes).isEmpty();
     }
+
+    @Test
+    void checkpointsAreWrittenUnderTheNamesTheProcessorClaimsWith() throws Exception {
+        // the SDK names blobs by the namespace and consumer group it was built with, which may be spelt
+        // otherwise than the configuration
+        gate.claimOwnership(List.of(new PartitionOwnership().setFullyQualifiedNamespace("NS.servicebus.windows.net")
+                .setEventHubName("events").setConsumerGroup("$default").setPartitionId("0").setOwnerId("me"))).blockLast();
+        BatchEventHubsEvents p = processor(2, Duration.ofMinutes(10), Duration.ofMillis(100));
+        deliver(p, 0, 0, 1);
+        Checkpoint written = store.checkpoints.get("0");
+        assertThat(written.getSequenceNumber()).isEqualTo(1L);
+        assertThat(written.getFullyQualifiedNamespace()).isEqualTo("NS.servicebus.windows.net");
+        assertThat(written.getConsumerGroup()).isEqualTo("$default");
+    }
 }
