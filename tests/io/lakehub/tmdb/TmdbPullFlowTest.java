@@ -42,6 +42,7 @@ import io.delta.standalone.data.CloseableIterator;
 import io.delta.standalone.data.RowRecord;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,7 +141,14 @@ class TmdbPullFlowTest {
     LakeStorage lake;
 
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     @BeforeEach
     void resetTmdb() {
