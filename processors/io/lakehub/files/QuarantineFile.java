@@ -2,6 +2,7 @@ package io.lakehub.files;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -79,8 +80,16 @@ public class QuarantineFile implements Processor {
         reason.put("bytes", run.size);
         reason.put("runId", run.runId);
         reason.put("quarantinedAt", Instant.now().toString());
+        Path staged = lake.path("quarantine/files/_staging/" + run.runId + "-" + run.fileName);
+        fs.mkdirs(staged.getParent());
+        try (InputStream in = Files.newInputStream(run.file); OutputStream out = fs.create(staged, true)) {
+            in.transferTo(out);
+        }
         fs.mkdirs(target.getParent());
-        fs.copyFromLocalFile(false, false, new Path(run.file.toUri()), target);
+        if (!fs.rename(staged, target)) {
+            fs.delete(staged, false);
+            throw new IOException("cannot rename " + staged + " to " + target);
+        }
         try (OutputStream out = fs.create(lake.path(folder + name + ".reason.json"), true)) {
             JSON.writeValue(out, reason);
         }
