@@ -95,8 +95,16 @@ public class ConvertToBronze implements Processor {
     public record Result(List<String> header, long rows) {
     }
 
+    /** Rows per batch handed from the parsing thread to the writing thread. */
+    static final int BATCH_ROWS = 2048;
+    /** Batches in flight between the two threads: memory is bounded by about 4 x 2048 lines. */
+    static final int BATCHES_IN_FLIGHT = 4;
+
     /**
-     * Converts one text file to one Parquet file, streaming (see the class comment).
+     * Converts one text file to one Parquet file, streaming (see the class comment). Decompressing and
+     * parsing run on their own thread, writing Parquet on the calling one, so a conversion uses two
+     * cores; they exchange batches of {@value #BATCH_ROWS} rows through a queue of
+     * {@value #BATCHES_IN_FLIGHT}, which bounds the memory between them.
      *
      * @param source        the landed file
      * @param fileName      its name (gives format and compression)
@@ -127,29 +135,138 @@ public class ConvertToBronze implements Processor {
                 }
             }
             int[] checked = typedIndexes.stream().mapToInt(Integer::intValue).toArray();
+            DeclaredSchema.Type[] checkedTypes = types.toArray(DeclaredSchema.Type[]::new);
+            Parser parser = new Parser(reader, checked, checkedTypes);
+            Thread thread = new Thread(parser, "files-ingest-parse");
+            thread.setDaemon(true);
             boolean done = false;
             BronzeParquetWriter writer = new BronzeParquetWriter(target, conf, header, rowGroupBytes);
+            thread.start();
             try {
-                String[] row;
-                while ((row = reader.next()) != null) {
-                    for (int i = 0; i < checked.length; i++) {
-                        try {
-                            DeclaredSchema.parse(types.get(i), row[checked[i]]);
-                        } catch (IllegalArgumentException e) {
-                            throw new MalformedFileException("column " + header.get(checked[i]) + ": " + e.getMessage(), reader.line());
-                        }
+                Batch batch;
+                while ((batch = parser.take()) != Batch.END) {
+                    for (int i = 0; i < batch.size; i++) {
+                        writer.write(batch.rows[i]);
                     }
-                    writer.write(row);
                 }
                 writer.close();
                 done = true;
                 return new Result(header, writer.rows());
             } finally {
                 if (!done) {
+                    parser.cancel();
+                    thread.interrupt();
                     closeQuietly(writer);
                     target.getFileSystem(conf).delete(target, false);
                 }
+                joinQuietly(thread);
             }
+        }
+    }
+
+    /** Rows read and checked by the parsing thread. */
+    private static final class Batch {
+        static final Batch END = new Batch(0);
+        final String[][] rows;
+        int size;
+
+        Batch(int capacity) {
+            this.rows = new String[capacity][];
+        }
+    }
+
+    /** Reads, checks and batches rows on its own thread; a failure is handed to the writer with the batches. */
+    private static final class Parser implements Runnable {
+        private final DumpReader reader;
+        private final int[] checked;
+        private final DeclaredSchema.Type[] types;
+        private final java.util.concurrent.BlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
+        private volatile boolean cancelled;
+        private volatile Throwable failure;
+
+        Parser(DumpReader reader, int[] checked, DeclaredSchema.Type[] types) {
+            this.reader = reader;
+            this.checked = checked;
+            this.types = types;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Batch batch = new Batch(BATCH_ROWS);
+                String[] row;
+                while (!cancelled && (row = reader.next()) != null) {
+                    for (int i = 0; i < checked.length; i++) {
+                        try {
+                            DeclaredSchema.parse(types[i], row[checked[i]]);
+                        } catch (IllegalArgumentException e) {
+                            throw new MalformedFileException("column " + reader.header().get(checked[i]) + ": " + e.getMessage(),
+                                    reader.line());
+                        }
+                    }
+                    batch.rows[batch.size++] = row;
+                    if (batch.size == BATCH_ROWS) {
+                        put(batch);
+                        batch = new Batch(BATCH_ROWS);
+                    }
+                }
+                if (batch.size > 0) {
+                    put(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (Throwable e) {
+                failure = e;
+            }
+            try {
+                put(Batch.END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void put(Batch batch) throws InterruptedException {
+            while (!cancelled) {
+                if (queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        }
+
+        /** The next batch, or {@link Batch#END}; rethrows the parser's failure once every earlier batch was taken. */
+        Batch take() throws IOException {
+            Batch b;
+            try {
+                b = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while converting");
+            }
+            if (b == Batch.END && failure != null) {
+                Throwable f = failure;
+                if (f instanceof IOException io) {
+                    throw io;
+                } else if (f instanceof RuntimeException re) {
+                    throw re;
+                } else if (f instanceof Error err) {
+                    throw err;
+                }
+                throw new java.io.InterruptedIOException("parsing was interrupted");
+            }
+            return b;
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
