@@ -33,6 +33,10 @@ import org.springframework.stereotype.Component;
  * and renamed into place only when the whole file was read, so a reader of bronze never sees half a
  * file (the {@code _} folder is one Spark skips).
  *
+ * <p>A file that every silver table of its kind already holds as its latest commit (same name, size
+ * and modification time: a previous attempt committed it and stopped before the archive move) is
+ * not converted again; the run is marked replayed and the file is only archived.
+ *
  * <p>The kind is the declared kind the file name starts with ({@link FilesProperties#kindOf}); for a
  * declared kind the header must hold every declared column and every typed value must parse, so
  * that step 2 cannot fail on the data after bronze was written. A file of no declared kind lands in
@@ -70,6 +74,12 @@ public class ConvertToBronze implements Processor {
         run.schema = kind == null ? null : new DeclaredSchema(kind);
         run.kind = kind == null ? DumpReader.baseName(name).replaceAll("[^A-Za-z0-9._-]", "_") : kind.getName();
 
+        if (run.schema != null && FlattenToSilver.alreadyCommitted(lake, run)) {
+            run.replayed = true;
+            LOG.info("files-ingest {}: {} is already in silver {} (committed before a restart), archiving it only",
+                    runId, name, run.versions);
+            return;
+        }
         String folder = "bronze/files/" + run.kind + "/";
         Path staged = lake.path(folder + "_staging/" + runId + ".parquet");
         String target = folder + now.atZone(ZoneOffset.UTC).toLocalDate() + "/" + DumpReader.baseName(name) + "." + runId + ".parquet";

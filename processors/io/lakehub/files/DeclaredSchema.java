@@ -126,12 +126,15 @@ public final class DeclaredSchema {
         return new StructType(fields);
     }
 
-    /** The schema of a bridge table: the key column (its declared type), then the element as a string. */
+    /**
+     * The schema of a bridge table: the key column (its declared type), then the element as a string;
+     * nullable like every column the hub writes, as Spark writes them.
+     */
     public StructType bridgeSchema(Bridge bridge) {
         Type keyType = columns.stream().filter(c -> c.name().equals(key)).findFirst().orElseThrow().type();
         return new StructType(new StructField[] {
-                new StructField(key, deltaType(keyType), false),
-                new StructField(bridge.element(), new StringType(), false)});
+                new StructField(key, deltaType(keyType), true),
+                new StructField(bridge.element(), new StringType(), true)});
     }
 
     private static DataType deltaType(Type type) {

@@ -29,6 +29,8 @@ public final class FileRun {
     /** Bronze file relative to the lake root, once renamed into place. */
     String bronze;
     long rows;
+    /** Every silver table of the kind already holds this very file (a retry after a crash before the archive move). */
+    boolean replayed;
     /** Silver table to the version this run committed, in commit order. */
     final Map<String, Long> versions = new LinkedHashMap<>();
     /** Silver table to the rows it holds after this run. */
@@ -72,6 +74,11 @@ public final class FileRun {
     /** Silver table to its row count after this run. */
     public Map<String, Long> tableRows() {
         return tableRows;
+    }
+
+    /** Whether the file was found already committed, so nothing was written again. */
+    public boolean replayed() {
+        return replayed;
     }
 
     public Instant start() {

@@ -70,6 +70,7 @@ public class FilesIngestStatus {
         m.put("bytes", run.size);
         m.put("rows", run.rows);
         m.put("bronze", run.bronze);
+        m.put("replayed", run.replayed);
         m.put("silverVersions", new LinkedHashMap<>(run.versions));
         m.put("silverRows", new LinkedHashMap<>(run.tableRows));
         m.put("movedTo", where);

@@ -60,6 +60,9 @@ public class FlattenToSilver implements Processor {
             LOG.info("files-ingest {}: no declared kind for {}, bronze only", run.runId, run.fileName);
             return;
         }
+        if (run.replayed) {
+            return;
+        }
         DeclaredSchema schema = run.schema;
         List<Staged> staged = new ArrayList<>();
         staged.add(new Staged(new DeltaTable(lake, schema.table()), schema.mainSchema()));
@@ -142,6 +145,43 @@ public class FlattenToSilver implements Processor {
             }
         }
         throw new IllegalArgumentException("no declared column " + name);
+    }
+
+    /**
+     * Whether every table of the run's kind has, as its latest commit, this run's file: same name, size
+     * and modification time in the commit's lineage. Then a previous attempt committed the file and
+     * crashed before archiving it, and the file need not be written again (DESIGN.md invariant 3). Fills
+     * the run's versions and row counts from those commits.
+     */
+    static boolean alreadyCommitted(LakeStorage lake, FileRun run) {
+        List<String> tables = new ArrayList<>();
+        tables.add(run.schema.table());
+        run.schema.bridges().forEach(b -> tables.add(b.table()));
+        java.util.Map<String, Long> versions = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        for (String name : tables) {
+            DeltaTable table = new DeltaTable(lake, name);
+            if (!table.exists()) {
+                return false;
+            }
+            java.util.Map<String, Object> last = table.history(1).get(0);
+            if (!(last.get("userMetadata") instanceof java.util.Map<?, ?> m)
+                    || !"files-ingest".equals(m.get("flow"))
+                    || !run.fileName.equals(m.get("sourceFile"))
+                    || !(m.get("sourceBytes") instanceof Number n && n.longValue() == run.size)
+                    || !run.modified.toString().equals(m.get("sourceModified"))) {
+                return false;
+            }
+            if (name.equals(run.schema.table()) && m.get("sourceRows") instanceof Number sourceRows) {
+                run.rows = sourceRows.longValue();
+            }
+            versions.put(name, (Long) last.get("version"));
+            Object out = ((java.util.Map<?, ?>) last.get("operationMetrics")).get("numOutputRows");
+            rows.put(name, out == null ? 0L : Long.parseLong(out.toString()));
+        }
+        run.versions.putAll(versions);
+        run.tableRows.putAll(rows);
+        return true;
     }
 
     private static String lineage(FileRun run) throws IOException {

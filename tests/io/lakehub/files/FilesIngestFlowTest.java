@@ -45,7 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * (one row per line, {@code \N} null), flatten into typed silver tables and bridge tables, and are
  * archived; a truncated gzip and a file with a short line go to quarantine with their reason and line
  * while silver keeps its version; a second dump becomes a new version and the first stays readable
- * by version; the admin API shows the runs.
+ * by version; the same file landed again (a restart before the archive move) writes nothing; the admin
+ * API shows the runs.
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -82,12 +83,15 @@ class FilesIngestFlowTest {
     @Autowired
     TestRestTemplate http;
 
-    /** Drops a file into the landing folder the way a copy tool should: under a hidden name, then renamed. */
+    /**
+     * Drops a file into the landing folder the way a copy tool should: under a hidden name, then
+     * renamed; the modification time is kept, as {@code cp -p} or azcopy keep it.
+     */
     static void land(Path source, String name) throws IOException {
         Path landing = dir.resolve("landing");
         Files.createDirectories(landing);
         Path hidden = landing.resolve("." + name + ".part");
-        Files.copy(source, hidden, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(source, hidden, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         Files.move(hidden, landing.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -265,12 +269,35 @@ class FilesIngestFlowTest {
 
     @Test
     @Order(5)
+    void theSameFileLandedAgainIsArchivedWithoutANewVersion() throws IOException {
+        // a hub that committed a file and stopped before archiving it finds the file again after a restart
+        long basics = version("imdb_title_basics");
+        long genres = version("imdb_title_genres");
+        land(SAMPLES.resolve("tt98/title.basics.tsv.gz"), "title.basics.tsv.gz");
+        await().atMost(WAIT).until(() -> counter("files") == 6);
+
+        assertThat(version("imdb_title_basics")).isEqualTo(basics);
+        assertThat(version("imdb_title_genres")).isEqualTo(genres);
+        assertThat(rows("imdb_title_basics", null)).hasSize(2000);
+        Map<String, Object> last = status.recent(1).get(0);
+        assertThat(last.get("replayed")).isEqualTo(true);
+        assertThat(last.get("bronze")).as("no second bronze copy").isNull();
+        try (Stream<Path> s = Files.walk(dir.resolve("lake/bronze/files/title.basics"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".parquet")).toList()).hasSize(2);
+        }
+        try (Stream<Path> s = Files.list(dir.resolve("landing"))) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(6)
     void adminApiShowsTheFlow() {
         JsonNode flow = http.getForObject("/api/flows/files-ingest", JsonNode.class);
         assertThat(flow.get("enabled").asBoolean()).isTrue();
-        assertThat(flow.at("/counters/files").asLong()).isEqualTo(5);
+        assertThat(flow.at("/counters/files").asLong()).isEqualTo(6);
         assertThat(flow.at("/counters/quarantined").asLong()).isEqualTo(2);
-        assertThat(flow.at("/counters/rows").asLong()).isEqualTo(3000 + 3000 + 2000 + 3000 + 2000);
+        assertThat(flow.at("/counters/rows").asLong()).isEqualTo(3000 + 3000 + 2000 + 3000 + 2000 + 2000);
         assertThat(flow.at("/lastRun/flow").asText()).isEqualTo("files-ingest");
         assertThat(flow.at("/lastRun/status").asText()).isEqualTo("SUCCEEDED");
         assertThat(flow.at("/lastRun/rowsIn").asLong()).isEqualTo(2000);
