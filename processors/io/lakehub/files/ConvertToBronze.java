@@ -40,8 +40,9 @@ import org.springframework.stereotype.Component;
  * <p>The kind is the declared kind the file name starts with ({@link FilesProperties#kindOf}); for a
  * declared kind the header must hold every declared column and every typed value must parse, so
  * that step 2 cannot fail on the data after bronze was written. A file of no declared kind lands in
- * bronze only. Streaming: memory is bounded by one line plus one Parquet row group
- * ({@code lakehub.files.row-group-size}), whatever the file size.
+ * bronze only. Streaming: memory is bounded by {@value #BATCHES_IN_FLIGHT} batches of
+ * {@value #BATCH_ROWS} lines plus one Parquet row group ({@code lakehub.files.row-group-size}), whatever
+ * the file size.
  *
  * <p>Failure: {@link MalformedFileException} (with the line) for a file that cannot be ingested; an
  * {@link IOException} for a storage failure, after which the file stays in the landing folder and is
