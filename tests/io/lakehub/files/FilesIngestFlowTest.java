@@ -313,4 +313,35 @@ class FilesIngestFlowTest {
         assertThat(runs.get(0).get("status").asText()).isEqualTo("QUARANTINED");
         assertThat(runs.get(0).get("error").asText()).startsWith("truncated gzip");
     }
+
+    @Test
+    @Order(7)
+    void plainTsvAndAnUndeclaredCsvKind() throws IOException {
+        land(SAMPLES.resolve("simpsons/title.episode.tsv"), "title.episode.tsv");
+        land(Path.of("tests/resources/files/ct_complaints_head.csv"), "ct_complaints.csv");
+        await().atMost(WAIT).until(() -> counter("files") == 8);
+
+        // a plain (not gzip) TSV of a declared kind: typed silver
+        List<Object[]> episodes = rows("imdb_title_episode", null);
+        assertThat(episodes).hasSize(59);
+        List<String> lines = Files.readAllLines(SAMPLES.resolve("simpsons/title.episode.tsv"));
+        String[] first = lines.get(1).split("\t");
+        Object[] row = byKey(episodes, first[0]);
+        assertThat(row[1]).isEqualTo(first[1]);
+        assertThat(row[2]).isEqualTo("\\N".equals(first[2]) ? null : Integer.valueOf(first[2]));
+
+        // a CSV of no declared kind: bronze only, quoted values kept whole, then archived
+        List<Path> bronze;
+        try (Stream<Path> s = Files.walk(dir.resolve("lake/bronze/files/ct_complaints"))) {
+            bronze = s.filter(p -> p.toString().endsWith(".parquet")).toList();
+        }
+        assertThat(bronze).hasSize(1);
+        List<String> header = List.of(Files.readAllLines(Path.of("tests/resources/files/ct_complaints_head.csv")).get(0).split(","));
+        List<Object[]> csvRows = ConvertToBronzeTest.readBronze(new org.apache.hadoop.fs.Path(bronze.get(0).toUri()), header);
+        assertThat(csvRows).hasSize(20);
+        assertThat(csvRows.get(10)[0]).isEqualTo("Physicians Mutual Insurance Company, Inc.");
+        assertThat(csvRows.get(10)[4]).isEqualTo("");
+        assertThat(dir.resolve("lake/silver")).isDirectoryNotContaining("glob:**ct_complaints*");
+        assertThat(dir.resolve("archive").resolve(LocalDate.now(ZoneOffset.UTC).toString()).resolve("ct_complaints.csv")).exists();
+    }
 }
