@@ -83,12 +83,16 @@ public final class DumpReader implements Closeable {
                 : CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
         this.parser = csv.parse(reader);
         this.records = parser.iterator();
-        String[] head = read();
-        if (head == null) {
+        try {
+            String[] head = read();
+            if (head == null) {
+                throw new MalformedFileException("bad header: the file is empty", 1);
+            }
+            this.header = List.of(checkHeader(head));
+        } catch (IOException | RuntimeException e) {
             close();
-            throw new MalformedFileException("bad header: the file is empty", 1);
+            throw e;
         }
-        this.header = List.of(checkHeader(head));
     }
 
     /**
