@@ -727,4 +727,56 @@ public final class DeltaTable {
                 Optional.ofNullable(userMetadata)), ENGINE);
         return new AppendOutcome(result.getVersion(), rows, files.size());
     }
+
+    /**
+     * Replaces the whole content of the table with {@code files} in one Delta commit ({@code WRITE},
+     * mode Overwrite, as Spark's {@code df.write.mode("overwrite")}): every file of the read version is
+     * removed ({@code dataChange=true}) and the new ones added, so readers see either the old content
+     * or the new one, and the old one stays readable by version (time travel) until VACUUM. For sources
+     * that deliver full snapshots (IMDB dumps). Creates the table with {@code schema} on first use; a
+     * different schema replaces the table's schema (Spark's {@code overwriteSchema}), keeping its id and
+     * properties. A concurrent commit that adds or removes files makes this one fail
+     * ({@code DeltaConcurrentModificationException}) rather than lose them.
+     *
+     * @param files        staged data files under this table (may be empty: the table becomes empty)
+     * @param rows         rows in those files (operation metric numOutputRows)
+     * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
+     * @return the version written, the rows and the files added
+     */
+    public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, String userMetadata) {
+        long started = System.currentTimeMillis();
+        OptimisticTransaction txn = log().startTransaction();
+        List<Action> actions = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        int removed = 0;
+        if (txn.readVersion() < 0) {
+            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
+                    .partitionColumns(List.of()).createdTime(now).build());
+        } else {
+            if (!txn.metadata().getSchema().equals(schema)) {
+                txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).partitionColumns(List.of()).build());
+            }
+            try (CloseableIterator<AddFile> old = txn.markFilesAsRead(Literal.True).getFiles()) {
+                while (old.hasNext()) {
+                    actions.add(old.next().remove(now, true));
+                    removed++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the files of " + name + ": " + e.getMessage(), e);
+            }
+        }
+        actions.addAll(files);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("mode", json("Overwrite"));
+        params.put("partitionBy", json("[]"));
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
+        metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
+        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(files)));
+        metrics.put("numRemovedFiles", Integer.toString(removed));
+        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
+        CommitResult result = txn.commit(actions, new Operation(Operation.Name.WRITE, params, metrics,
+                Optional.ofNullable(userMetadata)), ENGINE);
+        return new AppendOutcome(result.getVersion(), rows, files.size());
+    }
 }

@@ -1,0 +1,186 @@
+package io.lakehub.files;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.delta.standalone.types.BooleanType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DoubleType;
+import io.delta.standalone.types.IntegerType;
+import io.delta.standalone.types.LongType;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.lakehub.config.FilesProperties.ArrayColumn;
+import io.lakehub.config.FilesProperties.FileKind;
+
+/**
+ * The silver shape of one file kind, parsed from its {@code lakehub.files.kinds[]} entry: typed scalar
+ * columns in the main table, and one bridge table {@code (key, element)} per comma-joined column.
+ *
+ * <p>Types: {@code string}, {@code int} (32-bit), {@code long}, {@code double}, {@code boolean}
+ * (IMDB writes {@code 0}/{@code 1}; {@code true}/{@code false} are accepted too). A null (IMDB's
+ * {@code \N}, or an empty value in a typed column of a CSV file) stays null. Immutable and thread-safe.
+ */
+public final class DeclaredSchema {
+
+    /** A column type of a declared schema. */
+    public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN }
+
+    /** A scalar silver column. */
+    public record Column(String name, Type type) {
+    }
+
+    /** A bridge table: {@code column} split on commas into rows {@code (key, element)} of {@code table}. */
+    public record Bridge(String column, String table, String element) {
+    }
+
+    private final String kind;
+    private final String table;
+    private final String key;
+    private final List<Column> columns;
+    private final List<Bridge> bridges;
+
+    /**
+     * @throws IllegalArgumentException if the kind has no name, table or key, a type is unknown, the key
+     *                                  is not a declared column, or a bridge lacks its column, table or element
+     */
+    public DeclaredSchema(FileKind kind) {
+        if (kind.getName() == null || kind.getTable() == null || kind.getKey() == null) {
+            throw new IllegalArgumentException("lakehub.files.kinds: every kind needs name, table and key: " + kind.getName());
+        }
+        this.kind = kind.getName();
+        this.table = kind.getTable();
+        this.key = kind.getKey();
+        List<Column> cols = new ArrayList<>();
+        for (String spec : kind.getColumns()) {
+            String[] parts = spec.trim().split("\\s+");
+            if (parts.length > 2 || parts[0].isEmpty()) {
+                throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "].columns: '" + spec
+                        + "' is not '<name> [type]'");
+            }
+            cols.add(new Column(parts[0], parts.length == 1 ? Type.STRING : type(parts[1], spec)));
+        }
+        this.columns = List.copyOf(cols);
+        if (columns.stream().noneMatch(c -> c.name().equals(key))) {
+            throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "]: key " + key + " is not a declared column");
+        }
+        List<Bridge> b = new ArrayList<>();
+        for (ArrayColumn a : kind.getArrays()) {
+            if (a.getColumn() == null || a.getTable() == null || a.getElement() == null) {
+                throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "].arrays: column, table and element are required");
+            }
+            b.add(new Bridge(a.getColumn(), a.getTable(), a.getElement()));
+        }
+        this.bridges = List.copyOf(b);
+    }
+
+    private Type type(String name, String spec) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "string" -> Type.STRING;
+            case "int", "integer" -> Type.INT;
+            case "long", "bigint" -> Type.LONG;
+            case "double" -> Type.DOUBLE;
+            case "boolean" -> Type.BOOLEAN;
+            default -> throw new IllegalArgumentException("lakehub.files.kinds[" + kind + "].columns: unknown type in '" + spec
+                    + "' (string, int, long, double, boolean)");
+        };
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    /** The main silver table. */
+    public String table() {
+        return table;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public List<Bridge> bridges() {
+        return bridges;
+    }
+
+    /** Every source column this kind reads: the scalar columns, then the bridged ones. */
+    public List<String> requiredColumns() {
+        List<String> out = new ArrayList<>();
+        columns.forEach(c -> out.add(c.name()));
+        bridges.forEach(b -> out.add(b.column()));
+        return out;
+    }
+
+    /** The schema of the main table (every column nullable, as Spark writes them). */
+    public StructType mainSchema() {
+        StructField[] fields = new StructField[columns.size()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = new StructField(columns.get(i).name(), deltaType(columns.get(i).type()), true);
+        }
+        return new StructType(fields);
+    }
+
+    /**
+     * The schema of a bridge table: the key column (its declared type), then the element as a string;
+     * nullable like every column the hub writes, as Spark writes them.
+     */
+    public StructType bridgeSchema(Bridge bridge) {
+        Type keyType = columns.stream().filter(c -> c.name().equals(key)).findFirst().orElseThrow().type();
+        return new StructType(new StructField[] {
+                new StructField(key, deltaType(keyType), true),
+                new StructField(bridge.element(), new StringType(), true)});
+    }
+
+    private static DataType deltaType(Type type) {
+        return switch (type) {
+            case STRING -> new StringType();
+            case INT -> new IntegerType();
+            case LONG -> new LongType();
+            case DOUBLE -> new DoubleType();
+            case BOOLEAN -> new BooleanType();
+        };
+    }
+
+    /**
+     * A source value in its declared type.
+     *
+     * @param text the value as read, or null
+     * @return null for null (and for an empty value of a non-string type), else an Integer, Long, Double,
+     *         Boolean or the text
+     * @throws IllegalArgumentException if {@code text} is not a value of {@code type}
+     */
+    public static Object parse(Type type, String text) {
+        if (text == null || (type != Type.STRING && text.isEmpty())) {
+            return null;
+        }
+        try {
+            return switch (type) {
+                case STRING -> text;
+                case INT -> Integer.valueOf(text);
+                case LONG -> Long.valueOf(text);
+                case DOUBLE -> Double.valueOf(text);
+                case BOOLEAN -> bool(text);
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not " + (type == Type.INT ? "an int" : "a " + type.name().toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    private static Boolean bool(String text) {
+        switch (text) {
+            case "0", "false", "FALSE", "False" -> {
+                return Boolean.FALSE;
+            }
+            case "1", "true", "TRUE", "True" -> {
+                return Boolean.TRUE;
+            }
+            default -> throw new IllegalArgumentException("'" + text + "' is not a boolean (0 or 1)");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.lakehub.files;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a landed text file line by line, streaming: header first, then rows of exactly as many values.
+ *
+ * <p>Formats, by file name: {@code .tsv}, {@code .txt} (optionally {@code .gz}): IMDB's TSV, as its
+ * dataset page (developer.imdb.com/non-commercial-datasets) defines it: UTF-8, tab-separated, first line
+ * the header, {@code \N} for null, and no quoting or escaping; a {@code "} is an ordinary character (a
+ * title such as {@code Stephen "Dr" Love}, a characters value {@code ["Self"]}), so quoting is
+ * disabled. {@code .csv} (optionally {@code .gz}): RFC 4180, comma-separated with {@code "} quoting;
+ * values are kept as they are (an empty value stays empty). Both are parsed by Apache Commons CSV, which
+ * counts lines across quoted line breaks and is already the hub's CSV library.
+ *
+ * <p>Memory is bounded by one line. Errors that retrying cannot fix are {@link MalformedFileException}s
+ * naming the line: a truncated or corrupt gzip stream, bytes that are not UTF-8, an empty or bad header
+ * (blank or repeated names), a line whose number of values differs from the header's. Not thread-safe.
+ */
+public final class DumpReader implements Closeable {
+
+    /** Text format of a landed file. */
+    public enum Format { TSV, CSV }
+
+    private static final int BUFFER = 1 << 16;
+
+    private final Format format;
+    private final CSVParser parser;
+    private final Iterator<CSVRecord> records;
+    private final List<String> header;
+    private long line;
+
+    /**
+     * Opens {@code file} and reads its header.
+     *
+     * @param fileName the landed name, which gives the format and compression
+     * @throws MalformedFileException   if the header is missing or bad, or the file is not readable as its format
+     * @throws IllegalArgumentException if the name has no supported extension
+     * @throws IOException              if the file cannot be read
+     */
+    public DumpReader(Path file, String fileName) throws IOException {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        boolean gzip = name.endsWith(".gz");
+        this.format = formatOf(fileName);
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        try {
+            if (gzip) {
+                in = new GZIPInputStream(in, BUFFER);
+            }
+        } catch (ZipException | EOFException e) {
+            in.close();
+            throw new MalformedFileException("not a gzip file: " + e.getMessage(), 0);
+        }
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        CSVFormat csv = format == Format.TSV
+                ? CSVFormat.Builder.create().setDelimiter('\t').setQuote(null).setEscape(null).setNullString("\\N")
+                        .setIgnoreEmptyLines(false).setIgnoreSurroundingSpaces(false).setTrim(false).setRecordSeparator('\n').get()
+                : CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
+        this.parser = csv.parse(reader);
+        this.records = parser.iterator();
+        try {
+            String[] head = read();
+            if (head == null) {
+                throw new MalformedFileException("bad header: the file is empty", 1);
+            }
+            this.header = List.of(checkHeader(head));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The format of a file name: TSV for {@code .tsv}/{@code .txt}, CSV for {@code .csv}, each optionally {@code .gz}.
+     *
+     * @throws IllegalArgumentException for another extension
+     */
+    public static Format formatOf(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        String base = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+        if (base.endsWith(".tsv") || base.endsWith(".txt")) {
+            return Format.TSV;
+        } else if (base.endsWith(".csv")) {
+            return Format.CSV;
+        }
+        throw new IllegalArgumentException("not a .tsv, .txt or .csv file (optionally .gz): " + fileName);
+    }
+
+    /** The file name without its format and compression extensions, e.g. {@code title.basics}. */
+    public static String baseName(String fileName) {
+        String base = fileName.toLowerCase(Locale.ROOT).endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
+        int dot = base.lastIndexOf('.');
+        return dot > 0 ? base.substring(0, dot) : base;
+    }
+
+    private String[] checkHeader(String[] head) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < head.length; i++) {
+            String h = head[i];
+            if (h == null || h.isBlank()) {
+                throw new MalformedFileException("bad header: column " + (i + 1) + " has no name", 1);
+            }
+            if (!seen.add(h.toLowerCase(Locale.ROOT))) {
+                throw new MalformedFileException("bad header: column name '" + h + "' appears twice", 1);
+            }
+            if (h.chars().anyMatch(c -> c < 0x20)) {
+                throw new MalformedFileException("bad header: column " + (i + 1) + " has a control character", 1);
+            }
+        }
+        return head;
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    /** The header's column names, in file order. */
+    public List<String> header() {
+        return header;
+    }
+
+    /** The 1-based line of the last row returned (the header is line 1). */
+    public long line() {
+        return line;
+    }
+
+    /**
+     * The next row, one value per header column ({@code null} for {@code \N} in TSV), or null at the end.
+     *
+     * @throws MalformedFileException if the row has another number of values than the header, or the
+     *                                stream is truncated, corrupt or not UTF-8
+     * @throws IOException            if the file cannot be read
+     */
+    public String[] next() throws IOException {
+        String[] values = read();
+        if (values != null && values.length != header.size()) {
+            throw new MalformedFileException("wrong column count: " + values.length + " values where the header has "
+                    + header.size(), line);
+        }
+        return values;
+    }
+
+    private String[] read() throws IOException {
+        try {
+            if (!records.hasNext()) {
+                return null;
+            }
+            CSVRecord r = records.next();
+            line = parser.getCurrentLineNumber();
+            return r.values();
+        } catch (UncheckedIOException e) {
+            throw translate(e.getCause());
+        }
+    }
+
+    private IOException translate(IOException cause) {
+        long at = line + 1;
+        if (cause instanceof EOFException) {
+            throw new MalformedFileException("truncated gzip: the compressed stream ends inside the data (" + cause.getMessage() + ")", at);
+        } else if (cause instanceof ZipException) {
+            throw new MalformedFileException("corrupt gzip: " + cause.getMessage(), at);
+        } else if (cause instanceof CharacterCodingException) {
+            throw new MalformedFileException("not UTF-8 text: " + cause, at);
+        } else if (cause instanceof CSVException) {
+            throw new MalformedFileException("not valid " + format + ": " + cause.getMessage(), at);
+        }
+        return cause;
+    }
+
+    @Override
+    public void close() throws IOException {
+        parser.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.lakehub.files;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one landed file as it moves through the files-ingest steps, kept in the exchange
+ * variable {@value #VARIABLE}. Written by one route thread at a time.
+ */
+public final class FileRun {
+
+    /** Exchange variable holding the run. */
+    public static final String VARIABLE = "filesRun";
+
+    final String runId;
+    final Path file;
+    final String fileName;
+    final long size;
+    final Instant modified;
+    final Instant start = Instant.now();
+    /** The declared kind's name, or the file's base name when no kind is declared. */
+    String kind;
+    /** The declared schema, or null (bronze only). */
+    DeclaredSchema schema;
+    List<String> header;
+    /** Bronze file relative to the lake root, once renamed into place. */
+    String bronze;
+    long rows;
+    /** Every silver table of the kind already holds this very file (a retry after a crash before the archive move). */
+    boolean replayed;
+    /** Silver table to the version this run committed, in commit order. */
+    final Map<String, Long> versions = new LinkedHashMap<>();
+    /** Silver table to the rows it holds after this run. */
+    final Map<String, Long> tableRows = new LinkedHashMap<>();
+
+    FileRun(String runId, Path file, String fileName, long size, Instant modified) {
+        this.runId = runId;
+        this.file = file;
+        this.fileName = fileName;
+        this.size = size;
+        this.modified = modified;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public String fileName() {
+        return fileName;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    /** Rows of the file (lines after the header). */
+    public long rows() {
+        return rows;
+    }
+
+    /** The bronze Parquet file relative to the lake root, or null before step 1 finished. */
+    public String bronze() {
+        return bronze;
+    }
+
+    /** Silver table to the version this run committed. */
+    public Map<String, Long> versions() {
+        return versions;
+    }
+
+    /** Silver table to its row count after this run. */
+    public Map<String, Long> tableRows() {
+        return tableRows;
+    }
+
+    /** Whether the file was found already committed, so nothing was written again. */
+    public boolean replayed() {
+        return replayed;
+    }
+
+    public Instant start() {
+        return start;
+    }
+}

@@ -1,0 +1,243 @@
+package io.lakehub.files;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.lakehub.config.FilesProperties;
+import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.ParquetRowReader;
+import io.lakehub.delta.ParquetRowWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 2 of files-ingest: flattens a bronze file into the silver tables of its declared kind.
+ *
+ * <p>Reads: exchange variable {@value FileRun#VARIABLE} (after {@link ConvertToBronze}) and its bronze
+ * Parquet file. Writes: the main table {@code silver/<table>} (the declared scalar columns, typed) and
+ * one bridge table per comma-joined column ({@code silver/<bridge>(<key>, <element>)}, one row per
+ * element: {@code genres = "Animation,Short"} gives two rows), as Delta tables.
+ *
+ * <p>An IMDB file is a full snapshot, so each table is replaced in one Delta commit
+ * ({@link DeltaTable#commitOverwrite}, a new version; time travel keeps the previous dump). All tables
+ * are staged before the first commit, so a failure while reading or writing leaves every table as it
+ * was; the commits of the tables of one file follow each other (Delta has no multi-table commit), and
+ * a retry of the file rewrites them all. {@code commitInfo.userMetadata} holds the lineage: source file,
+ * its size and time, bronze file, run id. A file of no declared kind is left at bronze.
+ *
+ * <p>Settings: {@code lakehub.files.rows-per-file} (rows per silver data file). Memory: one Parquet row
+ * group per open table writer. Failure: an exception; staged data files are deleted.
+ */
+@Component("flattenToSilver")
+public class FlattenToSilver implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlattenToSilver.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LakeStorage lake;
+    private final FilesProperties props;
+
+    public FlattenToSilver(LakeStorage lake, FilesProperties props) {
+        this.lake = lake;
+        this.props = props;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        FileRun run = exchange.getVariable(FileRun.VARIABLE, FileRun.class);
+        if (run.schema == null) {
+            LOG.info("files-ingest {}: no declared kind for {}, bronze only", run.runId, run.fileName);
+            return;
+        }
+        if (run.replayed) {
+            return;
+        }
+        DeclaredSchema schema = run.schema;
+        List<Staged> staged = new ArrayList<>();
+        staged.add(new Staged(new DeltaTable(lake, schema.table()), schema.mainSchema()));
+        for (DeclaredSchema.Bridge b : schema.bridges()) {
+            staged.add(new Staged(new DeltaTable(lake, b.table()), schema.bridgeSchema(b)));
+        }
+        boolean committed = false;
+        try {
+            stage(run, schema, staged);
+            String lineage = lineage(run);
+            for (Staged s : staged) {
+                DeltaTable.AppendOutcome out = s.table.commitOverwrite(s.files, s.rows, s.schema, lineage);
+                run.versions.put(s.table.name(), out.version());
+                run.tableRows.put(s.table.name(), s.rows);
+            }
+            committed = true;
+        } finally {
+            if (!committed) {
+                for (Staged s : staged) {
+                    s.abandon();
+                }
+            }
+        }
+        LOG.info("files-ingest {}: {} silver {}", run.runId, run.fileName, run.versions);
+    }
+
+    /** Reads the bronze file once and writes every table's staged files. */
+    private void stage(FileRun run, DeclaredSchema schema, List<Staged> staged) throws IOException {
+        StructField[] bronzeFields = new StructField[run.header.size()];
+        for (int i = 0; i < bronzeFields.length; i++) {
+            bronzeFields[i] = new StructField(run.header.get(i), new StringType(), true);
+        }
+        List<DeclaredSchema.Column> columns = schema.columns();
+        int[] from = new int[columns.size()];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = run.header.indexOf(columns.get(i).name());
+        }
+        int key = run.header.indexOf(schema.key());
+        DeclaredSchema.Type keyType = columns.get(indexOf(columns, schema.key())).type();
+        int[] bridged = new int[schema.bridges().size()];
+        for (int i = 0; i < bridged.length; i++) {
+            bridged[i] = run.header.indexOf(schema.bridges().get(i).column());
+        }
+        long rowsPerFile = props.getRowsPerFile();
+        try (ParquetRowReader reader = new ParquetRowReader(lake.path(run.bronze), lake.conf(), new StructType(bronzeFields))) {
+            Object[] in;
+            while ((in = reader.next()) != null) {
+                Object[] out = new Object[from.length];
+                for (int i = 0; i < from.length; i++) {
+                    out[i] = DeclaredSchema.parse(columns.get(i).type(), (String) in[from[i]]);
+                }
+                staged.get(0).write(out, rowsPerFile);
+                Object keyValue = DeclaredSchema.parse(keyType, (String) in[key]);
+                for (int b = 0; b < bridged.length; b++) {
+                    String joined = (String) in[bridged[b]];
+                    if (joined == null || joined.isEmpty()) {
+                        continue;
+                    }
+                    int start = 0;
+                    while (start <= joined.length()) {
+                        int comma = joined.indexOf(',', start);
+                        int end = comma < 0 ? joined.length() : comma;
+                        if (end > start) {
+                            staged.get(b + 1).write(new Object[] {keyValue, joined.substring(start, end)}, rowsPerFile);
+                        }
+                        start = end + 1;
+                    }
+                }
+            }
+        }
+        for (Staged s : staged) {
+            s.finish();
+        }
+    }
+
+    private static int indexOf(List<DeclaredSchema.Column> columns, String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no declared column " + name);
+    }
+
+    /**
+     * Whether every table of the run's kind has, as its latest commit, this run's file: same name, size
+     * and modification time in the commit's lineage. Then a previous attempt committed the file and
+     * crashed before archiving it, and the file need not be written again (DESIGN.md invariant 3). Fills
+     * the run's versions and row counts from those commits.
+     */
+    static boolean alreadyCommitted(LakeStorage lake, FileRun run) {
+        List<String> tables = new ArrayList<>();
+        tables.add(run.schema.table());
+        run.schema.bridges().forEach(b -> tables.add(b.table()));
+        java.util.Map<String, Long> versions = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        for (String name : tables) {
+            DeltaTable table = new DeltaTable(lake, name);
+            if (!table.exists()) {
+                return false;
+            }
+            java.util.Map<String, Object> last = table.history(1).get(0);
+            if (!(last.get("userMetadata") instanceof java.util.Map<?, ?> m)
+                    || !"files-ingest".equals(m.get("flow"))
+                    || !run.fileName.equals(m.get("sourceFile"))
+                    || !(m.get("sourceBytes") instanceof Number n && n.longValue() == run.size)
+                    || !run.modified.toString().equals(m.get("sourceModified"))) {
+                return false;
+            }
+            if (name.equals(run.schema.table()) && m.get("sourceRows") instanceof Number sourceRows) {
+                run.rows = sourceRows.longValue();
+            }
+            versions.put(name, (Long) last.get("version"));
+            Object out = ((java.util.Map<?, ?>) last.get("operationMetrics")).get("numOutputRows");
+            rows.put(name, out == null ? 0L : Long.parseLong(out.toString()));
+        }
+        run.versions.putAll(versions);
+        run.tableRows.putAll(rows);
+        return true;
+    }
+
+    private static String lineage(FileRun run) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("flow", "files-ingest");
+        n.put("runId", run.runId);
+        n.put("kind", run.kind);
+        n.put("sourceFile", run.fileName);
+        n.put("sourceBytes", run.size);
+        n.put("sourceModified", run.modified.toString());
+        n.put("bronzeFile", run.bronze);
+        n.put("sourceRows", run.rows);
+        return JSON.writeValueAsString(n);
+    }
+
+    /** The staged files of one table. */
+    private final class Staged {
+        final DeltaTable table;
+        final StructType schema;
+        final List<AddFile> files = new ArrayList<>();
+        ParquetRowWriter writer;
+        long rows;
+
+        Staged(DeltaTable table, StructType schema) {
+            this.table = table;
+            this.schema = schema;
+        }
+
+        void write(Object[] row, long rowsPerFile) throws IOException {
+            if (writer == null) {
+                writer = new ParquetRowWriter(table.path(), lake.conf(), schema);
+            }
+            writer.write(row);
+            rows++;
+            if (writer.rows() >= rowsPerFile) {
+                files.add(writer.finish());
+                writer = null;
+            }
+        }
+
+        void finish() throws IOException {
+            if (writer != null) {
+                files.add(writer.finish());
+                writer = null;
+            }
+        }
+
+        void abandon() {
+            if (writer != null) {
+                try {
+                    writer.delete();
+                } catch (IOException | RuntimeException ignored) {
+                    // an unreferenced data file is harmless; VACUUM removes it
+                }
+            }
+            table.deleteUnreferenced(files);
+        }
+    }
+}
