@@ -27,9 +27,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +83,14 @@ class FilesIngestFlowTest {
     @Autowired
     FilesIngestStatus status;
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     /**
      * Drops a file into the landing folder the way a copy tool should: under a hidden name, then

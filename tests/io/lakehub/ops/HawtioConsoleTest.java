@@ -81,21 +81,21 @@ class HawtioConsoleTest {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
         String base = "http://127.0.0.1:" + port;
 
-        browser.get(base + "/actuator/hawtio/");
-        wait.until(d -> !d.findElements(By.name("username")).isEmpty());
-        browser.findElement(By.name("username")).sendKeys(TestUsers.OPERATOR);
-        browser.findElement(By.name("password")).sendKeys(TestUsers.OPERATOR_SECRET);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio"));
-
-        browser.get(base + "/actuator/hawtio/camel/routes");
         Path shot = Path.of("target/screenshots/hawtio-camel-routes.png");
         Files.createDirectories(shot.getParent());
         try {
+            browser.get(base + "/actuator/hawtio/");
+            wait.until(d -> !d.findElements(By.name("username")).isEmpty());
+            browser.findElement(By.name("username")).sendKeys(TestUsers.OPERATOR);
+            browser.findElement(By.name("password")).sendKeys(TestUsers.OPERATOR_SECRET);
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio"));
+
+            browser.get(base + "/actuator/hawtio/camel/routes");
             wait.until(d -> d.getPageSource().contains("sql-incremental-poll-loans"));
         } finally {
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-            Files.writeString(shot.resolveSibling("hawtio-camel-routes.html"), browser.getPageSource());
+            Files.writeString(shot.resolveSibling("hawtio-camel-routes.html"), browser.getCurrentUrl() + "\n" + browser.getPageSource());
         }
 
         String page = browser.getPageSource();
