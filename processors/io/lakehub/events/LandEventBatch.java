@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,9 +33,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -72,6 +76,8 @@ import org.springframework.stereotype.Component;
  * batch was in flight is caught twice: before its bronze files replace anything, and in the commit,
  * which requires each partition's {@code txn} version to be the one the batch was filtered against.
  * Either way the batch fails unacknowledged and is redelivered to the partitions' current owners.
+ * Records of partitions the consumer no longer holds when the batch is processed are left to their new
+ * owner, unlanded and unacknowledged.
  */
 @Component("landEventBatch")
 public class LandEventBatch implements Processor {
@@ -128,8 +134,21 @@ public class LandEventBatch implements Processor {
         List<EventRecord> records = new ArrayList<>();
         Map<Integer, KafkaManualCommit> lastCommit = new TreeMap<>();
         Map<Integer, Long> lastOffset = new TreeMap<>();
+        Set<Integer> owned = null;
+        boolean asked = false;
+        Set<Integer> givenAway = new TreeSet<>();
         for (Object o : body == null ? List.of() : body) {
             Message m = ((Exchange) o).getMessage();
+            if (!asked) {
+                owned = assignedPartitions(m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class),
+                        m.getHeader(KafkaConstants.TOPIC, String.class));
+                asked = true;
+            }
+            Integer partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
+            if (owned != null && !owned.contains(partition)) {
+                givenAway.add(partition);
+                continue;
+            }
             Long ts = m.getHeader(KafkaConstants.TIMESTAMP, Long.class);
             Object key = m.getHeader(KafkaConstants.KEY);
             EventRecord r = new EventRecord(m.getHeader(KafkaConstants.TOPIC, String.class),
@@ -144,6 +163,10 @@ public class LandEventBatch implements Processor {
                 lastCommit.put(r.partition(), m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
             }
         }
+        if (!givenAway.isEmpty()) {
+            LOG.info("events {}: records of partitions {} were fetched before a consumer group rebalance gave them to another"
+                    + " instance; left to it (it reads them from the committed offset)", props.getHub(), givenAway);
+        }
         land(records);
         // durable first, then acknowledge: the offsets move only after the Delta commit
         for (KafkaManualCommit commit : lastCommit.values()) {
@@ -152,6 +175,34 @@ public class LandEventBatch implements Processor {
             }
             commit.commit();
         }
+    }
+
+    /**
+     * The partitions of {@code topic} the Kafka consumer behind a record holds now. camel-kafka fills a
+     * batch over several polls, so a batch can hold records fetched before a consumer group rebalance
+     * took their partition away (KafkaConsumer#poll revokes partitions, KIP-429 for the cooperative
+     * protocol); the new owner reads them again from the committed offset, and this instance must
+     * neither land them in parallel nor commit their offsets under the new owner.
+     *
+     * @return the partition numbers (empty: the consumer holds none, e.g. it left the group), or
+     *         null (all are taken as owned) when the commit handle exposes no consumer or is not on its polling thread
+     */
+    private static Set<Integer> assignedPartitions(KafkaManualCommit commit, String topic) {
+        if (commit instanceof DefaultKafkaManualCommit d && d.getConsumer() != null) {
+            try {
+                Set<Integer> out = new TreeSet<>();
+                for (TopicPartition tp : d.getConsumer().assignment()) {
+                    if (tp.topic().equals(topic)) {
+                        out.add(tp.partition());
+                    }
+                }
+                return out;
+            } catch (RuntimeException e) {
+                // KafkaConsumer is single-threaded: asked from elsewhere it throws; landing is still safe
+                return null;
+            }
+        }
+        return null;
     }
 
     /** What one {@link #land} call did. */
