@@ -80,7 +80,7 @@ class EventsScaleOutIT {
             b = hubs.start("hub-b", List.of());
             Process pa = a;
             Process pb = b;
-            await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> {
                         assertThat(pa.isAlive() && pb.isAlive()).as("both hubs run; logs:\n%s\n%s", hubs.log("hub-a"),
                                 hubs.log("hub-b")).isTrue();
@@ -106,7 +106,7 @@ class EventsScaleOutIT {
                 }
             });
             // every partition has been committed by its owner: both instances have committed to the table
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 for (int p = 0; p < PARTITIONS; p++) {
                     if (hubs.silver().txnVersion(LandEventBatch.appId("scale", p)) < 0) {
                         return false;
@@ -121,17 +121,17 @@ class EventsScaleOutIT {
 
             HubProcesses.kill(b);
             int silverAtKill = hubs.silverPositions().size();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> owners(admin).equals(Map.of("hub-a", all)));
             System.out.printf("EventsScaleOutIT: hub-b killed with %d events in silver; hub-a took over %s, %d ms%n", silverAtKill,
                     all, (System.nanoTime() - started) / 1_000_000);
 
-            producing.get(120, TimeUnit.SECONDS);
+            producing.get(180, TimeUnit.SECONDS);
             assertThat(sent).hasSize(EVENTS);
             assertThat(silverAtKill).as("hub-b was killed while events were still landing")
                     .isLessThan((int) sent.values().stream().filter(v -> v).count());
             Map<Integer, Long> end = hubs.endOffsets(admin, PARTITIONS);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !pa.isAlive() || hubs.committedOffsets(admin).equals(end));
             assertThat(a.isAlive()).as("hub-a runs; log:\n%s", hubs.log("hub-a")).isTrue();
             System.out.printf("EventsScaleOutIT: all %d events landed, %d ms%n", EVENTS, (System.nanoTime() - started) / 1_000_000);

@@ -69,7 +69,7 @@ final class HubProcesses {
         File jar = new File(JAR);
         assertThat(jar).as("the packaged jar (run this test in the failsafe phase, after package)").exists();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar.getAbsolutePath(),
                 "--server.port=0",
