@@ -32,7 +32,9 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
  * polls, so it can hold records of a partition the consumer has since lost, and records of a partition
  * that was revoked and given back (Kafka then fetches again from the committed offset, so the same
  * records come twice). The consumer's own partitions land once each; the lost partition's records are
- * neither landed nor acknowledged (its new owner reads them from the committed offset).
+ * neither landed nor acknowledged (its new owner reads them from the committed offset). An offset
+ * commit the broker rejects after a rebalance ({@code CommitFailedException}) fails the batch after its
+ * Delta commit: nothing is lost, and the redelivered batch is skipped by its txn version.
  */
 class LandEventBatchRebalanceTest {
 
@@ -84,16 +86,20 @@ class LandEventBatchRebalanceTest {
         }
     }
 
-    @Test
-    void recordsOfALostPartitionAreLeftToItsNewOwnerAndRefetchedOnesLandOnce() throws Exception {
-        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+    private static LandEventBatch processor(LakeStorage lake) {
         EventsProperties props = new EventsProperties();
         props.setHub("t");
         props.setTopic("topic");
         props.getRules().put("click", new EventsProperties.TypeRules());
         props.getRules().get("click").setRequired(List.of("page"));
-        LandEventBatch land = new LandEventBatch(lake, props, new EventCounters(new StaticListableBeanFactory()
+        return new LandEventBatch(lake, props, new EventCounters(new StaticListableBeanFactory()
                 .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class)));
+    }
+
+    @Test
+    void recordsOfALostPartitionAreLeftToItsNewOwnerAndRefetchedOnesLandOnce() throws Exception {
+        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+        LandEventBatch land = processor(lake);
         // first polls: partitions 0 and 1; then a rebalance leaves this consumer partition 0 only, fetched again from 2
         consumer.assign(List.of(new TopicPartition("topic", 0)));
         List<Exchange> records = new ArrayList<>();
@@ -115,5 +121,40 @@ class LandEventBatchRebalanceTest {
         assertThat(silver.txnVersion(LandEventBatch.appId("t", 0))).isEqualTo(6);
         assertThat(silver.txnVersion(LandEventBatch.appId("t", 1))).isEqualTo(-1);
         assertThat(commits).as("only the owned partition's offset is committed").containsExactly("0@6");
+    }
+
+    @Test
+    void anOffsetCommitRejectedAfterARebalanceLosesNothingAndTheRedeliveryIsSkipped() throws Exception {
+        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+        LandEventBatch land = processor(lake);
+        consumer.assign(List.of(new TopicPartition("topic", 0)));
+        List<Exchange> records = new ArrayList<>();
+        add(records, 0, 0, 5);
+        // the group rebalanced while the batch was landing: the broker rejects this member's commit
+        records.get(records.size() - 1).getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, (KafkaManualCommit) () -> {
+            throw new org.apache.kafka.clients.consumer.CommitFailedException();
+        });
+        Exchange batch = new DefaultExchange(camel);
+        batch.getMessage().setBody(records);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> land.process(batch))
+                .isInstanceOf(org.apache.kafka.clients.consumer.CommitFailedException.class);
+        DeltaTable silver = new DeltaTable(lake, "events_t");
+        assertThat(silver.txnVersion(LandEventBatch.appId("t", 0))).as("landed before the commit failed").isEqualTo(5);
+
+        // camel-kafka (breakOnFirstError) reconnects and the batch comes again from the committed offset
+        List<Exchange> again = new ArrayList<>();
+        add(again, 0, 0, 5);
+        Exchange redelivered = new DefaultExchange(camel);
+        redelivered.getMessage().setBody(again);
+        land.process(redelivered);
+
+        List<String> rows = new ArrayList<>();
+        try (DeltaTable.RowIterator it = silver.rows(silver.latest())) {
+            it.forEachRemaining(r -> rows.add(r[0] + "/" + r[1]));
+        }
+        assertThat(rows).containsExactlyInAnyOrder("0/0", "0/1", "0/2", "0/4", "0/5");
+        assertThat(silver.latest().getVersion()).as("the redelivery commits nothing to silver").isZero();
+        assertThat(commits).as("its offset is committed this time").containsExactly("0@5");
     }
 }
