@@ -46,9 +46,11 @@ public final class LakeStorage {
     public static Configuration hadoopConfiguration() {
         Configuration conf = new Configuration();
         conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
-        // Delta's default log store commits through FileContext: make its local form raw as well,
-        // its rename-without-overwrite keeps commits atomic across processes sharing a folder
+        // Delta's default log store commits through FileContext: make its local form raw as well
         conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
+        // a local rename replaces its target: commits go through a hard link instead, so two hub
+        // processes sharing a folder cannot overwrite each other's commit (AtomicLocalLogStore)
+        conf.set("delta.logStore.file.impl", AtomicLocalLogStore.class.getName());
         conf.setBoolean("fs.file.impl.disable.cache", true);
         conf.setBoolean("parquet.enable.summary-metadata", false);
         return conf;
