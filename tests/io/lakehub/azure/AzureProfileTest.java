@@ -136,6 +136,7 @@ class AzureProfileTest {
         assertThat(azure(mi).getProperty("spring.datasource.url")).endsWith(";authentication=ActiveDirectoryManagedIdentity");
         LakehubProperties props = Binder.get(e).bind("lakehub", LakehubProperties.class).get();
         assertThat(props.getSample().getLendingclub().isEnabled()).isFalse();
+        assertThat(props.getSql().getTables()).as("the demo loans source of application.yaml is not polled").isEmpty();
         ClusterProperties cluster = Binder.get(e).bind("lakehub.cluster", ClusterProperties.class).get();
         assertThat(cluster.isEnabled()).isFalse();
     }
