@@ -43,6 +43,15 @@ public class HubInstance {
      * processes on one machine differ by pid, two containers by hostname.
      */
     public static String defaultId() {
+        return DefaultId.ID;
+    }
+
+    /** Computed once per process: the hostname lookup may ask DNS. */
+    private static final class DefaultId {
+        static final String ID = compute();
+    }
+
+    private static String compute() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {

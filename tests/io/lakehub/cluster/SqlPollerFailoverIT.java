@@ -136,7 +136,7 @@ class SqlPollerFailoverIT {
                 SOURCES, failoverMs, HEARTBEAT, LEASE);
         // a follower notices a silent leader after lease, checked every heartbeat, then starts the route
         assertThat(failoverMs).as("failover time in ms").isLessThanOrEqualTo(LEASE.plus(HEARTBEAT.multipliedBy(2))
-                .plusSeconds(3).toMillis());
+                .plusSeconds(1).toMillis());
 
         // about two more seconds of rows, all of them for hub-b to load
         long afterFailover = nextId.get();
