@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one instance at a time (the Delta history's lineage names the instance of every load, and the admin API
  * says which instance polls); killing the active instance ({@code destroyForcibly}, no clean shutdown)
  * moves polling to the other within the lease; rows inserted before, during and after the failover are
- * each in silver exactly once. Skips without PostgreSQL (fails with {@code CI=true}).
+ * each in silver exactly once. Then a third instance joins, the second stops cleanly ({@code SIGTERM}) and
+ * the third takes over before a lease has passed. Skips without PostgreSQL (fails with {@code CI=true}).
  */
 class SqlPollerFailoverIT {
 
@@ -76,7 +77,7 @@ class SqlPollerFailoverIT {
         // the two hubs' logs outlive the temporary folder, for a failure's diagnosis
         Path keep = Path.of("target", "failover-logs");
         Files.createDirectories(keep);
-        for (String id : List.of("hub-a", "hub-b")) {
+        for (String id : List.of("hub-a", "hub-b", "hub-c")) {
             Path log = work.resolve(id + ".log");
             if (Files.exists(log)) {
                 Files.copy(log, keep.resolve(id + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -161,6 +162,29 @@ class SqlPollerFailoverIT {
                 .contains("cluster: instance hub-b is now the active poller of sql-incremental ta")
                 .contains("cluster: instance hub-b is now the active poller of sql-incremental tb");
         assertThat(work.resolve("lake/_hub/cluster/sql-incremental-ta")).exists();
+
+        // a clean shutdown (SIGTERM) empties the heartbeat file: a follower takes over at its next check,
+        // without waiting for the lease
+        int portC = freePort();
+        start("hub-c", portC);
+        awaitHealthy(portC, Duration.ofSeconds(120));
+        assertThat(pollingSources(portC)).isEmpty();
+        b.destroy();
+        assertThat(b.waitFor(120, TimeUnit.SECONDS)).as("hub-b stops on SIGTERM").isTrue();
+        long stoppedAt = System.nanoTime();
+        awaitPolling(portC, "hub-c", Set.copyOf(SOURCES), LEASE.plusSeconds(15));
+        long handoverMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+        System.out.printf("handover: hub-c polls %s %d ms after hub-b stopped cleanly (lease %s)%n", SOURCES,
+                handoverMs, LEASE);
+        assertThat(handoverMs).as("handover after a clean stop, in ms").isLessThan(LEASE.toMillis());
+        insertRows(nextId, 20);
+        long all = nextId.get() - 1;
+        awaitSilverRows(portC, all, Duration.ofSeconds(60));
+        for (String s : SOURCES) {
+            assertThat(silverIds(portC, s)).hasSize((int) all).isEqualTo(sourceIds(tables.get(s)));
+            List<String> instances = loadInstances(portC, s);
+            assertThat(instances.get(instances.size() - 1)).isEqualTo("hub-c");
+        }
     }
 
     private Process start(String id, int port) throws IOException {
