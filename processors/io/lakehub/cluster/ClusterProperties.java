@@ -25,7 +25,11 @@ public class ClusterProperties {
 
     /** Keep each sql-incremental poller active on one instance only. */
     private boolean enabled = false;
-    /** Lock implementation: {@code file} (a folder every instance can lock, on a local or shared disk). */
+    /**
+     * Lock implementation: {@code file} (a folder every instance can lock, on a local or shared disk), or
+     * {@code camel} (the cluster service already in the Camel context, e.g. a Kubernetes Lease one; root,
+     * heartbeat and lease then come from that service's own settings).
+     */
     private String type = "file";
     /**
      * Folder of the lock and heartbeat files; empty means {@code <lake>/_hub/cluster} for a local lake

@@ -7,16 +7,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lakehub.delta.LakeStorage;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
@@ -36,7 +39,13 @@ import org.springframework.stereotype.Component;
  * {@code --once} do not go through the poll route; a load they start beside the active poller stays
  * correct (the Delta {@code txn} check makes one of two concurrent loads of a source fail and retry).
  *
- * <p>Failure outcome: a lock folder that cannot be created fails the start with the path in the message.
+ * <p>{@code lakehub.cluster.type}: {@code file} builds the file lock service from {@code lakehub.cluster.*};
+ * {@code camel} uses the cluster service already in the Camel context, i.e. one a Camel starter configures
+ * (the Kubernetes Lease one of camel-kubernetes-cluster-service-starter, {@code camel.cluster.kubernetes.*}),
+ * so a lock other than a file needs a dependency and properties, no code.
+ *
+ * <p>Failure outcome: a lock folder that cannot be created, or type {@code camel} without a cluster service,
+ * fails the start with the reason in the message.
  */
 @Component
 public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyFactory {
@@ -51,7 +60,8 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
     private final LakeStorage lake;
     private final boolean once;
     private final Map<String, ClusteredRoutePolicy> policies = new ConcurrentHashMap<>();
-    private volatile FileLockClusterService service;
+    private volatile CamelClusterService service;
+    private volatile boolean active;
 
     public SqlPollerCluster(ClusterProperties props, HubInstance instance, LakeStorage lake, ApplicationArguments args) {
         this.props = props;
@@ -86,9 +96,29 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
         if (!props.isEnabled() || once) {
             return;
         }
-        if (!"file".equals(props.getType())) {
-            throw new IllegalArgumentException("lakehub.cluster.type must be 'file', got '" + props.getType() + "'");
+        switch (props.getType()) {
+            case "file" -> {
+                FileLockClusterService s = fileLockService();
+                try {
+                    camelContext.addService(s, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start the cluster service on " + s.getRoot() + ": "
+                            + e.getMessage(), e);
+                }
+                this.service = s;
+                LOG.info("cluster: instance {} joins single-active sql-incremental polling, locks in {} (heartbeat {},"
+                        + " lease {})", instance.id(), s.getRoot(), props.getHeartbeat(), props.getLease());
+            }
+            case "camel" -> LOG.info("cluster: instance {} joins single-active sql-incremental polling through the"
+                    + " Camel cluster service of the context", instance.id());
+            default -> throw new IllegalArgumentException("lakehub.cluster.type must be 'file' or 'camel', got '"
+                    + props.getType() + "'");
         }
+        this.active = true;
+        camelContext.addRoutePolicyFactory(this);
+    }
+
+    private FileLockClusterService fileLockService() {
         int multiplier = props.heartbeatMultiplier();
         Path root = lockRoot(props, lake);
         try {
@@ -104,15 +134,7 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
         // the first attempt waits one heartbeat when another member's files exist, as a follower would
         s.setAcquireLockDelay(heartbeat, TimeUnit.MILLISECONDS);
         s.setHeartbeatTimeoutMultiplier(multiplier);
-        try {
-            camelContext.addService(s, true, true);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the cluster service on " + root + ": " + e.getMessage(), e);
-        }
-        camelContext.addRoutePolicyFactory(this);
-        this.service = s;
-        LOG.info("cluster: instance {} joins single-active sql-incremental polling, locks in {} (heartbeat {}, lease {})",
-                instance.id(), root, props.getHeartbeat(), props.getLease());
+        return s;
     }
 
     @Override
@@ -121,20 +143,22 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
 
     /**
      * A {@link ClusteredRoutePolicy} for {@code sql-incremental-poll-<source>}, null for every other route.
+     *
+     * @throws IllegalStateException with type {@code camel}, when the context has no cluster service
      */
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-        FileLockClusterService s = service;
-        if (s == null || routeId == null || !routeId.startsWith(ROUTE_PREFIX)) {
+        if (!active || routeId == null || !routeId.startsWith(ROUTE_PREFIX)) {
             return null;
         }
         String source = routeId.substring(ROUTE_PREFIX.length());
         return policies.computeIfAbsent(source, src -> {
+            CamelClusterService s = clusterService(camelContext);
             ClusteredRoutePolicy p;
             try {
                 p = ClusteredRoutePolicy.forNamespace(s, namespace(src));
                 CamelClusterView view = s.getView(namespace(src));
-                java.util.concurrent.atomic.AtomicBoolean leading = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean leading = new AtomicBoolean();
                 view.addEventListener((CamelClusterEventListener.Leadership) (v, leader) -> {
                     boolean now = v.getLocalMember().isLeader();
                     // the view also reports "no leader" when it starts: log changes only
@@ -150,9 +174,21 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
         });
     }
 
+    private CamelClusterService clusterService(CamelContext camelContext) {
+        CamelClusterService s = service;
+        if (s == null) {
+            // type camel: the service a starter registered (camel.cluster.kubernetes.*, camel.cluster.file.*, ...)
+            s = ClusterServiceHelper.lookupService(camelContext).orElseThrow(() -> new IllegalStateException(
+                    "lakehub.cluster.type=camel, but the Camel context has no cluster service: add one, e.g."
+                            + " camel-kubernetes-cluster-service-starter with camel.cluster.kubernetes.enabled=true"));
+            service = s;
+        }
+        return s;
+    }
+
     /** Whether single-active polling is on in this process. */
     public boolean enabled() {
-        return service != null;
+        return active;
     }
 
     /**
@@ -164,8 +200,8 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
         return status != null && status.isStarted();
     }
 
-    /** The cluster service, when enabled. */
-    public Optional<FileLockClusterService> service() {
+    /** The cluster service, once enabled and in use. */
+    public Optional<CamelClusterService> service() {
         return Optional.ofNullable(service);
     }
 }
