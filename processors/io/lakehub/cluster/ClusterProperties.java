@@ -9,12 +9,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <p>When enabled, each sql-incremental poll route ({@code sql-incremental-poll-<source>}) runs on one
  * instance at a time: the instance holding the lock of namespace {@code sql-incremental-<source>} in a
- * Camel cluster service. The only type for now is {@code file}: Camel's {@code FileLockClusterService}
+ * Camel cluster service. With type {@code file} that is Camel's {@code FileLockClusterService}
  * (camel-file), an OS file lock on {@code <root>/<namespace>} plus a heartbeat file
  * {@code <root>/<namespace>.dat} that the leader rewrites every {@link #getHeartbeat() heartbeat}. A follower
  * takes over once the heartbeat has not moved for {@link #getLease() lease} (Camel's
  * {@code acquireLockInterval} = heartbeat, {@code heartbeatTimeoutMultiplier} = lease / heartbeat), so a
- * dead instance's sources move within lease + one heartbeat. See the Camel clustering page
+ * dead instance's sources move within lease + one heartbeat. With type {@code camel} the lock is the
+ * cluster service already in the Camel context (e.g. a Kubernetes Lease). See the Camel clustering page
  * (https://camel.apache.org/manual/clustering.html) for the SPI.
  *
  * <p>Off by default: one instance needs no lock, and two instances without one stay correct (a load that
