@@ -28,7 +28,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.stereotype.Component;
 
 /**
- * Single-active sql-incremental polling: when {@code lakehub.cluster.enabled} is true, every route
+ * Single-active sql-incremental polling and tmdb-pull scheduling: when {@code lakehub.cluster.enabled} is true, every route
  * {@code sql-incremental-poll-<source>} gets a Camel {@link ClusteredRoutePolicy} for namespace
  * {@code sql-incremental-<source>}, so it is started only on the instance that leads that namespace in a
  * {@link FileLockClusterService} rooted at {@code lakehub.cluster.root}, and stopped when that instance
@@ -52,6 +52,9 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
 
     /** Route ids this factory manages, {@code sql-incremental-poll-<source>} (routes/sql-incremental.camel.yaml). */
     public static final String ROUTE_PREFIX = "sql-incremental-poll-";
+
+    /** The scheduled tmdb-pull route (routes/tmdb-pull.camel.yaml), single-active in namespace {@code tmdb-pull}. */
+    public static final String TMDB_SCHEDULE_ROUTE = "tmdb-pull-schedule";
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlPollerCluster.class);
 
@@ -142,33 +145,45 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
     }
 
     /**
-     * A {@link ClusteredRoutePolicy} for {@code sql-incremental-poll-<source>}, null for every other route.
+     * A {@link ClusteredRoutePolicy} for {@code sql-incremental-poll-<source>} (namespace
+     * {@code sql-incremental-<source>}) and for {@value #TMDB_SCHEDULE_ROUTE} (namespace {@code tmdb-pull}),
+     * null for every other route.
      *
      * @throws IllegalStateException with type {@code camel}, when the context has no cluster service
      */
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-        if (!active || routeId == null || !routeId.startsWith(ROUTE_PREFIX)) {
+        if (!active || routeId == null) {
             return null;
         }
-        String source = routeId.substring(ROUTE_PREFIX.length());
-        return policies.computeIfAbsent(source, src -> {
+        String ns;
+        String what;
+        if (routeId.startsWith(ROUTE_PREFIX)) {
+            ns = namespace(routeId.substring(ROUTE_PREFIX.length()));
+            what = "poller of sql-incremental " + routeId.substring(ROUTE_PREFIX.length());
+        } else if (TMDB_SCHEDULE_ROUTE.equals(routeId)) {
+            ns = "tmdb-pull";
+            what = "scheduler of tmdb-pull";
+        } else {
+            return null;
+        }
+        return policies.computeIfAbsent(ns, src -> {
             CamelClusterService s = clusterService(camelContext);
             ClusteredRoutePolicy p;
             try {
-                p = ClusteredRoutePolicy.forNamespace(s, namespace(src));
-                CamelClusterView view = s.getView(namespace(src));
+                p = ClusteredRoutePolicy.forNamespace(s, ns);
+                CamelClusterView view = s.getView(ns);
                 AtomicBoolean leading = new AtomicBoolean();
                 view.addEventListener((CamelClusterEventListener.Leadership) (v, leader) -> {
                     boolean now = v.getLocalMember().isLeader();
                     // the view also reports "no leader" when it starts: log changes only
                     if (leading.getAndSet(now) != now) {
-                        LOG.info("cluster: instance {} {} the active poller of sql-incremental {}", instance.id(),
-                                now ? "is now" : "is no longer", src);
+                        LOG.info("cluster: instance {} {} the active {}", instance.id(),
+                                now ? "is now" : "is no longer", what);
                     }
                 });
             } catch (Exception e) {
-                throw new IllegalStateException("cannot open cluster view " + namespace(src) + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot open cluster view " + ns + ": " + e.getMessage(), e);
             }
             return p;
         });

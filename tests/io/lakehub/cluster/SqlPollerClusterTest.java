@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ class SqlPollerClusterTest {
             public void configure() {
                 from("timer:poll?period=100").routeId("sql-incremental-poll-orders").process(e -> polls.incrementAndGet());
                 from("timer:other?period=100").routeId("maintenance-optimize-orders").process(e -> others.incrementAndGet());
+                from("timer:tmdb?period=100").routeId("tmdb-pull-schedule").process(e -> others.incrementAndGet());
             }
         });
     }
@@ -71,6 +73,9 @@ class SqlPollerClusterTest {
             assertThat(camel.getRoute("maintenance-optimize-orders").getRoutePolicyList()).as("other routes are not clustered")
                     .isEmpty();
             assertThat(camel.getRoute("sql-incremental-poll-orders").getRoutePolicyList()).hasSize(1);
+            assertThat(camel.getRoute("tmdb-pull-schedule").getRoutePolicyList()).as("the tmdb-pull scheduler is single-active")
+                    .hasSize(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("locks/tmdb-pull")));
         }
     }
 
