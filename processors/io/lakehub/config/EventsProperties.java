@@ -19,6 +19,11 @@ public class EventsProperties {
     private boolean enabled = false;
     /** Hub name: {@code bronze/events/<hub>/}, {@code quarantine/events/<hub>/}, {@code silver/events_<hub>}, txn app ids. */
     private String hub = "default";
+    /**
+     * How events arrive: {@code kafka} (any Kafka cluster, or the Kafka endpoint of Azure Event Hubs).
+     * Each transport is one route template {@code events-consume-<transport>} in routes/events.camel.yaml.
+     */
+    private String transport = "kafka";
     /** Kafka topic to consume. */
     private String topic = "events";
     /** Kafka bootstrap servers, {@code host:port[,host:port]}. */
@@ -58,6 +63,14 @@ public class EventsProperties {
             throw new IllegalArgumentException("lakehub.events.hub must match [A-Za-z0-9_]+: " + hub);
         }
         this.hub = hub;
+    }
+
+    public String getTransport() {
+        return transport;
+    }
+
+    public void setTransport(String transport) {
+        this.transport = transport;
     }
 
     public String getTopic() {

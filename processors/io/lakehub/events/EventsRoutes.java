@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Instantiates the {@code events-consume} route template (routes/events.camel.yaml) as route
+ * Instantiates the route template {@code events-consume-<transport>} (routes/events.camel.yaml) as route
  * {@code events-consume-<hub>} when {@code lakehub.events.enabled} is true, after the Camel context
  * has loaded the YAML routes. When disabled no Kafka consumer exists, so the hub starts without a broker.
  */
@@ -36,16 +36,21 @@ public class EventsRoutes implements CamelContextConfiguration {
         }
         String routeId;
         try {
-            routeId = TemplatedRouteBuilder.builder(camelContext, "events-consume")
+            TemplatedRouteBuilder route = TemplatedRouteBuilder.builder(camelContext, "events-consume-" + props.getTransport())
                     .routeId("events-consume-" + props.getHub())
-                    .parameter("hub", props.getHub())
-                    .parameter("topic", props.getTopic())
-                    .parameter("brokers", props.getBootstrapServers())
-                    .parameter("groupId", props.getConsumerGroup())
-                    .parameter("autoOffsetReset", props.getAutoOffsetReset())
-                    .parameter("maxPollRecords", Integer.toString(props.getMaxPollRecords()))
-                    .parameter("pollTimeoutMs", Long.toString(props.getPollTimeout().toMillis()))
-                    .add();
+                    .parameter("hub", props.getHub());
+            switch (props.getTransport()) {
+                case "kafka" -> route
+                        .parameter("topic", props.getTopic())
+                        .parameter("brokers", props.getBootstrapServers())
+                        .parameter("groupId", props.getConsumerGroup())
+                        .parameter("autoOffsetReset", props.getAutoOffsetReset())
+                        .parameter("maxPollRecords", Integer.toString(props.getMaxPollRecords()))
+                        .parameter("pollTimeoutMs", Long.toString(props.getPollTimeout().toMillis()));
+                default -> throw new IllegalArgumentException("lakehub.events.transport: unknown transport '"
+                        + props.getTransport() + "' (expected kafka)");
+            }
+            routeId = route.add();
         } catch (RuntimeException e) {
             throw new IllegalStateException("events: cannot create the consumer route: " + e.getMessage(), e);
         }

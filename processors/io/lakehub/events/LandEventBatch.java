@@ -89,11 +89,6 @@ public class LandEventBatch implements Processor {
         new StructField("event_time", new TimestampType(), true),
         new StructField("payload", new StringType(), true)});
 
-    /** One consumed record. */
-    record Event(String topic, int partition, long offset, Instant enqueued, String key, String body,
-                 KafkaManualCommit commit) {
-    }
-
     private final LakeStorage lake;
     private final EventsProperties props;
     private final EventCounters counters;
@@ -113,58 +108,91 @@ public class LandEventBatch implements Processor {
         return "lakehub-events-" + hub + "-" + partition;
     }
 
+    /**
+     * Lands a camel-kafka batch (see the class comment), then commits each partition's offset through
+     * the {@code CamelKafkaManualCommit} of its last record.
+     *
+     * @throws IllegalStateException if the route does not set {@code allowManualCommit=true}
+     * @throws Exception any failure of {@link #land}; no offset is committed then
+     */
     @Override
     public void process(Exchange exchange) throws Exception {
+        List<?> body = exchange.getMessage().getBody(List.class);
+        List<EventRecord> records = new ArrayList<>();
+        Map<Integer, KafkaManualCommit> lastCommit = new TreeMap<>();
+        Map<Integer, Long> lastOffset = new TreeMap<>();
+        for (Object o : body == null ? List.of() : body) {
+            Message m = ((Exchange) o).getMessage();
+            Long ts = m.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+            Object key = m.getHeader(KafkaConstants.KEY);
+            EventRecord r = new EventRecord(m.getHeader(KafkaConstants.TOPIC, String.class),
+                    m.getHeader(KafkaConstants.PARTITION, Integer.class),
+                    m.getHeader(KafkaConstants.OFFSET, Long.class),
+                    ts == null || ts < 0 ? Instant.now() : Instant.ofEpochMilli(ts),
+                    key == null ? null : key.toString(),
+                    m.getBody(String.class));
+            records.add(r);
+            if (r.position() >= lastOffset.getOrDefault(r.partition(), Long.MIN_VALUE)) {
+                lastOffset.put(r.partition(), r.position());
+                lastCommit.put(r.partition(), m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
+            }
+        }
+        land(records);
+        // durable first, then acknowledge: the offsets move only after the Delta commit
+        for (KafkaManualCommit commit : lastCommit.values()) {
+            if (commit == null) {
+                throw new IllegalStateException("no CamelKafkaManualCommit header: the route needs allowManualCommit=true");
+            }
+            commit.commit();
+        }
+    }
+
+    /** What one {@link #land} call did. */
+    public record Landed(long bronze, long valid, long quarantined, long replayedSkipped, long version,
+                         Map<Integer, Long> lastPositions) {
+    }
+
+    /**
+     * Lands a batch of events of any transport: bronze, validation, quarantine, one silver commit with a
+     * {@code txn} per partition. The caller acknowledges (Kafka offset commit, Event Hubs checkpoint)
+     * only after this returns, up to {@link Landed#lastPositions()}.
+     *
+     * @param records events in any order, from any partitions; positions strictly increase per partition
+     * @return counts, the silver version written (-1 if the batch was empty or all replayed), and the
+     *         last position seen per partition (replayed ones included: they are durable too)
+     * @throws IOException if the lake cannot be written; nothing may be acknowledged then, a redelivery
+     *         is safe (replayed records are skipped by their partition's {@code txn} version)
+     */
+    public Landed land(List<EventRecord> records) throws IOException {
         String hub = props.getHub();
         try {
-            land(hub, records(exchange));
-        } catch (Exception e) {
+            return land(hub, records);
+        } catch (IOException | RuntimeException e) {
             counters.failed(hub, e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
     }
 
-    private static List<Event> records(Exchange exchange) {
-        List<?> body = exchange.getMessage().getBody(List.class);
-        List<Event> out = new ArrayList<>();
-        if (body == null) {
-            return out;
-        }
-        for (Object o : body) {
-            Message m = ((Exchange) o).getMessage();
-            Long ts = m.getHeader(KafkaConstants.TIMESTAMP, Long.class);
-            Object key = m.getHeader(KafkaConstants.KEY);
-            out.add(new Event(m.getHeader(KafkaConstants.TOPIC, String.class),
-                    m.getHeader(KafkaConstants.PARTITION, Integer.class),
-                    m.getHeader(KafkaConstants.OFFSET, Long.class),
-                    ts == null || ts < 0 ? Instant.now() : Instant.ofEpochMilli(ts),
-                    key == null ? null : key.toString(),
-                    m.getBody(String.class),
-                    m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class)));
-        }
-        return out;
-    }
-
-    private void land(String hub, List<Event> events) throws IOException {
+    private Landed land(String hub, List<EventRecord> events) throws IOException {
         if (events.isEmpty()) {
-            return;
+            return new Landed(0, 0, 0, 0, -1, Map.of());
         }
-        Map<Integer, List<Event>> byPartition = new TreeMap<>();
-        for (Event e : events) {
+        Map<Integer, List<EventRecord>> byPartition = new TreeMap<>();
+        for (EventRecord e : events) {
             byPartition.computeIfAbsent(e.partition(), p -> new ArrayList<>()).add(e);
         }
-        byPartition.values().forEach(l -> l.sort((a, b) -> Long.compare(a.offset(), b.offset())));
+        byPartition.values().forEach(l -> l.sort((a, b) -> Long.compare(a.position(), b.position())));
 
         // a replay of what an earlier commit already holds: skip it, its files are in the lake
-        Map<Integer, List<Event>> fresh = new TreeMap<>();
+        Map<Integer, List<EventRecord>> fresh = new TreeMap<>();
         Map<Integer, Long> committedOffsets = new TreeMap<>();
         long skipped = 0;
-        for (Map.Entry<Integer, List<Event>> e : byPartition.entrySet()) {
+        for (Map.Entry<Integer, List<EventRecord>> e : byPartition.entrySet()) {
             long committed = silver.txnVersion(appId(hub, e.getKey()));
             committedOffsets.put(e.getKey(), committed);
-            List<Event> keep = new ArrayList<>();
-            for (Event ev : e.getValue()) {
-                if (ev.offset() > committed) {
+            List<EventRecord> keep = new ArrayList<>();
+            for (EventRecord ev : e.getValue()) {
+                if (ev.position() > committed) {
                     keep.add(ev);
                 } else {
                     skipped++;
@@ -184,20 +212,20 @@ public class LandEventBatch implements Processor {
         long version = -1;
         if (!fresh.isEmpty()) {
             List<Object[]> validRows = new ArrayList<>();
-            for (Map.Entry<Integer, List<Event>> e : fresh.entrySet()) {
+            for (Map.Entry<Integer, List<EventRecord>> e : fresh.entrySet()) {
                 long committed = committedOffsets.get(e.getKey());
                 bronzeCount += writeBronze(hub, e.getKey(), e.getValue(), committed, bronzeFiles);
                 Map<Instant, List<ObjectNode>> bad = new TreeMap<>();
                 Map<Instant, long[]> badRange = new TreeMap<>();
-                for (Event ev : e.getValue()) {
+                for (EventRecord ev : e.getValue()) {
                     EventValidator.Result r = validator.validate(ev.body(), now);
                     if (r.valid()) {
-                        validRows.add(new Object[] {ev.partition(), ev.offset(), ev.enqueued(), r.type(), r.eventTime(), ev.body()});
+                        validRows.add(new Object[] {ev.partition(), ev.position(), ev.enqueued(), r.type(), r.eventTime(), ev.body()});
                     } else {
                         Instant hour = ev.enqueued().truncatedTo(ChronoUnit.HOURS);
                         bad.computeIfAbsent(hour, h -> new ArrayList<>()).add(quarantineLine(ev, r, now));
-                        long[] range = badRange.computeIfAbsent(hour, h -> new long[] {ev.offset(), ev.offset()});
-                        range[1] = ev.offset();
+                        long[] range = badRange.computeIfAbsent(hour, h -> new long[] {ev.position(), ev.position()});
+                        range[1] = ev.position();
                     }
                 }
                 for (Map.Entry<Instant, List<ObjectNode>> q : bad.entrySet()) {
@@ -210,20 +238,15 @@ public class LandEventBatch implements Processor {
             version = commitSilver(hub, fresh, validRows, bronzeFiles, quarantineFiles, quarantined);
         }
 
-        // durable first, then acknowledge: the offsets move only after the Delta commit
-        for (List<Event> partition : byPartition.values()) {
-            Event last = partition.get(partition.size() - 1);
-            if (last.commit() == null) {
-                throw new IllegalStateException("no CamelKafkaManualCommit header: the route needs allowManualCommit=true");
-            }
-            last.commit().commit();
-        }
+        Map<Integer, Long> lastPositions = new TreeMap<>();
+        byPartition.forEach((p, l) -> lastPositions.put(p, l.get(l.size() - 1).position()));
         counters.committed(hub, bronzeCount, validCount, quarantined, skipped, version);
         LOG.debug("events {}: {} events ({} valid, {} quarantined, {} replayed and skipped) from partitions {}, silver version {}",
                 hub, events.size(), validCount, quarantined, skipped, byPartition.keySet(), version);
+        return new Landed(bronzeCount, validCount, quarantined, skipped, version, lastPositions);
     }
 
-    private long commitSilver(String hub, Map<Integer, List<Event>> fresh, List<Object[]> rows, List<String> bronzeFiles,
+    private long commitSilver(String hub, Map<Integer, List<EventRecord>> fresh, List<Object[]> rows, List<String> bronzeFiles,
                               List<String> quarantineFiles, long quarantined) throws IOException {
         List<AddFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
@@ -245,12 +268,12 @@ public class LandEventBatch implements Processor {
         lineage.put("topic", props.getTopic());
         lineage.put("consumerGroup", props.getConsumerGroup());
         ObjectNode offsets = lineage.putObject("offsets");
-        for (Map.Entry<Integer, List<Event>> e : fresh.entrySet()) {
-            List<Event> l = e.getValue();
-            long last = l.get(l.size() - 1).offset();
+        for (Map.Entry<Integer, List<EventRecord>> e : fresh.entrySet()) {
+            List<EventRecord> l = e.getValue();
+            long last = l.get(l.size() - 1).position();
             txns.put(appId(hub, e.getKey()), last);
             ObjectNode p = offsets.putObject(Integer.toString(e.getKey()));
-            p.put("first", l.get(0).offset());
+            p.put("first", l.get(0).position());
             p.put("last", last);
             p.put("events", l.size());
         }
@@ -269,26 +292,26 @@ public class LandEventBatch implements Processor {
     }
 
     /** Writes one bronze file per enqueued minute of a partition's records; returns the records written. */
-    private long writeBronze(String hub, int partition, List<Event> events, long committed, List<String> written)
+    private long writeBronze(String hub, int partition, List<EventRecord> events, long committed, List<String> written)
             throws IOException {
-        Map<Instant, List<Event>> byMinute = new TreeMap<>();
-        for (Event e : events) {
+        Map<Instant, List<EventRecord>> byMinute = new TreeMap<>();
+        for (EventRecord e : events) {
             byMinute.computeIfAbsent(e.enqueued().truncatedTo(ChronoUnit.MINUTES), m -> new ArrayList<>()).add(e);
         }
         Path staging = lake.path("bronze/events/" + hub + "/_staging");
         long count = 0;
-        for (Map.Entry<Instant, List<Event>> m : byMinute.entrySet()) {
-            List<Event> l = m.getValue();
+        for (Map.Entry<Instant, List<EventRecord>> m : byMinute.entrySet()) {
+            List<EventRecord> l = m.getValue();
             String relative = "bronze/events/" + hub + "/" + folders(m.getKey(), true) + "/"
-                    + fileName(partition, l.get(0).offset(), l.get(l.size() - 1).offset(), "parquet");
+                    + fileName(partition, l.get(0).position(), l.get(l.size() - 1).position(), "parquet");
             ParquetRowWriter writer = new ParquetRowWriter(staging, lake.conf(), BRONZE_SCHEMA);
             try {
-                for (Event e : l) {
-                    writer.write(new Object[] {e.partition(), e.offset(), e.enqueued(), e.key(), e.body()});
+                for (EventRecord e : l) {
+                    writer.write(new Object[] {e.partition(), e.position(), e.enqueued(), e.key(), e.body()});
                 }
                 AddFile f = writer.finish();
-                publish(new Path(staging, f.getPath()), lake.path(relative), partition, l.get(0).offset(),
-                        l.get(l.size() - 1).offset(), committed);
+                publish(new Path(staging, f.getPath()), lake.path(relative), partition, l.get(0).position(),
+                        l.get(l.size() - 1).position(), committed);
             } catch (IOException | RuntimeException e) {
                 writer.delete();
                 throw e;
@@ -315,7 +338,7 @@ public class LandEventBatch implements Processor {
         return relative;
     }
 
-    private ObjectNode quarantineLine(Event ev, EventValidator.Result r, Instant now) {
+    private ObjectNode quarantineLine(EventRecord ev, EventValidator.Result r, Instant now) {
         ObjectNode line = JSON.createObjectNode();
         line.put("payload", ev.body());
         line.put("eventType", r.type());
@@ -327,9 +350,9 @@ public class LandEventBatch implements Processor {
             o.put("message", v.message());
         }
         ObjectNode source = line.putObject("source");
-        source.put("topic", ev.topic());
+        source.put("topic", ev.source());
         source.put("partition", ev.partition());
-        source.put("offset", ev.offset());
+        source.put("offset", ev.position());
         source.put("key", ev.key());
         line.put("enqueuedTime", ev.enqueued().toString());
         line.put("quarantinedAt", now.toString());
