@@ -190,8 +190,8 @@ public class ReplicationProperties {
         private String from = "lakehub@localhost";
         /** Retries of a failed send after the first attempt; when they are used up the mail goes to the outbox. */
         private int maxRedeliveries = 2;
-        /** Pause between two attempts. */
-        private Duration retryDelay = Duration.ofSeconds(2);
+        /** Pause between two attempts, in milliseconds (a Camel redelivery delay). */
+        private long retryDelay = 2000;
         /** Connect and read timeout of one attempt. */
         private Duration timeout = Duration.ofSeconds(10);
         /** Upgrade the connection with STARTTLS when the server offers it. */
@@ -245,11 +245,11 @@ public class ReplicationProperties {
             this.maxRedeliveries = maxRedeliveries;
         }
 
-        public Duration getRetryDelay() {
+        public long getRetryDelay() {
             return retryDelay;
         }
 
-        public void setRetryDelay(Duration retryDelay) {
+        public void setRetryDelay(long retryDelay) {
             this.retryDelay = retryDelay;
         }
 

@@ -162,4 +162,26 @@ public class ReplicationStore {
         out.sort(Comparator.comparing((Replication r) -> r.createdAt == null ? "" : r.createdAt));
         return out;
     }
+
+    /**
+     * The replications of one source table by the version they copied, each as {@code id, status,
+     * target, destination, location, finishedAt}, newest first: the link from a table's history to its copies.
+     */
+    public Map<Long, List<Map<String, Object>>> linksByVersion(String table) {
+        Map<Long, List<Map<String, Object>>> out = new java.util.HashMap<>();
+        for (Replication r : list(table, Integer.MAX_VALUE)) {
+            if (r.sourceVersion == null) {
+                continue;
+            }
+            Map<String, Object> link = new java.util.LinkedHashMap<>();
+            link.put("id", r.id);
+            link.put("status", r.status);
+            link.put("target", r.target);
+            link.put("destination", r.destination);
+            link.put("location", r.location);
+            link.put("finishedAt", r.finishedAt);
+            out.computeIfAbsent(r.sourceVersion, v -> new ArrayList<>()).add(link);
+        }
+        return out;
+    }
 }

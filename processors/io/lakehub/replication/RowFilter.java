@@ -115,10 +115,12 @@ public final class RowFilter {
     /** A parse error at a position of the filter text. */
     public static final class FilterException extends IllegalArgumentException {
         private final int position;
+        private final String reason;
 
         FilterException(String message, int position) {
             super("filter error at position " + position + ": " + message);
             this.position = position;
+            this.reason = message;
         }
 
         /** The 0-based character position of the error in the filter text. */
@@ -210,7 +212,7 @@ public final class RowFilter {
 
     // ---------------------------------------------------------------- lexing
 
-    private enum Kind { IDENT, QUOTED_IDENT, STRING, NUMBER, OP, LPAREN, RPAREN, COMMA, END }
+    private enum Kind { IDENT, QUOTED_IDENT, STRING, NUMBER, OP, LPAREN, RPAREN, COMMA, END, ERROR }
 
     private record Token(Kind kind, String text, int pos) {
         boolean keyword(String word) {
@@ -227,8 +229,21 @@ public final class RowFilter {
         }
     }
 
+    /**
+     * The tokens of {@code s}; a lexical error becomes a final ERROR token, so that the parser reports
+     * whichever error comes first in the text, a lexical or a grammatical one.
+     */
     private static List<Token> lex(String s) {
         List<Token> out = new ArrayList<>();
+        try {
+            lexInto(s, out);
+        } catch (FilterException e) {
+            out.add(new Token(Kind.ERROR, e.reason, e.position));
+        }
+        return out;
+    }
+
+    private static void lexInto(String s, List<Token> out) {
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
@@ -304,7 +319,6 @@ public final class RowFilter {
             }
         }
         out.add(new Token(Kind.END, "", s.length()));
-        return out;
     }
 
     // ---------------------------------------------------------------- parsing
@@ -321,11 +335,17 @@ public final class RowFilter {
         }
 
         Token peek() {
-            return tokens.get(at);
+            Token t = tokens.get(at);
+            if (t.kind == Kind.ERROR) {
+                throw new FilterException(t.text, t.pos);
+            }
+            return t;
         }
 
         Token take() {
-            return tokens.get(at++);
+            Token t = peek();
+            at++;
+            return t;
         }
 
         Node or() {
