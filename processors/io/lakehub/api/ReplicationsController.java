@@ -54,7 +54,7 @@ public class ReplicationsController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", r.id);
         body.put("requestId", r.requestId);
-        body.put("status", r.status);
+        body.put("status", accepted.status());
         body.put("sourceVersion", r.sourceVersion);
         body.put("location", r.location);
         body.put("duplicate", accepted.duplicate());

@@ -83,8 +83,9 @@ public class ReplicationService {
      *
      * @param replication the replication (new, or the earlier one of the same request id)
      * @param duplicate   whether the request id had been seen before (nothing new was started)
+     * @param status      the replication's status when the request was answered (the record moves on meanwhile)
      */
-    public record Accepted(Replication replication, boolean duplicate) {
+    public record Accepted(Replication replication, boolean duplicate, String status) {
     }
 
     /**
@@ -104,7 +105,7 @@ public class ReplicationService {
         }
         Replication earlier = store.byRequestId(req.requestId());
         if (earlier != null) {
-            return new Accepted(earlier, true);
+            return new Accepted(earlier, true, earlier.status);
         }
         if (req.table() == null || !req.table().matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("table is required: a silver table name [A-Za-z0-9_]+");
@@ -153,10 +154,10 @@ public class ReplicationService {
         }
         Replication stored = store.create(r);
         if (stored != r) {
-            return new Accepted(stored, true);
+            return new Accepted(stored, true, stored.status);
         }
         producer.sendBody(QUEUE, r.id);
-        return new Accepted(r, false);
+        return new Accepted(r, false, Replication.QUEUED);
     }
 
     /** Requeues replications a stop interrupted (called once the routes run). */

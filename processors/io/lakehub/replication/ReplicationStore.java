@@ -48,14 +48,32 @@ public class ReplicationStore {
     private final LakeStorage lake;
     private final Map<String, Replication> byId = new ConcurrentHashMap<>();
     private final Map<String, String> idByRequest = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
 
     /**
-     * Loads the records found under {@code _hub/replications/}; an unreadable record is logged and skipped.
-     *
-     * @throws UncheckedIOException if the folder cannot be listed
+     * A store of the records found under {@code _hub/replications/}, read on first use; an unreadable
+     * record is logged and skipped. Every method throws {@link UncheckedIOException} if the folder cannot be listed.
      */
     public ReplicationStore(LakeStorage lake) {
         this.lake = lake;
+    }
+
+    /**
+     * Loads the records on first use rather than at start: listing the lake opens Hadoop's file system,
+     * which the hub's start need not wait for.
+     */
+    private void loaded() {
+        if (!loaded) {
+            synchronized (this) {
+                if (!loaded) {
+                    load();
+                    loaded = true;
+                }
+            }
+        }
+    }
+
+    private void load() {
         Path folder = lake.path(FOLDER);
         try {
             FileSystem fs = folder.getFileSystem(lake.conf());
@@ -88,6 +106,7 @@ public class ReplicationStore {
      * @throws UncheckedIOException if it cannot be written (then nothing is stored)
      */
     public synchronized Replication create(Replication r) {
+        loaded();
         String existing = idByRequest.get(r.requestId);
         if (existing != null) {
             return byId.get(existing);
@@ -99,6 +118,7 @@ public class ReplicationStore {
 
     /** The record with a request id, or null. */
     public Replication byRequestId(String requestId) {
+        loaded();
         String id = idByRequest.get(requestId);
         return id == null ? null : byId.get(id);
     }
@@ -109,6 +129,7 @@ public class ReplicationStore {
      * @throws UncheckedIOException if it cannot be written
      */
     public void save(Replication r) {
+        loaded();
         Path folder = lake.path(FOLDER);
         Path tmp = new Path(folder, "." + r.id + ".json.tmp");
         Path target = new Path(folder, r.id + ".json");
@@ -132,6 +153,7 @@ public class ReplicationStore {
      * @throws NoSuchElementException if there is none
      */
     public Replication get(String id) {
+        loaded();
         Replication r = id == null ? null : byId.get(id);
         if (r == null) {
             throw new NoSuchElementException("no replication " + id);
@@ -141,6 +163,7 @@ public class ReplicationStore {
 
     /** Records, newest first, optionally of one source table only. */
     public List<Replication> list(String table, int limit) {
+        loaded();
         List<Replication> out = new ArrayList<>();
         for (Replication r : byId.values()) {
             if (table == null || table.equals(r.table)) {
@@ -153,6 +176,7 @@ public class ReplicationStore {
 
     /** Records that had not ended when the hub stopped (QUEUED or RUNNING), oldest first. */
     public List<Replication> unfinished() {
+        loaded();
         List<Replication> out = new ArrayList<>();
         for (Replication r : byId.values()) {
             if (!r.finished()) {

@@ -248,7 +248,7 @@ public class RunReplication implements Processor {
         m.put("requestId", r.requestId);
         m.put("requestedBy", r.requestedBy);
         Map<String, Object> source = new LinkedHashMap<>();
-        source.put("lake", lake.root().replaceAll("^file:", ""));
+        source.put("lake", lake.root());
         source.put("table", "silver/" + r.table);
         source.put("version", r.sourceVersion);
         if (r.requestedTag != null) {
@@ -259,11 +259,18 @@ public class RunReplication implements Processor {
         m.put("filter", r.filter);
         List<Map<String, String>> schema = new ArrayList<>();
         for (StructField f : selection.getFields()) {
-            schema.add(Map.of("name", f.getName(), "type", f.getDataType().getSimpleString()));
+            Map<String, String> column = new LinkedHashMap<>();
+            column.put("name", f.getName());
+            column.put("type", typeName(f.getDataType()));
+            schema.add(column);
         }
         m.put("schema", schema);
         m.put("format", r.format);
-        m.put("target", Map.of("name", r.target, "type", r.targetType, "location", r.location));
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("name", r.target);
+        target.put("type", r.targetType);
+        target.put("location", r.location);
+        m.put("target", target);
         m.put("rows", r.rowsWritten);
         m.put("rowsRead", r.rowsRead);
         m.put("checksums", r.checksums);
@@ -378,9 +385,15 @@ public class RunReplication implements Processor {
     private static String describe(StructType schema) {
         List<String> cols = new ArrayList<>();
         for (StructField f : schema.getFields()) {
-            cols.add(f.getName() + " " + f.getDataType().getSimpleString());
+            cols.add(f.getName() + " " + typeName(f.getDataType()));
         }
         return String.join(", ", cols);
+    }
+
+    /** A type as Spark SQL writes it, with a decimal's precision and scale. */
+    static String typeName(io.delta.standalone.types.DataType type) {
+        return type instanceof io.delta.standalone.types.DecimalType d
+                ? "decimal(" + d.getPrecision() + "," + d.getScale() + ")" : type.getSimpleString();
     }
 
     private static Map<String, Object> check(String name, boolean passed, Object expected, Object actual) {

@@ -25,7 +25,13 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,8 +39,8 @@ import org.springframework.stereotype.Component;
  * ({@value #RESOURCE}, 1,902 real rows, see {@code PROVENANCE.md} beside it) as the silver table
  * {@code insurance_complaints}, the example dataset of the replication flow ("replicate per company").
  *
- * <p>Runs at start when {@code lakehub.sample.insurance-complaints.enabled} is true (the embedded
- * default). Idempotent: the commit carries the {@code txn} {@value #APP_ID} version 0, and a table that
+ * <p>Runs in the background just after start when {@code lakehub.sample.insurance-complaints.enabled}
+ * is true (the embedded default). Idempotent: the commit carries the {@code txn} {@value #APP_ID} version 0, and a table that
  * already has it is left alone, so a restart never lands the rows twice. Schema: company, coverage,
  * subcoverage, reason, subreason, disposition, conclusion, status strings; file_no long; opened and
  * closed dates; recovery decimal(14,2) in USD. An empty CSV field is a null (the dataset's convention).
@@ -67,20 +73,54 @@ public class InsuranceComplaintsSample {
         new StructField("status", new StringType(), true),
     });
 
+    private final LakeStorage lake;
+    private final boolean enabled;
+    private final CountDownLatch done = new CountDownLatch(1);
+
     /**
-     * Seeds at construction when enabled, so the table exists before the API serves requests.
-     *
-     * @throws IOException if the sample cannot be read or the table written
+     * @param enabled {@code lakehub.sample.insurance-complaints.enabled}
      */
     public InsuranceComplaintsSample(LakeStorage lake,
-                                     @Value("${lakehub.sample.insurance-complaints.enabled:false}") boolean enabled)
-            throws IOException {
-        if (enabled) {
-            long rows = seed(lake);
-            if (rows > 0) {
-                LOG.info("sample: landed {} Connecticut insurance complaints as silver/{}", rows, TABLE);
-            }
+                                     @Value("${lakehub.sample.insurance-complaints.enabled:false}") boolean enabled) {
+        this.lake = lake;
+        this.enabled = enabled;
+    }
+
+    /**
+     * Seeds in the background once the hub has started, when enabled: the first Delta access loads
+     * Hadoop and delta-standalone (a second or more), which the hub's start need not wait for. A
+     * failure is logged; the next start tries again.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void seedInBackground() {
+        if (!enabled) {
+            done.countDown();
+            return;
         }
+        Thread t = new Thread(() -> {
+            try {
+                long rows = seed(lake);
+                if (rows > 0) {
+                    LOG.info("sample: landed {} Connecticut insurance complaints as silver/{}", rows, TABLE);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("sample: the insurance complaints sample could not be landed as silver/{}: {}", TABLE, e.getMessage());
+            } finally {
+                done.countDown();
+            }
+        }, "sample-insurance-complaints");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Waits until the background seed has ended (landed, found in place, or failed).
+     *
+     * @return false if it had not ended within the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitSeeded(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

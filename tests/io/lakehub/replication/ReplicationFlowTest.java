@@ -124,6 +124,14 @@ class ReplicationFlowTest {
     @Autowired
     LakeStorage lake;
 
+    @Autowired
+    InsuranceComplaintsSample sample;
+
+    @org.junit.jupiter.api.BeforeEach
+    void sampleLanded() throws Exception {
+        assertThat(sample.awaitSeeded(Duration.ofSeconds(60))).as("the sample table is landed at start").isTrue();
+    }
+
     @AfterEach
     void clearHooks() throws Exception {
         runner.onRowWritten(null);
@@ -195,6 +203,8 @@ class ReplicationFlowTest {
         assertThat(expected).isGreaterThan(100);
         ResponseEntity<Map> accepted = post(request("anthem-csv-1", "replicas", "insurance_complaints/anthem", "csv"));
         assertThat(accepted.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(accepted.getBody()).containsEntry("status", "QUEUED").containsEntry("sourceVersion", 0)
+                .containsEntry("duplicate", false);
         String id = (String) accepted.getBody().get("id");
         assertThat(accepted.getHeaders().getLocation().toString()).isEqualTo("/api/replications/" + id);
 
@@ -231,6 +241,8 @@ class ReplicationFlowTest {
             assertThat(f.get("sha256")).isEqualTo(sha256(csv));
         });
         assertThat((List<Object>) lineage.get("checksums")).hasSize(6);
+        assertThat((List<Map<String, Object>>) lineage.get("schema")).last()
+                .satisfies(c -> assertThat(c).containsEntry("name", "recovery").containsEntry("type", "decimal(14,2)"));
         assertThat((Map<String, Object>) lineage.get("validation")).containsEntry("status", "PASSED");
         try (Stream<Path> staging = Files.list(dir.resolve("replicas/.staging"))) {
             assertThat(staging).isEmpty();
