@@ -191,9 +191,4 @@ public final class BlobContainerTarget implements ReplicaTarget {
             throw new IOException("cannot write " + file + " to blob target " + name + ": " + e.getMessage(), e);
         }
     }
-
-    /** The SDK client, for tests that inspect the container. */
-    BlobContainerClient client() {
-        return container;
-    }
 }

@@ -61,6 +61,15 @@ public class ReplicationRoutes implements CamelContextConfiguration {
             LOG.info("replication: no SMTP server configured, notifications go to {}; targets {}", props.getOutbox(),
                     props.getTargets().keySet());
         }
-        service.resumeUnfinished();
+        // reading the records opens the lake's file system: off the start-up path
+        Thread resume = new Thread(() -> {
+            try {
+                service.resumeUnfinished();
+            } catch (RuntimeException e) {
+                LOG.warn("replication: interrupted replications could not be requeued: {}", e.getMessage());
+            }
+        }, "replication-resume");
+        resume.setDaemon(true);
+        resume.start();
     }
 }
