@@ -99,14 +99,20 @@ public class RunReplication implements Processor {
         r.status = Replication.RUNNING;
         r.startedAt = Instant.now().toString();
         r.error = null;
+        long copyMillis = -1;
+        long validateMillis = -1;
         store.save(r);
         Path staged = null;
         ReplicaTarget target = null;
         try {
             target = targets.get(r.target);
+            long t0 = System.nanoTime();
             staged = copyAndPublish(r, target);
+            copyMillis = (System.nanoTime() - t0) / 1_000_000;
             published.accept(r);
+            long t1 = System.nanoTime();
             validate(r, target);
+            validateMillis = (System.nanoTime() - t1) / 1_000_000;
             r.status = "PASSED".equals(r.validation.get("status")) ? Replication.SUCCEEDED : Replication.FAILED;
             if (Replication.FAILED.equals(r.status)) {
                 r.error = "validation failed: " + failedChecks(r);
@@ -122,8 +128,9 @@ public class RunReplication implements Processor {
         }
         r.finishedAt = Instant.now().toString();
         store.save(r);
-        LOG.info("replication {}: {} v{} -> {} {} ({}): {} rows, validation {}", r.id, r.table, r.sourceVersion, r.target,
-                r.destination, r.format, r.rowsWritten, r.validation == null ? "not run" : r.validation.get("status"));
+        LOG.info("replication {}: {} v{} -> {} {} ({}): {} rows, validation {} (copy and publish {} ms, validation {} ms)",
+                r.id, r.table, r.sourceVersion, r.target, r.destination, r.format, r.rowsWritten,
+                r.validation == null ? "not run" : r.validation.get("status"), copyMillis, validateMillis);
     }
 
     private static String failedChecks(Replication r) {
