@@ -7,8 +7,11 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
+import io.delta.standalone.types.ArrayType;
 import io.delta.standalone.types.BinaryType;
 import io.delta.standalone.types.BooleanType;
 import io.delta.standalone.types.DataType;
@@ -26,6 +29,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
 /**
@@ -41,8 +45,17 @@ import org.apache.parquet.schema.Types;
  * delta-standalone's reader decodes no other timestamp form, delta-io/delta#1685), date INT32
  * {@code DATE}, decimal {@code FIXED_LEN_BYTE_ARRAY} with {@code DECIMAL(p,s)} (Spark's legacy form,
  * readable by every reader), string BINARY {@code STRING}.
+ *
+ * <p>An array column ({@link ArrayType} of one of the types above, not of another array) holds a
+ * {@link List} of element values, elements null only when the type {@code containsNull}. In Parquet it
+ * is the standard three-level {@code LIST} (Parquet format spec, LogicalTypes.md "Lists"), as Spark
+ * writes it with {@code spark.sql.parquet.writeLegacyFormat=false}:
+ * {@code optional group <name> (LIST) { repeated group list { optional|required <type> element; } }}.
+ * Array columns get null counts but no min/max statistics (Delta collects those for leaf values only).
  */
 public final class ColumnTypes {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper ARRAY_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static final DateTimeFormatter STATS_TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
@@ -52,6 +65,9 @@ public final class ColumnTypes {
 
     /** Whether lakehub can store a column of this Delta type. */
     public static boolean supported(DataType type) {
+        if (type instanceof ArrayType array) {
+            return !(array.getElementType() instanceof ArrayType) && supported(array.getElementType());
+        }
         return type instanceof LongType || type instanceof IntegerType || type instanceof DoubleType
                 || type instanceof FloatType || type instanceof BooleanType || type instanceof StringType
                 || type instanceof BinaryType || type instanceof DateType || type instanceof TimestampType
@@ -64,6 +80,9 @@ public final class ColumnTypes {
      * to plain encoding, and costs a hash lookup per value on the way.
      */
     public static boolean dictionaryEncoded(DataType type) {
+        if (type instanceof ArrayType array) {
+            return dictionaryEncoded(array.getElementType());
+        }
         return !(type instanceof DecimalType || type instanceof DoubleType || type instanceof FloatType
                 || type instanceof TimestampType || type instanceof BinaryType || type instanceof LongType);
     }
@@ -87,29 +106,51 @@ public final class ColumnTypes {
     }
 
     private static Type parquetField(String name, DataType type) {
+        if (type instanceof ArrayType array) {
+            if (!supported(array)) {
+                throw new IllegalArgumentException("unsupported column type " + type.getSimpleString() + " for column " + name);
+            }
+            Repetition element = array.containsNull() ? Repetition.OPTIONAL : Repetition.REQUIRED;
+            return Types.optionalGroup().as(LogicalTypeAnnotation.listType())
+                    .addField(Types.repeatedGroup().addField(primitive(element, "element", array.getElementType(), name))
+                            .named("list"))
+                    .named(name);
+        }
+        return primitive(Repetition.OPTIONAL, name, type, name);
+    }
+
+    private static Type primitive(Repetition repetition, String name, DataType type, String column) {
         if (type instanceof LongType) {
-            return Types.optional(PrimitiveTypeName.INT64).named(name);
+            return Types.primitive(PrimitiveTypeName.INT64, repetition).named(name);
         } else if (type instanceof IntegerType) {
-            return Types.optional(PrimitiveTypeName.INT32).named(name);
+            return Types.primitive(PrimitiveTypeName.INT32, repetition).named(name);
         } else if (type instanceof DoubleType) {
-            return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
+            return Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(name);
         } else if (type instanceof FloatType) {
-            return Types.optional(PrimitiveTypeName.FLOAT).named(name);
+            return Types.primitive(PrimitiveTypeName.FLOAT, repetition).named(name);
         } else if (type instanceof BooleanType) {
-            return Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
+            return Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(name);
         } else if (type instanceof StringType) {
-            return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+            return Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
         } else if (type instanceof BinaryType) {
-            return Types.optional(PrimitiveTypeName.BINARY).named(name);
+            return Types.primitive(PrimitiveTypeName.BINARY, repetition).named(name);
         } else if (type instanceof DateType) {
-            return Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(name);
+            return Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
         } else if (type instanceof TimestampType) {
-            return Types.optional(PrimitiveTypeName.INT96).named(name);
+            return Types.primitive(PrimitiveTypeName.INT96, repetition).named(name);
         } else if (type instanceof DecimalType d) {
-            return Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(decimalBytes(d.getPrecision()))
+            return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(decimalBytes(d.getPrecision()))
                     .as(LogicalTypeAnnotation.decimalType(d.getScale(), d.getPrecision())).named(name);
         }
-        throw new IllegalArgumentException("unsupported column type " + type.getTypeName() + " for column " + name);
+        throw new IllegalArgumentException("unsupported column type " + type.getTypeName() + " for column " + column);
+    }
+
+    /**
+     * The dotted Parquet column path of a column's values: the column name, or
+     * {@code <name>.list.element} for an array (the leaf that per-column writer settings address).
+     */
+    static String leafPath(StructField field) {
+        return field.getDataType() instanceof ArrayType ? field.getName() + ".list.element" : field.getName();
     }
 
     /** Microseconds since the epoch, the unit of a Delta timestamp. */
@@ -169,7 +210,7 @@ public final class ColumnTypes {
             return STATS_TIMESTAMP.format(truncated);
         } else if (value instanceof LocalDate date) {
             return date.toString();
-        } else if (value instanceof byte[] || value instanceof Boolean) {
+        } else if (value instanceof byte[] || value instanceof Boolean || value instanceof List) {
             return null;
         }
         return value;
@@ -207,11 +248,24 @@ public final class ColumnTypes {
     /**
      * The text form of a value, used for bronze CSV, CSV exports and watermarks: ISO-8601 for dates
      * and timestamps (timestamps as UTC wall-clock {@code yyyy-MM-ddTHH:mm:ss[.ffffff]}), plain
-     * notation for decimals, Base64 for binary; {@code null} stays {@code null}.
+     * notation for decimals, Base64 for binary, an array as a JSON array of its elements' text forms
+     * (numbers and booleans bare, other values quoted); {@code null} stays {@code null}.
      */
     public static String text(Object value) {
         if (value == null) {
             return null;
+        } else if (value instanceof List<?> list) {
+            com.fasterxml.jackson.databind.node.ArrayNode array = ARRAY_JSON.createArrayNode();
+            for (Object element : list) {
+                if (element == null) {
+                    array.addNull();
+                } else if (element instanceof Number || element instanceof Boolean) {
+                    array.add(ARRAY_JSON.valueToTree(element));
+                } else {
+                    array.add(text(element));
+                }
+            }
+            return array.toString();
         } else if (value instanceof Instant instant) {
             return wallClockOf(instant).toString();
         } else if (value instanceof BigDecimal decimal) {
@@ -232,7 +286,13 @@ public final class ColumnTypes {
             return null;
         }
         try {
-            if (type instanceof LongType) {
+            if (type instanceof ArrayType array) {
+                List<Object> out = new ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode element : ARRAY_JSON.readTree(text)) {
+                    out.add(element.isNull() ? null : parseText(array.getElementType(), element.asText()));
+                }
+                return out;
+            } else if (type instanceof LongType) {
                 return Long.parseLong(text);
             } else if (type instanceof IntegerType) {
                 return Integer.parseInt(text);
@@ -252,7 +312,7 @@ public final class ColumnTypes {
                 return Base64.getDecoder().decode(text);
             }
             return text;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("'" + text + "' is not a " + type.getTypeName() + " value", e);
         }
     }

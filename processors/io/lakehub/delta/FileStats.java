@@ -16,8 +16,8 @@ import io.delta.standalone.types.StructType;
  * and {@code nullCount} per top-level column. delta-standalone stores {@code AddFile.stats} as a JSON
  * <em>string</em>, so {@link #toJson()} returns text, not an object. Strings longer than
  * {@value #STRING_PREFIX} characters are kept as a prefix (min) or a prefix followed by U+FFFF (max),
- * which keeps both bounds valid; the prefix never ends inside a surrogate pair. Binary and boolean
- * columns get null counts only. NaN makes a floating-point column's min and max unknown, so they are
+ * which keeps both bounds valid; the prefix never ends inside a surrogate pair. Binary, boolean
+ * and array columns get null counts only (a null array counts, a null element does not). NaN makes a floating-point column's min and max unknown, so they are
  * left out.
  *
  * <p>Not thread-safe: one instance per file being written.
@@ -52,7 +52,7 @@ public final class FileStats {
             Object v = row[i];
             if (v == null) {
                 nulls[i]++;
-            } else if (v instanceof byte[] || v instanceof Boolean) {
+            } else if (v instanceof byte[] || v instanceof Boolean || v instanceof java.util.List) {
                 unknown[i] = true;
             } else if ((v instanceof Double d && d.isNaN()) || (v instanceof Float f && f.isNaN())) {
                 unknown[i] = true;

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import io.delta.standalone.types.ArrayType;
 import io.delta.standalone.types.BinaryType;
 import io.delta.standalone.types.DataType;
 import io.delta.standalone.types.DateType;
@@ -44,7 +46,9 @@ import org.apache.parquet.schema.Type;
  * {@code null}; a file column the target lacks is not read at all (column projection). Values have
  * the classes listed in {@link ColumnTypes}. Besides the forms lakehub writes (INT96 timestamps among
  * them), it reads what other writers produce for Delta: INT32/INT64 decimals and INT64
- * {@code TIMESTAMP(MILLIS|MICROS|NANOS)} timestamps.
+ * {@code TIMESTAMP(MILLIS|MICROS|NANOS)} timestamps, and arrays (a {@link List}) in the standard
+ * three-level {@code LIST} form as well as the legacy two-level form (a repeated field inside the
+ * {@code LIST} group), per the Parquet format's LogicalTypes.md "Lists" backward-compatibility rules.
  * Memory is bounded by one row group's pages. Not thread-safe.
  */
 public final class ParquetRowReader implements Closeable {
@@ -118,7 +122,15 @@ public final class ParquetRowReader implements Closeable {
             Converter[] converters = new Converter[columns.size()];
             for (int i = 0; i < converters.length; i++) {
                 int slot = index(target, columns.get(i).getName());
-                converters[i] = converter(columns.get(i).asPrimitiveType(), target.getFields()[slot], slot);
+                StructField field = target.getFields()[slot];
+                if (columns.get(i).isPrimitive()) {
+                    converters[i] = converter(columns.get(i).asPrimitiveType(), field.getDataType(), v -> current[slot] = v);
+                } else if (field.getDataType() instanceof ArrayType array) {
+                    converters[i] = listConverter(columns.get(i).asGroupType(), array, v -> current[slot] = v);
+                } else {
+                    throw new IllegalArgumentException("column " + field.getName() + " is a group in the file but "
+                            + field.getDataType().getSimpleString() + " in the table");
+                }
             }
             this.root = new GroupConverter() {
                 @Override
@@ -147,25 +159,69 @@ public final class ParquetRowReader implements Closeable {
             return root;
         }
 
-        private PrimitiveConverter converter(PrimitiveType column, StructField field, int slot) {
-            DataType type = field.getDataType();
+        /** Collects one {@code LIST} group's elements into a {@link List}, handed to {@code sink} at its end. */
+        private GroupConverter listConverter(org.apache.parquet.schema.GroupType list, ArrayType array, Consumer<Object> sink) {
+            Type repeated = list.getType(0);
+            return new GroupConverter() {
+                private List<Object> values;
+                private Object element;
+                private final Converter child = repeated.isPrimitive()
+                        ? converter(repeated.asPrimitiveType(), array.getElementType(), v -> values.add(v))
+                        : new GroupConverter() {
+                            private final Converter leaf = converter(repeated.asGroupType().getType(0).asPrimitiveType(),
+                                    array.getElementType(), v -> element = v);
+
+                            @Override
+                            public Converter getConverter(int fieldIndex) {
+                                return leaf;
+                            }
+
+                            @Override
+                            public void start() {
+                                element = null;
+                            }
+
+                            @Override
+                            public void end() {
+                                values.add(element);
+                            }
+                        };
+
+                @Override
+                public Converter getConverter(int fieldIndex) {
+                    return child;
+                }
+
+                @Override
+                public void start() {
+                    values = new ArrayList<>();
+                }
+
+                @Override
+                public void end() {
+                    sink.accept(values);
+                }
+            };
+        }
+
+        private PrimitiveConverter converter(PrimitiveType column, DataType type, Consumer<Object> sink) {
             LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
             if (type instanceof DecimalType d) {
                 int scale = d.getScale();
                 return new PrimitiveConverter() {
                     @Override
                     public void addBinary(Binary value) {
-                        current[slot] = new BigDecimal(new BigInteger(value.getBytes()), scale);
+                        sink.accept(new BigDecimal(new BigInteger(value.getBytes()), scale));
                     }
 
                     @Override
                     public void addInt(int value) {
-                        current[slot] = BigDecimal.valueOf(value, scale);
+                        sink.accept(BigDecimal.valueOf(value, scale));
                     }
 
                     @Override
                     public void addLong(long value) {
-                        current[slot] = BigDecimal.valueOf(value, scale);
+                        sink.accept(BigDecimal.valueOf(value, scale));
                     }
                 };
             } else if (type instanceof TimestampType) {
@@ -174,11 +230,11 @@ public final class ParquetRowReader implements Closeable {
                 return new PrimitiveConverter() {
                     @Override
                     public void addLong(long value) {
-                        current[slot] = switch (unit) {
+                        sink.accept(switch (unit) {
                             case MILLIS -> Instant.ofEpochMilli(value);
                             case MICROS -> ColumnTypes.fromMicros(value);
                             case NANOS -> Instant.EPOCH.plusNanos(value);
-                        };
+                        });
                     }
 
                     @Override
@@ -187,55 +243,55 @@ public final class ParquetRowReader implements Closeable {
                         long nanosOfDay = buf.getLong();
                         int julianDay = buf.getInt();
                         long epochDay = julianDay - ColumnTypes.JULIAN_DAY_OF_EPOCH;
-                        current[slot] = Instant.EPOCH.plusSeconds(epochDay * 86_400L).plusNanos(nanosOfDay);
+                        sink.accept(Instant.EPOCH.plusSeconds(epochDay * 86_400L).plusNanos(nanosOfDay));
                     }
                 };
             } else if (type instanceof DateType) {
                 return new PrimitiveConverter() {
                     @Override
                     public void addInt(int value) {
-                        current[slot] = LocalDate.ofEpochDay(value);
+                        sink.accept(LocalDate.ofEpochDay(value));
                     }
                 };
             } else if (type instanceof StringType) {
                 return new PrimitiveConverter() {
                     @Override
                     public void addBinary(Binary value) {
-                        current[slot] = value.toStringUsingUTF8();
+                        sink.accept(value.toStringUsingUTF8());
                     }
                 };
             } else if (type instanceof BinaryType) {
                 return new PrimitiveConverter() {
                     @Override
                     public void addBinary(Binary value) {
-                        current[slot] = value.getBytes();
+                        sink.accept(value.getBytes());
                     }
                 };
             }
             return new PrimitiveConverter() {
                 @Override
                 public void addLong(long value) {
-                    current[slot] = value;
+                    sink.accept(value);
                 }
 
                 @Override
                 public void addInt(int value) {
-                    current[slot] = type.getTypeName().toLowerCase(Locale.ROOT).equals("long") ? (Object) (long) value : value;
+                    sink.accept(type.getTypeName().toLowerCase(Locale.ROOT).equals("long") ? (Object) (long) value : value);
                 }
 
                 @Override
                 public void addDouble(double value) {
-                    current[slot] = value;
+                    sink.accept(value);
                 }
 
                 @Override
                 public void addFloat(float value) {
-                    current[slot] = value;
+                    sink.accept(value);
                 }
 
                 @Override
                 public void addBoolean(boolean value) {
-                    current[slot] = value;
+                    sink.accept(value);
                 }
             };
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.ArrayType;
 import io.delta.standalone.types.DecimalType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
@@ -91,7 +92,7 @@ public final class ParquetRowWriter implements Closeable {
         Builder builder = new Builder(new Path(tablePath, name), schema);
         for (StructField field : schema.getFields()) {
             if (!ColumnTypes.dictionaryEncoded(field.getDataType())) {
-                builder.withDictionaryEncoding(field.getName(), false);
+                builder.withDictionaryEncoding(ColumnTypes.leafPath(field), false);
             }
         }
         this.writer = builder
@@ -184,7 +185,8 @@ public final class ParquetRowWriter implements Closeable {
             this.messageType = ColumnTypes.parquetSchema(schema);
             this.fixedLength = new int[fields.length];
             for (int i = 0; i < fields.length; i++) {
-                if (fields[i].getDataType() instanceof DecimalType d) {
+                DecimalType d = decimalType(fields[i]);
+                if (d != null) {
                     fixedLength[i] = ColumnTypes.decimalBytes(d.getPrecision());
                 }
             }
@@ -216,8 +218,49 @@ public final class ParquetRowWriter implements Closeable {
             out.endMessage();
         }
 
+        /** The decimal type of a decimal column or of an array column's elements, else null. */
+        private static DecimalType decimalType(StructField field) {
+            if (field.getDataType() instanceof ArrayType array) {
+                return array.getElementType() instanceof DecimalType d ? d : null;
+            }
+            return field.getDataType() instanceof DecimalType d ? d : null;
+        }
+
+        /**
+         * One array value in the three-level LIST form of {@link ColumnTypes}: an empty list is the group
+         * with no {@code list} field, a null element a {@code list} group with no {@code element} field.
+         */
+        private void writeList(int i, java.util.List<?> list) {
+            out.startGroup();
+            if (!list.isEmpty()) {
+                out.startField("list", 0);
+                for (Object element : list) {
+                    out.startGroup();
+                    if (element instanceof java.util.List) {
+                        throw new IllegalArgumentException("column " + fields[i].getName() + ": nested arrays are not supported");
+                    } else if (element != null) {
+                        out.startField("element", 0);
+                        writeValue(i, element);
+                        out.endField("element", 0);
+                    } else if (!((ArrayType) fields[i].getDataType()).containsNull()) {
+                        throw new IllegalArgumentException("column " + fields[i].getName()
+                                + ": null element in an array whose type does not contain null");
+                    }
+                    out.endGroup();
+                }
+                out.endField("list", 0);
+            }
+            out.endGroup();
+        }
+
         private void writeValue(int i, Object v) {
-            if (v instanceof Long l) {
+            if (v instanceof java.util.List<?> list) {
+                if (!(fields[i].getDataType() instanceof ArrayType)) {
+                    throw new IllegalArgumentException("column " + fields[i].getName() + ": a list for a "
+                            + fields[i].getDataType().getSimpleString() + " column");
+                }
+                writeList(i, list);
+            } else if (v instanceof Long l) {
                 out.addLong(l);
             } else if (v instanceof Integer n) {
                 out.addInteger(n);
@@ -244,7 +287,7 @@ public final class ParquetRowWriter implements Closeable {
         }
 
         private static byte[] fixed(BigDecimal decimal, int length, StructField field) {
-            DecimalType type = (DecimalType) field.getDataType();
+            DecimalType type = decimalType(field);
             BigDecimal scaled;
             try {
                 scaled = decimal.setScale(type.getScale());

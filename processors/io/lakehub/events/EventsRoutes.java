@@ -1,11 +1,13 @@
 package io.lakehub.events;
 
 import io.lakehub.config.EventsProperties;
+import io.lakehub.events.eventhubs.EventHubsTransport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,9 +21,11 @@ public class EventsRoutes implements CamelContextConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(EventsRoutes.class);
 
     private final EventsProperties props;
+    private final ObjectProvider<EventHubsTransport> eventHubs;
 
-    public EventsRoutes(EventsProperties props) {
+    public EventsRoutes(EventsProperties props, ObjectProvider<EventHubsTransport> eventHubs) {
         this.props = props;
+        this.eventHubs = eventHubs;
     }
 
     @Override
@@ -47,12 +51,18 @@ public class EventsRoutes implements CamelContextConfiguration {
                         .parameter("autoOffsetReset", props.getAutoOffsetReset())
                         .parameter("maxPollRecords", Integer.toString(props.getMaxPollRecords()))
                         .parameter("pollTimeoutMs", Long.toString(props.getPollTimeout().toMillis()));
+                case "eventhubs" -> eventHubs.getObject().configure(camelContext, route);
                 default -> throw new IllegalArgumentException("lakehub.events.transport: unknown transport '"
-                        + props.getTransport() + "' (expected kafka)");
+                        + props.getTransport() + "' (expected kafka or eventhubs)");
             }
             routeId = route.add();
         } catch (RuntimeException e) {
             throw new IllegalStateException("events: cannot create the consumer route: " + e.getMessage(), e);
+        }
+        if (props.getTransport().equals("eventhubs")) {
+            LOG.info("events {}: consuming {} into bronze/events/{}, quarantine/events/{}, silver/events_{} (route {})", props.getHub(),
+                    EventHubsTransport.loggableEndpoint(camelContext, routeId), props.getHub(), props.getHub(), props.getHub(), routeId);
+            return;
         }
         LOG.info("events {}: consuming topic {} as group {} into bronze/events/{}, quarantine/events/{}, silver/events_{} (route {})",
                 props.getHub(), props.getTopic(), props.getConsumerGroup(), props.getHub(), props.getHub(), props.getHub(),

@@ -1,0 +1,92 @@
+package io.lakehub.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.lakehub.run.RunHistory;
+import io.lakehub.tmdb.PullTmdbLists;
+import io.lakehub.tmdb.TmdbProperties;
+import io.lakehub.tmdb.TmdbRuns;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The tmdb-pull flow.
+ *
+ * <ul>
+ *   <li>{@code GET /api/flows/tmdb-pull}: settings (no credentials: only the auth mode), the run in
+ *       progress, the last run record (RunHistory, source {@code tmdb}) and the recent runs with pages
+ *       per list, requests, retries, silver rows and errors</li>
+ *   <li>{@code POST /api/flows/tmdb-pull/run[?runId=]}: starts a run now (202 with its run id); with
+ *       {@code runId}, resumes or reruns that run: pages already in bronze are not fetched again and a
+ *       run already in silver is not written again. 409 when the flow is off or a pull is in progress,
+ *       400 for a malformed run id.</li>
+ * </ul>
+ */
+@RestController
+@RequestMapping("/api")
+public class TmdbController {
+
+    private final TmdbProperties props;
+    private final TmdbRuns runs;
+    private final RunHistory history;
+    private final ProducerTemplate producer;
+
+    public TmdbController(TmdbProperties props, TmdbRuns runs, RunHistory history, ProducerTemplate producer) {
+        this.props = props;
+        this.runs = runs;
+        this.history = history;
+        this.producer = producer;
+    }
+
+    /** Settings, last run and recent runs of tmdb-pull. */
+    @GetMapping("/flows/tmdb-pull")
+    public Map<String, Object> tmdb() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", props.hasCredentials());
+        m.put("off", props.hasCredentials() ? null : "no TMDB credentials: set TMDB_API_KEY or TMDB_BEARER_TOKEN");
+        m.put("auth", props.authMode());
+        m.put("baseUrl", props.getBaseUrl());
+        m.put("lists", props.getLists());
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        props.getLists().forEach(l -> caps.put(l, props.maxPagesOf(l)));
+        m.put("maxPages", caps);
+        m.put("language", props.getLanguage());
+        m.put("region", props.getRegion());
+        m.put("requestsPerSecond", props.getRequestsPerSecond());
+        m.put("schedule", props.getSchedule().toString());
+        m.put("bronze", "bronze/tmdb/<list>/run_date=<date>/run=<runId>/");
+        m.put("silverTable", "silver/" + props.getSilverTable());
+        m.put("fetchDetails", props.isFetchDetails());
+        m.put("detailsTable", "silver/" + props.getDetailsTable());
+        TmdbRuns.Run pulling = runs.pulling();
+        m.put("pulling", pulling == null ? null : pulling.runId);
+        m.put("lastRun", history.last(PullTmdbLists.SOURCE));
+        m.put("runs", runs.recent(10).stream().map(TmdbRuns.Run::toMap).toList());
+        return m;
+    }
+
+    /** Starts (or resumes) a run in the background. */
+    @PostMapping("/flows/tmdb-pull/run")
+    public ResponseEntity<Map<String, Object>> run(@RequestParam(required = false) String runId) {
+        if (!props.hasCredentials()) {
+            throw new IllegalStateException("tmdb-pull is off: set TMDB_API_KEY or TMDB_BEARER_TOKEN and restart");
+        }
+        String id = runId == null || runId.isBlank() ? PullTmdbLists.newRunId() : PullTmdbLists.checkRunId(runId);
+        TmdbRuns.Run pulling = runs.pulling();
+        if (pulling != null) {
+            throw new IllegalStateException("tmdb-pull run " + pulling.runId + " is pulling; try again when it ends");
+        }
+        CompletableFuture<?> ignored = producer.asyncSend("direct:tmdb-pull-run", e -> e.setVariable("tmdbRunId", id));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("runId", id, "status", "started",
+                "runs", List.of("/api/flows/tmdb-pull")));
+    }
+}

@@ -1,0 +1,137 @@
+package io.lakehub.tmdb;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.data.CloseableIterator;
+import io.delta.standalone.data.RowRecord;
+import io.lakehub.delta.LakeStorage;
+import io.lakehub.run.RunHistory;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pull and silver processors with {@code fetch-details} on, no Spring: the top_rated page holds
+ * Fight Club (550), whose real details are served; TMDB's real 404 body answers the other 19 ids.
+ * Details land in bronze, 550 reaches silver/tmdb_movie_details with its arrays, and a rerun of the
+ * run id fetches nothing again.
+ */
+class TmdbDetailsTest {
+
+    @TempDir
+    Path dir;
+
+    WireMockServer tmdb;
+    DefaultCamelContext camel;
+
+    @BeforeEach
+    void start() throws Exception {
+        tmdb = new WireMockServer(wireMockConfig().dynamicPort());
+        tmdb.start();
+        tmdb.stubFor(get(urlPathMatching("/3/movie/[0-9]+")).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json")
+                .withBody(TmdbPullFlowTest.resource("errors/404_resource_not_found_status34_jdrouet.json"))));
+        tmdb.stubFor(get(urlPathEqualTo("/3/movie/550")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(TmdbPullFlowTest.resource("movie_550_en_jdrouet.json"))));
+        tmdb.stubFor(get(urlPathEqualTo("/3/movie/top_rated")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(TmdbPullFlowTest.resource("top_rated_p1_2019-01-23_fr_arias800.json"))));
+        camel = new DefaultCamelContext();
+        camel.getRegistry().bind("tmdbHttpClientConfigurer", new TmdbHttpClientConfigurer());
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "classpath:routes/tmdb-pull.camel.yaml"));
+        camel.start();
+        TemplatedRouteBuilder.builder(camel, "tmdb-pull-fetch-page").routeId("tmdb-pull-fetch-page")
+                .parameter("baseUrl", tmdb.baseUrl() + "/3").parameter("requestsPerSecond", "100")
+                .parameter("connectTimeout", "2000").parameter("responseTimeout", "5000").add();
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        tmdb.stop();
+    }
+
+    @Test
+    void detailsOfNewMoviesLandAndReachSilverOnce() throws Exception {
+        TmdbProperties props = new TmdbProperties();
+        props.setApiKey("details-key");
+        props.setLists(List.of("top_rated"));
+        props.setMaxPages(1);
+        props.setFetchDetails(true);
+        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+        TmdbRuns runs = new TmdbRuns();
+        RunHistory history = new RunHistory();
+        PullTmdbLists pull = new PullTmdbLists(props, lake, runs, history, camel.createProducerTemplate());
+        FlattenTmdbToSilver flatten = new FlattenTmdbToSilver(props, lake, runs, history);
+
+        List<CompletedRun> events = pullRun(pull, "details-1");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).details()).isEqualTo(1);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Path folder = dir.resolve("lake/bronze/tmdb/movie_details/run_date=" + today + "/run=details-1");
+        assertThat(Files.readAllBytes(folder.resolve("movie-550.json"))).isEqualTo(TmdbPullFlowTest.resource("movie_550_en_jdrouet.json"));
+        assertThat(Files.readString(folder.resolve("_SUCCESS"))).contains("\"landed\":1").contains("19404");
+        assertThat(runs.find("details-1").detailsNotFound).isEqualTo(19);
+        tmdb.verify(20, getRequestedFor(urlPathMatching("/3/movie/[0-9]+")));
+
+        Exchange event = new DefaultExchange(camel);
+        event.getMessage().setBody(events.get(0));
+        flatten.process(event);
+        assertThat(history.last("tmdb").status()).isEqualTo("SUCCEEDED");
+        assertThat(history.last("tmdb").inserted()).isEqualTo(20);
+
+        List<RowRecord> details = new ArrayList<>();
+        try (CloseableIterator<RowRecord> it = DeltaLog.forTable(lake.conf(), lake.silverTable("tmdb_movie_details")).update().open()) {
+            it.forEachRemaining(details::add);
+        }
+        assertThat(details).hasSize(1);
+        RowRecord fightClub = details.get(0);
+        assertThat(fightClub.getLong("movie_id")).isEqualTo(550);
+        assertThat(fightClub.getString("imdb_id")).isEqualTo("tt0137523");
+        assertThat(fightClub.getInt("runtime")).isEqualTo(139);
+        assertThat(fightClub.getLong("budget")).isEqualTo(63_000_000L);
+        assertThat(new ArrayList<>(fightClub.<String>getList("genres"))).containsExactly("Drama");
+        assertThat(new ArrayList<>(fightClub.<String>getList("production_countries"))).containsExactly("DE", "US");
+        assertThat(fightClub.getDate("release_date").toLocalDate()).isEqualTo(LocalDate.of(1999, 10, 15));
+
+        // the same run id again: no request at all, no new commit
+        int requests = tmdb.getAllServeEvents().size();
+        List<CompletedRun> again = pullRun(pull, "details-1");
+        assertThat(tmdb.getAllServeEvents()).hasSize(requests);
+        Exchange replay = new DefaultExchange(camel);
+        replay.getMessage().setBody(again.get(0));
+        flatten.process(replay);
+        assertThat(history.last("tmdb").status()).isEqualTo("NOOP");
+        assertThat(DeltaLog.forTable(lake.conf(), lake.silverTable("tmdb_movie_details")).update().getVersion()).isZero();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<CompletedRun> pullRun(PullTmdbLists pull, String runId) throws Exception {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setVariable("tmdbRunId", runId);
+        pull.process(exchange);
+        return exchange.getMessage().getBody(List.class);
+    }
+}
