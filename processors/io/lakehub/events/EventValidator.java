@@ -22,7 +22,8 @@ import io.lakehub.config.EventsProperties;
  * (the type field names a type with declared rules), {@code required} (present and not null),
  * {@code type} (string, integer, number, boolean or timestamp), {@code enum} (one of the declared
  * values), {@code min}/{@code max} (numeric bounds), {@code future-timestamp} (a timestamp no later than
- * the hub clock plus {@code max-future-skew}). Timestamps are ISO-8601 with an offset
+ * the hub clock plus {@code max-future-skew}). A payload without the type field has type
+ * {@code default-type} when one is set (a stream of a single type). Timestamps are ISO-8601 with an offset
  * ({@code 2026-11-21T07:00:00Z}) or without one (read as UTC). All failed rules are reported, not
  * only the first. Stateless and thread-safe.
  */
@@ -50,6 +51,7 @@ public final class EventValidator {
     private final Map<String, EventsProperties.TypeRules> rules;
     private final String typeField;
     private final String timeField;
+    private final String defaultType;
     private final Duration maxFutureSkew;
 
     /** @throws IllegalArgumentException if a declared field type is not one of the five */
@@ -64,6 +66,7 @@ public final class EventValidator {
         this.rules = props.getRules();
         this.typeField = props.getTypeField();
         this.timeField = props.getTimeField();
+        this.defaultType = props.getDefaultType();
         this.maxFutureSkew = props.getMaxFutureSkew();
     }
 
@@ -84,7 +87,7 @@ public final class EventValidator {
             return new Result(null, null, out);
         }
         JsonNode typeNode = event.get(typeField);
-        String type = typeNode == null || typeNode.isNull() ? null : typeNode.asText();
+        String type = typeNode == null || typeNode.isNull() ? defaultType : typeNode.asText();
         Instant eventTime = timestamp(event.get(timeField));
         EventsProperties.TypeRules typeRules = type == null ? null : rules.get(type);
         if (typeRules == null) {

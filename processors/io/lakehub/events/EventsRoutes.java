@@ -1,17 +1,20 @@
 package io.lakehub.events;
 
 import io.lakehub.config.EventsProperties;
+import io.lakehub.events.inprocess.InProcessProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
 import org.springframework.stereotype.Component;
 
 /**
  * Instantiates the route template {@code events-consume-<transport>} (routes/events.camel.yaml) as route
  * {@code events-consume-<hub>} when {@code lakehub.events.enabled} is true, after the Camel context
  * has loaded the YAML routes. When disabled no Kafka consumer exists, so the hub starts without a broker.
+ * Not in {@code --once} mode: a stream has no end for {@code --once} to wait for.
  */
 @Component
 public class EventsRoutes implements CamelContextConfiguration {
@@ -19,9 +22,13 @@ public class EventsRoutes implements CamelContextConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(EventsRoutes.class);
 
     private final EventsProperties props;
+    private final InProcessProperties inProcess;
+    private final boolean once;
 
-    public EventsRoutes(EventsProperties props) {
+    public EventsRoutes(EventsProperties props, InProcessProperties inProcess, ApplicationArguments args) {
         this.props = props;
+        this.inProcess = inProcess;
+        this.once = args.containsOption("once");
     }
 
     @Override
@@ -32,6 +39,11 @@ public class EventsRoutes implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext camelContext) {
         if (!props.isEnabled()) {
             LOG.info("events: disabled (lakehub.events.enabled=false)");
+            return;
+        }
+        if (once) {
+            // --once runs the bounded flows and exits; a stream consumer has no last batch to wait for
+            LOG.info("events: not consumed in --once mode");
             return;
         }
         String routeId;
@@ -47,8 +59,10 @@ public class EventsRoutes implements CamelContextConfiguration {
                         .parameter("autoOffsetReset", props.getAutoOffsetReset())
                         .parameter("maxPollRecords", Integer.toString(props.getMaxPollRecords()))
                         .parameter("pollTimeoutMs", Long.toString(props.getPollTimeout().toMillis()));
+                case "in-process" -> route
+                        .parameter("pollPeriodMs", Long.toString(inProcess.getPollPeriod().toMillis()));
                 default -> throw new IllegalArgumentException("lakehub.events.transport: unknown transport '"
-                        + props.getTransport() + "' (expected kafka)");
+                        + props.getTransport() + "' (expected kafka or in-process)");
             }
             routeId = route.add();
         } catch (RuntimeException e) {
