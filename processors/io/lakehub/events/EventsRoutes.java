@@ -68,8 +68,9 @@ public class EventsRoutes implements CamelContextConfiguration {
         } catch (RuntimeException e) {
             throw new IllegalStateException("events: cannot create the consumer route: " + e.getMessage(), e);
         }
-        LOG.info("events {}: consuming topic {} as group {} into bronze/events/{}, quarantine/events/{}, silver/events_{} (route {})",
-                props.getHub(), props.getTopic(), props.getConsumerGroup(), props.getHub(), props.getHub(), props.getHub(),
-                routeId);
+        LOG.info("events {}: consuming {} into bronze/events/{}, quarantine/events/{}, silver/events_{} (route {})",
+                props.getHub(), "in-process".equals(props.getTransport()) ? "the in-process log"
+                        : "topic " + props.getTopic() + " as group " + props.getConsumerGroup(),
+                props.getHub(), props.getHub(), props.getHub(), routeId);
     }
 }
