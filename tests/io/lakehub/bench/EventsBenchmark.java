@@ -89,7 +89,7 @@ public final class EventsBenchmark {
         } else {
             p.put("lakehub.events.transport", "in-process");
             p.put("lakehub.events.in-process.partitions", "4");
-            p.put("lakehub.events.in-process.capacity", prop("bench.capacity", "25000"));
+            p.put("lakehub.events.in-process.capacity", prop("bench.capacity", "10000"));
             p.put("lakehub.events.in-process.batch-size", prop("bench.batch", "20000"));
             p.put("lakehub.events.in-process.batch-latency", "1s");
             p.put("lakehub.events.in-process.poll-period", "20ms");
