@@ -178,6 +178,12 @@ public class EventGenerator {
         return status();
     }
 
+    /** Stops a run when the hub shuts down, so no event is published into a log nobody consumes. */
+    @jakarta.annotation.PreDestroy
+    public void close() throws InterruptedException {
+        stop();
+    }
+
     /**
      * @return running, and of the current or last run: mode, transport, rate, limit, published, bad (per defect),
      *         startedAt, endedAt, error
