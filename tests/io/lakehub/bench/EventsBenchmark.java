@@ -42,7 +42,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * the heap pools' peaks (an upper bound).
  *
  * <p>Run: {@code ./mvnw -q -Pbench test-compile exec:exec -Dbench.main=io.lakehub.bench.EventsBenchmark
- * [-Dbench.events=1000000] [-Dbench.transport=in-process|kafka]} (heap -Xmx512m from the profile). With
+ * [-Dbench.events=1000000] [-Dbench.transport=in-process|kafka] [-Dbench.batch=20000] [-Dbench.rate=0]} (heap -Xmx512m
+ * from the profile; {@code bench.rate} events/s, 0 = as fast as the transport accepts). With
  * {@code kafka} an embedded KRaft broker (spring-kafka-test) runs in the same JVM and shares its heap and
  * its 2 cores with the hub.
  */
@@ -133,7 +134,8 @@ public final class EventsBenchmark {
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
             long started = System.currentTimeMillis();
-            generator.start("watch", 0.0, events);
+            double rate = Double.parseDouble(prop("bench.rate", "0"));
+            generator.start("watch", rate, events);
             long lastReport = started;
             while (bronze(counters) - base < events) {
                 Thread.sleep(100);
@@ -163,8 +165,8 @@ public final class EventsBenchmark {
             Arrays.sort(latencies, 0, latencies.length - 1);
             int n = latencies.length - 1;
             double seconds = (lastCommit - started) / 1000.0;
-            System.out.printf("%nevents benchmark, transport %s, %,d events (%s bad) after a warm-up of %,d, %d cores, max heap %d MiB%n",
-                    transport, events, "5%", base, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+            System.out.printf("%nevents benchmark, transport %s, %,d events (%s bad) at %s after a warm-up of %,d, %d cores, max heap %d MiB%n",
+                    transport, events, "5%", rate == 0 ? "full speed" : rate + " events/s", base, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
             System.out.printf("landed in all: %,d in bronze, %,d valid in silver, %,d quarantined, %d batches (silver versions 0..%s)%n",
                     ((Number) c.get("bronze")).longValue(), ((Number) c.get("valid")).longValue(),
                     ((Number) c.get("quarantined")).longValue(), ((Number) c.get("batches")).longValue(), c.get("lastSilverVersion"));
