@@ -20,7 +20,7 @@ public class InProcessProperties {
     /** Most events per batch, i.e. per Delta commit (over all partitions). */
     private int batchSize = 5_000;
     /** Longest time an event waits for a batch to fill before a smaller batch is landed. */
-    private Duration batchLatency = Duration.ofSeconds(1);
+    private Duration batchLatency = Duration.ofSeconds(5);
     /** Time between two looks at the log when no batch is ready. */
     private Duration pollPeriod = Duration.ofMillis(100);
     /** Wait before a failed batch is tried again (the same events, cut the same way). */
