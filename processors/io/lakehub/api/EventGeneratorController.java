@@ -30,6 +30,7 @@ public class EventGeneratorController {
 
     private final EventGenerator generator;
 
+    /** @param generator the hub's event generator */
     public EventGeneratorController(EventGenerator generator) {
         this.generator = generator;
     }

@@ -65,6 +65,12 @@ public class EventGenerator {
         }
     }
 
+    /**
+     * @param props  {@code lakehub.events.generator.*}
+     * @param events {@code lakehub.events.*}: the consumed transport, and the Kafka bootstrap servers and topic
+     * @param log    the in-process log the {@code in-process} transport publishes to
+     * @param args   the command line: with {@code --once} the generator never starts by itself
+     */
     public EventGenerator(GeneratorProperties props, EventsProperties events, InProcessEventLog log, ApplicationArguments args) {
         this.props = props;
         this.events = events;

@@ -46,12 +46,15 @@ public class ConsumeInProcessEvents implements Processor {
     private Map<Integer, Long> failedCut;
     private Instant retryAt = Instant.MIN;
 
+    /** The consumer of the hub's in-process log with the {@code lakehub.events.in-process.*} settings. */
     @Autowired
     public ConsumeInProcessEvents(InProcessEventLog log, LandEventBatch land, InProcessProperties props) {
         this(log, land, props.getBatchSize(), props.getBatchLatency(), props.getRetryDelay());
     }
 
     /**
+     * @param log          the log to consume
+     * @param land         lands a batch in the lake
      * @param batchSize    most events per batch (over all partitions)
      * @param batchLatency longest wait of an event for a batch to fill
      * @param retryDelay   wait before a failed batch is tried again

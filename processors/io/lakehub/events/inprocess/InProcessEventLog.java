@@ -46,7 +46,14 @@ public class InProcessEventLog {
     private final IntToLongFunction committedPosition;
     private final AtomicLong roundRobin = new AtomicLong();
 
-    /** The log of the hub's events flow: positions continue after the silver table's {@code txn} versions. */
+    /**
+     * The log of the hub's events flow: positions continue after the {@code txn} versions of
+     * {@code silver/events_<hub>}.
+     *
+     * @param props  {@code lakehub.events.in-process.*} (partitions, capacity)
+     * @param events {@code lakehub.events.*} (the hub name)
+     * @param lake   the lake holding the silver table
+     */
     @Autowired
     public InProcessEventLog(InProcessProperties props, EventsProperties events, LakeStorage lake) {
         this(props.getPartitions(), props.getCapacity(), silverPositions(lake, events.getHub()));
