@@ -102,6 +102,9 @@ public class LandEventBatch implements Processor {
         new StructField("event_time", new TimestampType(), true),
         new StructField("payload", new StringType(), true)});
 
+    /** Payload columns: nearly every value differs, a dictionary would cost time and be dropped. */
+    private static final java.util.Set<String> PLAIN_COLUMNS = java.util.Set.of("body", "payload");
+
     private final LakeStorage lake;
     private final EventsProperties props;
     private final EventCounters counters;
@@ -312,7 +315,7 @@ public class LandEventBatch implements Processor {
             throws IOException {
         List<AddFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
-            ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), SILVER_SCHEMA);
+            ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), SILVER_SCHEMA, PLAIN_COLUMNS);
             try {
                 for (Object[] row : rows) {
                     writer.write(row);
@@ -397,7 +400,7 @@ public class LandEventBatch implements Processor {
             List<EventRecord> l = m.getValue();
             String relative = "bronze/events/" + hub + "/" + folders(m.getKey(), true) + "/"
                     + fileName(partition, l.get(0).position(), l.get(l.size() - 1).position(), "parquet");
-            ParquetRowWriter writer = new ParquetRowWriter(staging, lake.conf(), BRONZE_SCHEMA);
+            ParquetRowWriter writer = new ParquetRowWriter(staging, lake.conf(), BRONZE_SCHEMA, PLAIN_COLUMNS);
             try {
                 for (EventRecord e : l) {
                     writer.write(new Object[] {e.partition(), e.position(), e.enqueued(), e.key(), e.body()});

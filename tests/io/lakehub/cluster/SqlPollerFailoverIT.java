@@ -195,6 +195,7 @@ class SqlPollerFailoverIT {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-jar", new File(JAR).getAbsolutePath(),
                 "--spring.profiles.active=postgres", "--server.port=" + port,
                 "--lakehub.lake.root=" + work.resolve("lake"), "--lakehub.sample.lendingclub.enabled=false",
+                "--lakehub.events.enabled=false",
                 "--lakehub.sql.initial-delay=0s", "--lakehub.cluster.enabled=true", "--lakehub.cluster.instance-id=" + id,
                 "--lakehub.cluster.heartbeat=" + HEARTBEAT.toSeconds() + "s",
                 "--lakehub.cluster.lease=" + LEASE.toSeconds() + "s"));

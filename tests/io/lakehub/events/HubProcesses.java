@@ -80,6 +80,7 @@ final class HubProcesses {
                 "--lakehub.sql.tables[0].keys=id", "--lakehub.sql.tables[0].watermark-column=updated_at",
                 "--lakehub.sql.tables[0].enabled=false",
                 "--lakehub.events.enabled=true",
+                "--lakehub.events.transport=kafka",
                 "--lakehub.events.hub=" + hub,
                 "--lakehub.events.topic=" + topic,
                 "--lakehub.events.bootstrap-servers=" + brokers,
