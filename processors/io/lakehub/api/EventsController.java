@@ -36,7 +36,7 @@ public class EventsController {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", props.isEnabled());
         m.put("hub", props.getHub());
-        m.put("transport", "kafka");
+        m.put("transport", props.getTransport());
         m.put("topic", props.getTopic());
         m.put("consumerGroup", props.getConsumerGroup());
         m.put("maxPollRecords", props.getMaxPollRecords());

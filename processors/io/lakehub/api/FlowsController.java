@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.lakehub.cluster.HubInstance;
+import io.lakehub.cluster.SqlPollerCluster;
 import io.lakehub.run.RunHistory;
 import io.lakehub.run.RunProgress;
 import io.lakehub.sample.SampleBootstrap;
@@ -27,7 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Flows, runs and the sample generator.
  *
  * <ul>
- *   <li>{@code GET /api/flows/sql-incremental}: each source with its settings, watermark and last run</li>
+ *   <li>{@code GET /api/flows/sql-incremental}: each source with its settings, watermark and last run, and
+ *   whether this instance ({@code instance}) polls it now ({@code polling}: false on the followers when
+ *   {@code lakehub.cluster.enabled} is on)</li>
  *   <li>{@code POST /api/flows/sql-incremental/{source}/run}: starts a load now (202; the result is in the runs)</li>
  *   <li>{@code GET /api/runs?source=&limit=}: recent runs, newest first</li>
  *   <li>{@code POST /api/samples/lendingclub/inject?year=}: adds the sample loans of an issue year to the source</li>
@@ -42,14 +46,18 @@ public class FlowsController {
     private final RunProgress progress;
     private final ProducerTemplate producer;
     private final SampleBootstrap sample;
+    private final SqlPollerCluster cluster;
+    private final HubInstance instance;
 
     public FlowsController(SqlSources sources, RunHistory runs, RunProgress progress, ProducerTemplate producer,
-                           SampleBootstrap sample) {
+                           SampleBootstrap sample, SqlPollerCluster cluster, HubInstance instance) {
         this.sources = sources;
         this.progress = progress;
         this.runs = runs;
         this.producer = producer;
         this.sample = sample;
+        this.cluster = cluster;
+        this.instance = instance;
     }
 
     /** Sources of the sql-incremental flow. */
@@ -72,6 +80,8 @@ public class FlowsController {
             Watermark wm = Watermark.parse(loader.table().properties().get(Watermark.propertyKey(t.getName())));
             m.put("watermark", wm == null ? null : wm.toMap());
             m.put("lastRun", runs.last(t.getName()));
+            m.put("instance", instance.id());
+            m.put("polling", cluster.polling(producer.getCamelContext(), t.getName()));
             out.add(m);
         }
         return out;

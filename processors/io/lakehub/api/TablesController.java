@@ -75,9 +75,11 @@ public class TablesController {
     public static final int MAX_ROWS = 10_000;
 
     private final LakeStorage lake;
+    private final io.lakehub.replication.ReplicationStore replications;
 
-    public TablesController(LakeStorage lake) {
+    public TablesController(LakeStorage lake, io.lakehub.replication.ReplicationStore replications) {
         this.lake = lake;
+        this.replications = replications;
     }
 
     /** Tables with a {@code _delta_log} under {@code silver/}. */
@@ -150,12 +152,22 @@ public class TablesController {
         return m;
     }
 
-    /** Commit history, newest first. */
+    /**
+     * Commit history, newest first. Each version also lists the replications that copied it
+     * ({@code replications}: id, status, target, destination, finishedAt): a replication reads a
+     * version and changes nothing, so it is linked from the hub's records rather than written into
+     * the Delta log as a commit of its own.
+     */
     @GetMapping("/{name}/history")
     public List<Map<String, Object>> history(@PathVariable String name, @RequestParam(defaultValue = "100") int limit) {
         DeltaTable table = new DeltaTable(lake, name);
         table.snapshot(null);
-        return table.history(Math.max(1, limit));
+        List<Map<String, Object>> history = table.history(Math.max(1, limit));
+        Map<Long, List<Map<String, Object>>> copies = replications.linksByVersion(name);
+        for (Map<String, Object> entry : history) {
+            entry.put("replications", copies.getOrDefault((Long) entry.get("version"), List.of()));
+        }
+        return history;
     }
 
     /** Rows of a version as JSON objects, in file order: {@code {"table","version","count","rows":[{column: value}]}}. */

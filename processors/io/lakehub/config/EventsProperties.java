@@ -40,6 +40,8 @@ public class EventsProperties {
     private String typeField = "type";
     /** JSON field holding the event time (ISO-8601). */
     private String timeField = "timestamp";
+    /** Event type of a payload without a type field (a stream of one type, e.g. Wikipedia edits); null: none. */
+    private String defaultType;
     /** How far in the future (against the hub clock) a timestamp field may be. */
     private Duration maxFutureSkew = Duration.ofMinutes(5);
     /** Declared rules per event type; an event of a type not listed fails rule {@code unknown-type}. */
@@ -135,6 +137,14 @@ public class EventsProperties {
 
     public void setTimeField(String timeField) {
         this.timeField = timeField;
+    }
+
+    public String getDefaultType() {
+        return defaultType;
+    }
+
+    public void setDefaultType(String defaultType) {
+        this.defaultType = defaultType;
     }
 
     public Duration getMaxFutureSkew() {

@@ -14,10 +14,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class LakeConfiguration {
 
-    /** The lake at {@code lakehub.lake.root}. */
+    /** The lake at {@code lakehub.lake.root}, its filesystem configured with {@code lakehub.lake.hadoop.*}. */
     @Bean
     public LakeStorage lakeStorage(LakehubProperties props) {
-        return new LakeStorage(props.getLake().getRoot());
+        return new LakeStorage(props.getLake().getRoot(), props.getLake().getHadoop());
     }
 
     /**

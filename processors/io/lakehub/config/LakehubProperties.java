@@ -41,6 +41,12 @@ public class LakehubProperties {
     public static class Lake {
         /** Lake root: a folder (relative to the working directory) or an {@code abfss://} URI. */
         private String root = "./lake";
+        /**
+         * Hadoop configuration keys for the lake's filesystem, e.g. the ABFS connector's OAuth settings
+         * for an {@code abfss://} root (config/application-azure.yaml); keys with dots are written in
+         * brackets in YAML ({@code "[fs.azure.account.auth.type]": OAuth}).
+         */
+        private Map<String, String> hadoop = new LinkedHashMap<>();
 
         public String getRoot() {
             return root;
@@ -48,6 +54,14 @@ public class LakehubProperties {
 
         public void setRoot(String root) {
             this.root = root;
+        }
+
+        public Map<String, String> getHadoop() {
+            return hadoop;
+        }
+
+        public void setHadoop(Map<String, String> hadoop) {
+            this.hadoop = hadoop;
         }
     }
 

@@ -345,10 +345,10 @@ public final class DeltaTable {
         }
     }
 
-    /** Test hook: runs once just before the next load's Delta commit (to stage a concurrent commit). */
+    /** Test hook: runs once just before the next load's or append's Delta commit (to stage a concurrent commit). */
     volatile Runnable beforeCommit;
 
-    /** Attempts of {@link #commitLoad} against concurrent commits before the conflict is reported. */
+    /** Attempts of {@link #commitLoad} and {@link #commitAppend} against concurrent commits before the conflict is reported. */
     public static final int COMMIT_ATTEMPTS = 5;
 
     private CommitOutcome commitLoadOnce(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
@@ -680,27 +680,71 @@ public final class DeltaTable {
      * carries one {@code txn} action per entry of {@code txns}: the progress of several independent
      * sources (e.g. the partitions of a Kafka topic) committed with the rows that cover it (DESIGN.md
      * invariant 2). Creates the table with {@code schema} on first use; an existing table must have the
-     * same columns. The caller drops rows at or below {@link #txnVersion} of their app id first; this
-     * method re-checks inside the transaction, so a concurrent writer of the same app id makes it fail
-     * instead of writing rows twice.
+     * same columns. Same as {@link #commitAppend(List, long, StructType, Map, Map, String)} with no
+     * expected versions: each app id only has to be below its new version.
+     *
+     * @throws IllegalStateException   if an app id is already at or above its new version
+     * @throws SchemaMismatchException if the existing table has other columns
+     * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS} times in a row
+     */
+    public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+                                      String userMetadata) {
+        return commitAppend(files, rows, schema, txns, Map.of(), userMetadata);
+    }
+
+    /**
+     * Appends data files in one Delta commit ({@code STREAMING UPDATE}, output mode Append) that also
+     * carries one {@code txn} action per entry of {@code txns}, for writers that share the table: the
+     * hub instances of one consumer group, each committing the partitions it owns.
+     *
+     * <p>The caller read each app id's version ({@link #txnVersion}) before it chose its rows and passes
+     * it in {@code expected}: rows above that version are new. The commit re-checks every app id inside
+     * its transaction; if one moved (another writer committed the same source, e.g. a partition that a
+     * consumer group rebalance gave to another instance while this batch was in flight), the rows may
+     * overlap what is committed and nothing is written. A concurrent commit that touches other app ids
+     * (a disjoint append, or the creation of the table by another writer) is not a conflict: Delta's
+     * optimistic concurrency (PROTOCOL.md, "Optimistic Concurrency Control") makes this commit fail with
+     * a {@link DeltaConcurrentModificationException}, and it starts over on the new snapshot, re-checking
+     * the app ids there, up to {@value #COMMIT_ATTEMPTS} attempts.
      *
      * @param files        staged data files under this table (may be empty: a commit of progress only)
      * @param rows         rows in those files (operation metric numOutputRows)
      * @param schema       the table schema (the files' schema)
      * @param txns         app id to the new version of that app id; each must be above the committed one
+     * @param expected     app id to the version the caller read before choosing its rows (-1: none);
+     *                     an app id missing here only has to be below its new version
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
-     * @throws IllegalStateException   if an app id is already at or above its new version
+     * @return the version the append became
+     * @throws IllegalStateException   if an app id is not at its expected version, or is already at or above
+     *                                 its new version: another writer committed the same source
      * @throws SchemaMismatchException if the existing table has other columns
+     * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS} times in a row
      */
     public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
-                                      String userMetadata) {
+                                      Map<String, Long> expected, String userMetadata) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return commitAppendOnce(files, rows, schema, txns, expected, userMetadata);
+            } catch (DeltaConcurrentModificationException e) {
+                // a concurrent commit won the race: start over on the new snapshot, where the txn check
+                // decides whether this append still holds only new rows
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private AppendOutcome commitAppendOnce(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+                                           Map<String, Long> expected, String userMetadata) {
         long started = System.currentTimeMillis();
         OptimisticTransaction txn = log().startTransaction();
         for (Map.Entry<String, Long> e : txns.entrySet()) {
             long last = txn.txnVersion(e.getKey());
-            if (last >= e.getValue()) {
-                throw new IllegalStateException(e.getKey() + " is already at version " + last + " in " + name
-                        + ", not below " + e.getValue() + ": another writer committed the same source");
+            Long read = expected.get(e.getKey());
+            if (last >= e.getValue() || (read != null && last != read)) {
+                throw new IllegalStateException(e.getKey() + " is at version " + last + " in " + name + " (expected "
+                        + (read == null ? "below " + e.getValue() : read) + "): another writer committed the same source");
             }
         }
         if (txn.readVersion() < 0) {
@@ -723,6 +767,11 @@ public final class DeltaTable {
         metrics.put("numRemovedFiles", "0");
         metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(files)));
         metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
+        Runnable hook = beforeCommit;
+        beforeCommit = null;
+        if (hook != null) {
+            hook.run();
+        }
         CommitResult result = txn.commit(actions, new Operation(Operation.Name.STREAMING_UPDATE, params, metrics,
                 Optional.ofNullable(userMetadata)), ENGINE);
         return new AppendOutcome(result.getVersion(), rows, files.size());

@@ -2,6 +2,7 @@ package io.lakehub.delta;
 
 import java.net.URI;
 import java.nio.file.Paths;
+import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -20,6 +21,7 @@ import org.apache.hadoop.fs.Path;
 public final class LakeStorage {
 
     private final String root;
+    private final Map<String, String> hadoopSettings;
     private volatile Configuration hadoopConf;
 
     /**
@@ -28,10 +30,24 @@ public final class LakeStorage {
      * @throws IllegalArgumentException if {@code root} is blank
      */
     public LakeStorage(String root) {
+        this(root, Map.of());
+    }
+
+    /**
+     * @param root           as {@link #LakeStorage(String)}
+     * @param hadoopSettings Hadoop configuration keys set on top of {@link #hadoopConfiguration()}
+     *                       ({@code lakehub.lake.hadoop.*}), e.g. the ABFS connector's
+     *                       {@code fs.azure.account.auth.type} for an {@code abfss://} lake; values may be
+     *                       secrets (a service principal's client secret) and are never logged; a blank
+     *                       value leaves the key unset
+     * @throws IllegalArgumentException if {@code root} is blank
+     */
+    public LakeStorage(String root, Map<String, String> hadoopSettings) {
         if (root == null || root.isBlank()) {
             throw new IllegalArgumentException("lakehub.lake.root must be set (a folder or an abfss:// URI)");
         }
         this.root = normalise(root.trim());
+        this.hadoopSettings = Map.copyOf(hadoopSettings);
     }
 
     private static String normalise(String root) {
@@ -46,9 +62,11 @@ public final class LakeStorage {
     public static Configuration hadoopConfiguration() {
         Configuration conf = new Configuration();
         conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
-        // Delta's default log store commits through FileContext: make its local form raw as well,
-        // its rename-without-overwrite keeps commits atomic across processes sharing a folder
+        // Delta's default log store commits through FileContext: make its local form raw as well
         conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
+        // a local rename replaces its target: commits go through a hard link instead, so two hub
+        // processes sharing a folder cannot overwrite each other's commit (AtomicLocalLogStore)
+        conf.set("delta.logStore.file.impl", AtomicLocalLogStore.class.getName());
         conf.setBoolean("fs.file.impl.disable.cache", true);
         conf.setBoolean("parquet.enable.summary-metadata", false);
         return conf;
@@ -60,15 +78,23 @@ public final class LakeStorage {
     }
 
     /**
-     * The Hadoop configuration to open Delta logs and Parquet files with, created on first use
-     * (loading Hadoop's defaults takes a moment the hub's start need not wait for).
+     * The Hadoop configuration to open Delta logs and Parquet files with: {@link #hadoopConfiguration()}
+     * plus the configured settings, created on first use (loading Hadoop's defaults takes a moment the
+     * hub's start need not wait for).
      */
     public Configuration conf() {
         Configuration c = hadoopConf;
         if (c == null) {
             synchronized (this) {
                 if (hadoopConf == null) {
-                    hadoopConf = hadoopConfiguration();
+                    Configuration created = hadoopConfiguration();
+                    // a blank value means "not set", so one profile can list the keys of several sign-in modes
+                    hadoopSettings.forEach((k, v) -> {
+                        if (v != null && !v.isBlank()) {
+                            created.set(k, v.trim());
+                        }
+                    });
+                    hadoopConf = created;
                 }
                 c = hadoopConf;
             }

@@ -75,6 +75,23 @@ public final class ParquetRowWriter implements Closeable {
      */
     public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, Map<String, String> partitionValues)
             throws IOException {
+        this(tablePath, conf, schema, partitionValues, java.util.Set.of());
+    }
+
+    /**
+     * Opens a new unpartitioned data file whose {@code plainColumns} are written without a dictionary:
+     * for columns whose values hardly repeat (event payloads), where building a dictionary costs time and
+     * is abandoned anyway once it outgrows its page.
+     *
+     * @throws IOException if the file cannot be created
+     */
+    public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, java.util.Set<String> plainColumns)
+            throws IOException {
+        this(tablePath, conf, schema, Map.of(), plainColumns);
+    }
+
+    private ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, Map<String, String> partitionValues,
+                             java.util.Set<String> plainColumns) throws IOException {
         this.tablePath = tablePath;
         this.conf = conf;
         this.partitionValues = new java.util.LinkedHashMap<>(partitionValues);
@@ -91,7 +108,7 @@ public final class ParquetRowWriter implements Closeable {
         this.stats = new FileStats(schema);
         Builder builder = new Builder(new Path(tablePath, name), schema);
         for (StructField field : schema.getFields()) {
-            if (!ColumnTypes.dictionaryEncoded(field.getDataType())) {
+            if (!ColumnTypes.dictionaryEncoded(field.getDataType()) || plainColumns.contains(field.getName())) {
                 builder.withDictionaryEncoding(ColumnTypes.leafPath(field), false);
             }
         }

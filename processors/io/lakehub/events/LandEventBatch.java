@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,9 +33,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -65,6 +69,15 @@ import org.springframework.stereotype.Component;
  * <p>Failure: any exception is rethrown before the offsets are committed; with the route's
  * {@code breakOnFirstError=true} camel-kafka reconnects and redelivers the batch from the last
  * committed offsets, and the {@code txn} versions keep silver free of duplicates. Thread-safe.
+ *
+ * <p>Several instances (one consumer group) share {@code silver/events_<hub>}: their commits touch
+ * disjoint partitions and both land ({@link DeltaTable#commitAppend(List, long, StructType, Map, Map, String)}
+ * retries past a concurrent commit). A partition that a rebalance moved to another instance while a
+ * batch was in flight is caught twice: before its bronze files replace anything, and in the commit,
+ * which requires each partition's {@code txn} version to be the one the batch was filtered against.
+ * Either way the batch fails unacknowledged and is redelivered to the partitions' current owners.
+ * Records of partitions the consumer no longer holds when the batch is processed are left to their new
+ * owner, unlanded and unacknowledged.
  */
 @Component("landEventBatch")
 public class LandEventBatch implements Processor {
@@ -88,6 +101,9 @@ public class LandEventBatch implements Processor {
         new StructField("event_type", new StringType(), true),
         new StructField("event_time", new TimestampType(), true),
         new StructField("payload", new StringType(), true)});
+
+    /** Payload columns: nearly every value differs, a dictionary would cost time and be dropped. */
+    private static final java.util.Set<String> PLAIN_COLUMNS = java.util.Set.of("body", "payload");
 
     private final LakeStorage lake;
     private final EventsProperties props;
@@ -121,8 +137,21 @@ public class LandEventBatch implements Processor {
         List<EventRecord> records = new ArrayList<>();
         Map<Integer, KafkaManualCommit> lastCommit = new TreeMap<>();
         Map<Integer, Long> lastOffset = new TreeMap<>();
+        Set<Integer> owned = null;
+        boolean asked = false;
+        Set<Integer> givenAway = new TreeSet<>();
         for (Object o : body == null ? List.of() : body) {
             Message m = ((Exchange) o).getMessage();
+            if (!asked) {
+                owned = assignedPartitions(m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class),
+                        m.getHeader(KafkaConstants.TOPIC, String.class));
+                asked = true;
+            }
+            Integer partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
+            if (owned != null && !owned.contains(partition)) {
+                givenAway.add(partition);
+                continue;
+            }
             Long ts = m.getHeader(KafkaConstants.TIMESTAMP, Long.class);
             Object key = m.getHeader(KafkaConstants.KEY);
             EventRecord r = new EventRecord(m.getHeader(KafkaConstants.TOPIC, String.class),
@@ -137,6 +166,10 @@ public class LandEventBatch implements Processor {
                 lastCommit.put(r.partition(), m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
             }
         }
+        if (!givenAway.isEmpty()) {
+            LOG.info("events {}: records of partitions {} were fetched before a consumer group rebalance gave them to another"
+                    + " instance; left to it (it reads them from the committed offset)", props.getHub(), givenAway);
+        }
         land(records);
         // durable first, then acknowledge: the offsets move only after the Delta commit
         for (KafkaManualCommit commit : lastCommit.values()) {
@@ -145,6 +178,34 @@ public class LandEventBatch implements Processor {
             }
             commit.commit();
         }
+    }
+
+    /**
+     * The partitions of {@code topic} the Kafka consumer behind a record holds now. camel-kafka fills a
+     * batch over several polls, so a batch can hold records fetched before a consumer group rebalance
+     * took their partition away (KafkaConsumer#poll revokes partitions, KIP-429 for the cooperative
+     * protocol); the new owner reads them again from the committed offset, and this instance must
+     * neither land them in parallel nor commit their offsets under the new owner.
+     *
+     * @return the partition numbers (empty: the consumer holds none, e.g. it left the group), or
+     *         null (all are taken as owned) when the commit handle exposes no consumer or is not on its polling thread
+     */
+    private static Set<Integer> assignedPartitions(KafkaManualCommit commit, String topic) {
+        if (commit instanceof DefaultKafkaManualCommit d && d.getConsumer() != null) {
+            try {
+                Set<Integer> out = new TreeSet<>();
+                for (TopicPartition tp : d.getConsumer().assignment()) {
+                    if (tp.topic().equals(topic)) {
+                        out.add(tp.partition());
+                    }
+                }
+                return out;
+            } catch (RuntimeException e) {
+                // KafkaConsumer is single-threaded: asked from elsewhere it throws; landing is still safe
+                return null;
+            }
+        }
+        return null;
     }
 
     /** What one {@link #land} call did. */
@@ -157,7 +218,7 @@ public class LandEventBatch implements Processor {
      * {@code txn} per partition. The caller acknowledges (Kafka offset commit, Event Hubs checkpoint)
      * only after this returns, up to {@link Landed#lastPositions()}.
      *
-     * @param records events in any order, from any partitions; positions strictly increase per partition
+     * @param records events in any order, from any partitions; a (partition, position) given twice is landed once
      * @return counts, the silver version written (-1 if the batch was empty or all replayed), and the
      *         last position seen per partition (replayed ones included: they are durable too)
      * @throws IOException if the lake cannot be written; nothing may be acknowledged then, a redelivery
@@ -177,11 +238,14 @@ public class LandEventBatch implements Processor {
         if (events.isEmpty()) {
             return new Landed(0, 0, 0, 0, -1, Map.of());
         }
-        Map<Integer, List<EventRecord>> byPartition = new TreeMap<>();
+        // one record per position: a transport that re-fetches after a consumer group rebalance (Kafka
+        // resets a reassigned partition to its committed offset) can hand over the same record twice
+        Map<Integer, TreeMap<Long, EventRecord>> unique = new TreeMap<>();
         for (EventRecord e : events) {
-            byPartition.computeIfAbsent(e.partition(), p -> new ArrayList<>()).add(e);
+            unique.computeIfAbsent(e.partition(), p -> new TreeMap<>()).putIfAbsent(e.position(), e);
         }
-        byPartition.values().forEach(l -> l.sort((a, b) -> Long.compare(a.position(), b.position())));
+        Map<Integer, List<EventRecord>> byPartition = new TreeMap<>();
+        unique.forEach((p, m) -> byPartition.put(p, new ArrayList<>(m.values())));
 
         // a replay of what an earlier commit already holds: skip it, its files are in the lake
         Map<Integer, List<EventRecord>> fresh = new TreeMap<>();
@@ -235,7 +299,7 @@ public class LandEventBatch implements Processor {
                 }
             }
             validCount = validRows.size();
-            version = commitSilver(hub, fresh, validRows, bronzeFiles, quarantineFiles, quarantined);
+            version = commitSilver(hub, fresh, committedOffsets, validRows, bronzeFiles, quarantineFiles, quarantined);
         }
 
         Map<Integer, Long> lastPositions = new TreeMap<>();
@@ -246,11 +310,12 @@ public class LandEventBatch implements Processor {
         return new Landed(bronzeCount, validCount, quarantined, skipped, version, lastPositions);
     }
 
-    private long commitSilver(String hub, Map<Integer, List<EventRecord>> fresh, List<Object[]> rows, List<String> bronzeFiles,
-                              List<String> quarantineFiles, long quarantined) throws IOException {
+    private long commitSilver(String hub, Map<Integer, List<EventRecord>> fresh, Map<Integer, Long> committedOffsets,
+                              List<Object[]> rows, List<String> bronzeFiles, List<String> quarantineFiles, long quarantined)
+            throws IOException {
         List<AddFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
-            ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), SILVER_SCHEMA);
+            ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), SILVER_SCHEMA, PLAIN_COLUMNS);
             try {
                 for (Object[] row : rows) {
                     writer.write(row);
@@ -262,6 +327,7 @@ public class LandEventBatch implements Processor {
             }
         }
         Map<String, Long> txns = new LinkedHashMap<>();
+        Map<String, Long> expected = new LinkedHashMap<>();
         ObjectNode lineage = JSON.createObjectNode();
         lineage.put("flow", "events");
         lineage.put("hub", hub);
@@ -272,6 +338,7 @@ public class LandEventBatch implements Processor {
             List<EventRecord> l = e.getValue();
             long last = l.get(l.size() - 1).position();
             txns.put(appId(hub, e.getKey()), last);
+            expected.put(appId(hub, e.getKey()), committedOffsets.get(e.getKey()));
             ObjectNode p = offsets.putObject(Integer.toString(e.getKey()));
             p.put("first", l.get(0).position());
             p.put("last", last);
@@ -283,11 +350,33 @@ public class LandEventBatch implements Processor {
         bronzeFiles.forEach(b::add);
         ArrayNode q = lineage.putArray("quarantineFiles");
         quarantineFiles.forEach(q::add);
+        haltBeforeCommitIfAsked();
         try {
-            return silver.commitAppend(files, rows.size(), SILVER_SCHEMA, txns, JSON.writeValueAsString(lineage)).version();
+            // the rows were chosen against these txn versions: if another instance of the consumer group
+            // committed one of the partitions since, nothing is written and the batch is redelivered
+            return silver.commitAppend(files, rows.size(), SILVER_SCHEMA, txns, expected, JSON.writeValueAsString(lineage))
+                    .version();
         } catch (RuntimeException e) {
             files.forEach(silver::deleteQuietly);
             throw e;
+        }
+    }
+
+    /**
+     * System property naming the batch (1 = the first that reaches its silver commit) before whose Delta
+     * commit the JVM halts, for crash tests: bronze, quarantine and the silver data file are written,
+     * nothing is committed or acknowledged. Unset (the default): never.
+     */
+    public static final String HALT_BEFORE_COMMIT = "lakehub.events.test.halt-before-commit";
+
+    private static final long HALT_AT = Long.getLong(HALT_BEFORE_COMMIT, 0L);
+    private final java.util.concurrent.atomic.AtomicLong commitsReached = new java.util.concurrent.atomic.AtomicLong();
+
+    private void haltBeforeCommitIfAsked() {
+        if (HALT_AT > 0 && commitsReached.incrementAndGet() == HALT_AT) {
+            System.err.println("events: " + HALT_BEFORE_COMMIT + "=" + HALT_AT + ": halting before the silver commit");
+            System.err.flush();
+            Runtime.getRuntime().halt(137);
         }
     }
 
@@ -298,13 +387,20 @@ public class LandEventBatch implements Processor {
         for (EventRecord e : events) {
             byMinute.computeIfAbsent(e.enqueued().truncatedTo(ChronoUnit.MINUTES), m -> new ArrayList<>()).add(e);
         }
+        long now = silver.txnVersion(appId(hub, partition));
+        if (now != committed) {
+            // this instance read the partition at `committed`; another one has committed it since (a
+            // consumer group rebalance moved it): replacing files now could remove that writer's bronze
+            throw new IllegalStateException("partition " + partition + " moved from txn version " + committed + " to " + now
+                    + " in silver/events_" + hub + " while this batch was in flight: another instance owns it now");
+        }
         Path staging = lake.path("bronze/events/" + hub + "/_staging");
         long count = 0;
         for (Map.Entry<Instant, List<EventRecord>> m : byMinute.entrySet()) {
             List<EventRecord> l = m.getValue();
             String relative = "bronze/events/" + hub + "/" + folders(m.getKey(), true) + "/"
                     + fileName(partition, l.get(0).position(), l.get(l.size() - 1).position(), "parquet");
-            ParquetRowWriter writer = new ParquetRowWriter(staging, lake.conf(), BRONZE_SCHEMA);
+            ParquetRowWriter writer = new ParquetRowWriter(staging, lake.conf(), BRONZE_SCHEMA, PLAIN_COLUMNS);
             try {
                 for (EventRecord e : l) {
                     writer.write(new Object[] {e.partition(), e.position(), e.enqueued(), e.key(), e.body()});

@@ -27,6 +27,7 @@ import io.delta.standalone.types.LongType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import io.delta.standalone.types.TimestampType;
+import io.lakehub.cluster.HubInstance;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
@@ -72,19 +73,31 @@ public final class SqlIncrementalLoader {
     private final DataSource dataSource;
     private final LakeStorage lake;
     private final DeltaTable table;
+    private final String instance;
 
     /**
+     * A loader whose lineage names this process as {@link HubInstance#defaultId()}.
+     *
      * @throws IllegalArgumentException if the source configuration is invalid
      */
     /** Rows between two progress updates of {@link #extract(LoadPlan, AtomicLong)} (a power of two). */
     public static final int PROGRESS_EVERY = 1024;
 
     public SqlIncrementalLoader(SqlSourceTable source, DataSource dataSource, LakeStorage lake) {
+        this(source, dataSource, lake, HubInstance.defaultId());
+    }
+
+    /**
+     * @param instance the hub instance running the loads, recorded as {@code instance} in each load's lineage
+     * @throws IllegalArgumentException if the source configuration is invalid
+     */
+    public SqlIncrementalLoader(SqlSourceTable source, DataSource dataSource, LakeStorage lake, String instance) {
         source.validate();
         this.source = source;
         this.dataSource = dataSource;
         this.lake = lake;
         this.table = new DeltaTable(lake, source.target());
+        this.instance = instance;
     }
 
     public SqlSourceTable source() {
@@ -405,6 +418,7 @@ public final class SqlIncrementalLoader {
         lineage.put("source", source.getName());
         lineage.put("sourceObject", source.getTable() != null ? source.getTable() : "query");
         lineage.put("runId", plan.runId());
+        lineage.put("instance", instance);
         lineage.put("loadVersion", plan.loadVersion());
         Map<String, Object> window = new LinkedHashMap<>();
         window.put("low", plan.low() == null ? null : plan.low().toMap());

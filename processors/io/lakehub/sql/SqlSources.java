@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
+import io.lakehub.cluster.HubInstance;
 import io.lakehub.config.LakeConfiguration.DataSources;
 import io.lakehub.config.LakehubProperties;
 import io.lakehub.delta.LakeStorage;
@@ -19,13 +20,13 @@ public class SqlSources {
 
     private final Map<String, SqlIncrementalLoader> loaders = new LinkedHashMap<>();
 
-    public SqlSources(LakehubProperties props, DataSources dataSources, LakeStorage lake) {
+    public SqlSources(LakehubProperties props, DataSources dataSources, LakeStorage lake, HubInstance instance) {
         for (SqlSourceTable t : props.getSql().getTables()) {
             t.validate();
             if (loaders.containsKey(t.getName())) {
                 throw new IllegalArgumentException("lakehub.sql.tables: two sources named " + t.getName());
             }
-            loaders.put(t.getName(), new SqlIncrementalLoader(t, dataSources.get(t.getDatasource()), lake));
+            loaders.put(t.getName(), new SqlIncrementalLoader(t, dataSources.get(t.getDatasource()), lake, instance.id()));
         }
     }
 

@@ -78,6 +78,7 @@ class EventsFlowTest {
         registry.add("lakehub.sql.tables[0].watermark-column", () -> "updated_at");
         registry.add("lakehub.sql.tables[0].enabled", () -> "false");
         registry.add("lakehub.events.enabled", () -> "true");
+        registry.add("lakehub.events.transport", () -> "kafka");
         registry.add("lakehub.events.hub", () -> "watch");
         registry.add("lakehub.events.topic", () -> TOPIC);
         registry.add("lakehub.events.bootstrap-servers", BROKER::getBrokersAsString);

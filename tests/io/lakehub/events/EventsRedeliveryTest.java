@@ -61,6 +61,7 @@ class EventsRedeliveryTest {
         registry.add("lakehub.sql.tables[0].watermark-column", () -> "updated_at");
         registry.add("lakehub.sql.tables[0].enabled", () -> "false");
         registry.add("lakehub.events.enabled", () -> "true");
+        registry.add("lakehub.events.transport", () -> "kafka");
         registry.add("lakehub.events.hub", () -> "clicks");
         registry.add("lakehub.events.topic", () -> TOPIC);
         registry.add("lakehub.events.bootstrap-servers", BROKER::getBrokersAsString);

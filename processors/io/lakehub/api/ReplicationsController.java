@@ -1,0 +1,82 @@
+package io.lakehub.api;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.lakehub.replication.ReplicaTargets;
+import io.lakehub.replication.Replication;
+import io.lakehub.replication.ReplicationService;
+import io.lakehub.replication.ReplicationStore;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The replication flow.
+ *
+ * <ul>
+ *   <li>{@code POST /api/replications} with a {@link ReplicationService.Request} as JSON: 202 Accepted with
+ *   {@code {"id","status","location"}} and a {@code Location} header; a request id seen before answers
+ *   200 with the first replication and {@code "duplicate": true}; a bad request 400 (a filter error
+ *   names its position), an unknown table/version/tag 404, an existing destination 409.</li>
+ *   <li>{@code GET /api/replications/{id}}: the record ({@link Replication}); 404 if unknown.</li>
+ *   <li>{@code GET /api/replications?table=&limit=}: records, newest first.</li>
+ *   <li>{@code GET /api/replications/targets}: configured target names and types.</li>
+ * </ul>
+ */
+@RestController
+@RequestMapping("/api/replications")
+public class ReplicationsController {
+
+    private final ReplicationService service;
+    private final ReplicationStore store;
+    private final ReplicaTargets targets;
+
+    public ReplicationsController(ReplicationService service, ReplicationStore store, ReplicaTargets targets) {
+        this.service = service;
+        this.store = store;
+        this.targets = targets;
+    }
+
+    /** Accepts a replication request (see the class comment for the answers). */
+    @PostMapping
+    public ResponseEntity<Map<String, Object>> request(@RequestBody ReplicationService.Request request) {
+        ReplicationService.Accepted accepted = service.accept(request);
+        Replication r = accepted.replication();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", r.id);
+        body.put("requestId", r.requestId);
+        body.put("status", accepted.status());
+        body.put("sourceVersion", r.sourceVersion);
+        body.put("location", r.location);
+        body.put("duplicate", accepted.duplicate());
+        URI self = URI.create("/api/replications/" + r.id);
+        return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED).location(self).body(body);
+    }
+
+    /** One replication. */
+    @GetMapping("/{id}")
+    public Replication get(@PathVariable String id) {
+        return store.get(id);
+    }
+
+    /** Replications, newest first. */
+    @GetMapping
+    public List<Replication> list(@RequestParam(required = false) String table, @RequestParam(defaultValue = "100") int limit) {
+        return store.list(table, Math.max(1, limit));
+    }
+
+    /** Configured targets: name to type. */
+    @GetMapping("/targets")
+    public Map<String, String> targets() {
+        return targets.describe();
+    }
+}

@@ -1,0 +1,222 @@
+package io.lakehub.cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.lakehub.delta.LakeStorage;
+import org.apache.camel.CamelContext;
+import org.apache.camel.NamedNode;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.stereotype.Component;
+
+/**
+ * Single-active sql-incremental polling and tmdb-pull scheduling: when {@code lakehub.cluster.enabled} is true, every route
+ * {@code sql-incremental-poll-<source>} gets a Camel {@link ClusteredRoutePolicy} for namespace
+ * {@code sql-incremental-<source>}, so it is started only on the instance that leads that namespace in a
+ * {@link FileLockClusterService} rooted at {@code lakehub.cluster.root}, and stopped when that instance
+ * loses the lead. Sources lead independently, so several sources may spread over several instances.
+ *
+ * <p>A route policy factory rather than a {@code master:} endpoint keeps the route template in
+ * routes/sql-incremental.camel.yaml the same with clustering on or off. The admin API's "run now" and
+ * {@code --once} do not go through the poll route; a load they start beside the active poller stays
+ * correct (the Delta {@code txn} check makes one of two concurrent loads of a source fail and retry).
+ *
+ * <p>{@code lakehub.cluster.type}: {@code file} builds the file lock service from {@code lakehub.cluster.*};
+ * {@code camel} uses the cluster service already in the Camel context, i.e. one a Camel starter configures
+ * (the Kubernetes Lease one of camel-kubernetes-cluster-service-starter, {@code camel.cluster.kubernetes.*}),
+ * so a lock other than a file needs a dependency and properties, no code.
+ *
+ * <p>Failure outcome: a lock folder that cannot be created, or type {@code camel} without a cluster service,
+ * fails the start with the reason in the message.
+ */
+@Component
+public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyFactory {
+
+    /** Route ids this factory manages, {@code sql-incremental-poll-<source>} (routes/sql-incremental.camel.yaml). */
+    public static final String ROUTE_PREFIX = "sql-incremental-poll-";
+
+    /** The scheduled tmdb-pull route (routes/tmdb-pull.camel.yaml), single-active in namespace {@code tmdb-pull}. */
+    public static final String TMDB_SCHEDULE_ROUTE = "tmdb-pull-schedule";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlPollerCluster.class);
+
+    private final ClusterProperties props;
+    private final HubInstance instance;
+    private final LakeStorage lake;
+    private final boolean once;
+    private final Map<String, ClusteredRoutePolicy> policies = new ConcurrentHashMap<>();
+    private volatile CamelClusterService service;
+    private volatile boolean active;
+
+    public SqlPollerCluster(ClusterProperties props, HubInstance instance, LakeStorage lake, ApplicationArguments args) {
+        this.props = props;
+        this.instance = instance;
+        this.lake = lake;
+        this.once = args.containsOption("once");
+    }
+
+    /** The namespace (lock name) of a source: {@code sql-incremental-<source>}. */
+    public static String namespace(String source) {
+        return "sql-incremental-" + source;
+    }
+
+    /**
+     * The lock folder: {@code lakehub.cluster.root}, or {@code <lake>/_hub/cluster} for a local lake.
+     *
+     * @throws IllegalArgumentException if no root is set and the lake is not a local folder
+     */
+    public static Path lockRoot(ClusterProperties props, LakeStorage lake) {
+        if (props.getRoot() != null && !props.getRoot().isBlank()) {
+            return Paths.get(props.getRoot().trim()).toAbsolutePath().normalize();
+        }
+        if (!lake.isLocal()) {
+            throw new IllegalArgumentException("lakehub.cluster.root must be set to a folder every instance can lock"
+                    + " (e.g. an Azure Files mount): the lake " + lake.root() + " has no file locks");
+        }
+        return Paths.get(java.net.URI.create(lake.root())).resolve("_hub").resolve("cluster");
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+        if (!props.isEnabled() || once) {
+            return;
+        }
+        switch (props.getType()) {
+            case "file" -> {
+                FileLockClusterService s = fileLockService();
+                try {
+                    camelContext.addService(s, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start the cluster service on " + s.getRoot() + ": "
+                            + e.getMessage(), e);
+                }
+                this.service = s;
+                LOG.info("cluster: instance {} joins single-active sql-incremental polling, locks in {} (heartbeat {},"
+                        + " lease {})", instance.id(), s.getRoot(), props.getHeartbeat(), props.getLease());
+            }
+            case "camel" -> LOG.info("cluster: instance {} joins single-active sql-incremental polling through the"
+                    + " Camel cluster service of the context", instance.id());
+            default -> throw new IllegalArgumentException("lakehub.cluster.type must be 'file' or 'camel', got '"
+                    + props.getType() + "'");
+        }
+        this.active = true;
+        camelContext.addRoutePolicyFactory(this);
+    }
+
+    private FileLockClusterService fileLockService() {
+        int multiplier = props.heartbeatMultiplier();
+        Path root = lockRoot(props, lake);
+        try {
+            Files.createDirectories(root);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the cluster lock folder " + root + ": " + e.getMessage(), e);
+        }
+        FileLockClusterService s = new FileLockClusterService();
+        s.setId(instance.id());
+        s.setRoot(root.toString());
+        long heartbeat = props.getHeartbeat().toMillis();
+        s.setAcquireLockInterval(heartbeat, TimeUnit.MILLISECONDS);
+        // the first attempt waits one heartbeat when another member's files exist, as a follower would
+        s.setAcquireLockDelay(heartbeat, TimeUnit.MILLISECONDS);
+        s.setHeartbeatTimeoutMultiplier(multiplier);
+        return s;
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
+    }
+
+    /**
+     * A {@link ClusteredRoutePolicy} for {@code sql-incremental-poll-<source>} (namespace
+     * {@code sql-incremental-<source>}) and for {@value #TMDB_SCHEDULE_ROUTE} (namespace {@code tmdb-pull}),
+     * null for every other route.
+     *
+     * @throws IllegalStateException with type {@code camel}, when the context has no cluster service
+     */
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        if (!active || routeId == null) {
+            return null;
+        }
+        String ns;
+        String what;
+        if (routeId.startsWith(ROUTE_PREFIX)) {
+            ns = namespace(routeId.substring(ROUTE_PREFIX.length()));
+            what = "poller of sql-incremental " + routeId.substring(ROUTE_PREFIX.length());
+        } else if (TMDB_SCHEDULE_ROUTE.equals(routeId)) {
+            ns = "tmdb-pull";
+            what = "scheduler of tmdb-pull";
+        } else {
+            return null;
+        }
+        return policies.computeIfAbsent(ns, src -> {
+            CamelClusterService s = clusterService(camelContext);
+            ClusteredRoutePolicy p;
+            try {
+                p = ClusteredRoutePolicy.forNamespace(s, ns);
+                CamelClusterView view = s.getView(ns);
+                AtomicBoolean leading = new AtomicBoolean();
+                view.addEventListener((CamelClusterEventListener.Leadership) (v, leader) -> {
+                    boolean now = v.getLocalMember().isLeader();
+                    // the view also reports "no leader" when it starts: log changes only
+                    if (leading.getAndSet(now) != now) {
+                        LOG.info("cluster: instance {} {} the active {}", instance.id(),
+                                now ? "is now" : "is no longer", what);
+                    }
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot open cluster view " + ns + ": " + e.getMessage(), e);
+            }
+            return p;
+        });
+    }
+
+    private CamelClusterService clusterService(CamelContext camelContext) {
+        CamelClusterService s = service;
+        if (s == null) {
+            // type camel: the service a starter registered (camel.cluster.kubernetes.*, camel.cluster.file.*, ...)
+            s = ClusterServiceHelper.lookupService(camelContext).orElseThrow(() -> new IllegalStateException(
+                    "lakehub.cluster.type=camel, but the Camel context has no cluster service: add one, e.g."
+                            + " camel-kubernetes-cluster-service-starter with camel.cluster.kubernetes.enabled=true"));
+            service = s;
+        }
+        return s;
+    }
+
+    /** Whether single-active polling is on in this process. */
+    public boolean enabled() {
+        return active;
+    }
+
+    /**
+     * Whether this instance polls a source now: its poll route is started (always the case without
+     * clustering, only on the leader of the source's namespace with it).
+     */
+    public boolean polling(CamelContext camelContext, String source) {
+        ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + source);
+        return status != null && status.isStarted();
+    }
+
+    /** The cluster service, once enabled and in use. */
+    public Optional<CamelClusterService> service() {
+        return Optional.ofNullable(service);
+    }
+}

@@ -1,0 +1,167 @@
+package io.lakehub.delta;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.Operation;
+import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.Snapshot;
+import io.delta.standalone.actions.Action;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.actions.Metadata;
+import io.delta.standalone.types.StructType;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A standalone Delta table in a local folder outside the lake: the Delta form of a replica. It is
+ * created with one {@code WRITE} commit (version 0, protocol (1,2)) holding data files written by
+ * {@link ParquetRowWriter} in that folder, and read back file by file for validation. Kept in this
+ * package so that all Delta access stays behind one package (DESIGN.md, "Delta Lake"). Stateless.
+ */
+public final class ReplicaTable {
+
+    private static volatile org.apache.hadoop.conf.Configuration conf;
+
+    private ReplicaTable() {
+    }
+
+    /** One Hadoop configuration for all replica folders (loading Hadoop's defaults takes a moment). */
+    public static org.apache.hadoop.conf.Configuration conf() {
+        org.apache.hadoop.conf.Configuration c = conf;
+        if (c == null) {
+            c = LakeStorage.hadoopConfiguration();
+            conf = c;
+        }
+        return c;
+    }
+
+    /**
+     * Creates the table: {@code _delta_log/00000000000000000000.json} with the schema, the files, and
+     * {@code commitInfo.userMetadata}.
+     *
+     * @param folder       the local folder holding the data files (their {@code AddFile} paths are relative to it)
+     * @param name         the table name recorded in its metadata
+     * @param files        the data files
+     * @param rows         rows in them (operation metric numOutputRows)
+     * @param userMetadata JSON text for {@code commitInfo.userMetadata} (the source and filter of the replica)
+     * @throws IllegalStateException if the folder already holds a Delta table
+     */
+    public static long create(java.nio.file.Path folder, String name, StructType schema, List<AddFile> files, long rows,
+                              String userMetadata) {
+        DeltaLog log = DeltaLog.forTable(conf(), new Path(folder.toUri()));
+        OptimisticTransaction txn = log.startTransaction();
+        if (txn.readVersion() >= 0) {
+            throw new IllegalStateException("a Delta table already exists in " + folder);
+        }
+        txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
+                .partitionColumns(List.of()).createdTime(System.currentTimeMillis()).build());
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("mode", DeltaTable.json("ErrorIfExists"));
+        params.put("partitionBy", DeltaTable.json("[]"));
+        long bytes = 0;
+        for (AddFile f : files) {
+            bytes += f.getSize();
+        }
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
+        metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
+        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes));
+        return txn.commit(new ArrayList<Action>(files), new Operation(Operation.Name.WRITE, params, metrics,
+                Optional.ofNullable(userMetadata)), DeltaTable.ENGINE).getVersion();
+    }
+
+    /**
+     * The schema of the latest version of a Delta table in a local folder.
+     *
+     * @throws NoSuchElementException if the folder holds no Delta table
+     */
+    public static StructType schema(java.nio.file.Path folder) {
+        return latest(folder).getMetadata().getSchema();
+    }
+
+    private static Snapshot latest(java.nio.file.Path folder) {
+        Snapshot s = DeltaLog.forTable(conf(), new Path(folder.toUri())).update();
+        if (s.getVersion() < 0) {
+            throw new NoSuchElementException("no Delta table in " + folder);
+        }
+        return s;
+    }
+
+    /**
+     * Reads the rows of the latest version of a Delta table in a local folder, file by file, in {@code schema}.
+     * Memory is bounded by one row group. Close the iterator.
+     *
+     * @throws NoSuchElementException if the folder holds no Delta table
+     */
+    public static Rows rows(java.nio.file.Path folder, StructType schema) {
+        Snapshot s = latest(folder);
+        List<AddFile> files = new ArrayList<>(s.getAllFiles());
+        files.sort(Comparator.comparing(AddFile::getPath));
+        return new Rows(new Path(folder.toUri()), files.iterator(), schema);
+    }
+
+    /** Rows of a replica table. */
+    public static final class Rows implements Iterator<Object[]>, AutoCloseable {
+        private final Path root;
+        private final Iterator<AddFile> files;
+        private final StructType schema;
+        private ParquetRowReader reader;
+        private Object[] next;
+
+        Rows(Path root, Iterator<AddFile> files, StructType schema) {
+            this.root = root;
+            this.files = files;
+            this.schema = schema;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (next == null) {
+                    if (reader != null) {
+                        next = reader.next();
+                        if (next != null) {
+                            break;
+                        }
+                        reader.close();
+                        reader = null;
+                    }
+                    if (!files.hasNext()) {
+                        return false;
+                    }
+                    reader = new ParquetRowReader(new Path(root, files.next().getPath()), conf(), schema);
+                }
+                return true;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Object[] next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Object[] row = next;
+            next = null;
+            return row;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+    }
+}
