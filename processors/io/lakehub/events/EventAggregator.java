@@ -279,6 +279,8 @@ public class EventAggregator implements EventCommitListener {
                 return plan(view, targets, batch, last[0]);
             });
         } catch (IOException | RuntimeException e) {
+            // whatever was behind, the next call looks at every partition again
+            checkedAllPartitions = false;
             failures.incrementAndGet();
             lastError.set(e.getClass().getSimpleName() + ": " + e.getMessage());
             record(started, "FAILED", null, -1, e.getClass().getSimpleName() + ": " + e.getMessage());
