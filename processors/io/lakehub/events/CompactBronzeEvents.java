@@ -171,7 +171,7 @@ public class CompactBronzeEvents implements Processor {
                 r.rowsRead(), r.rowsWritten(), 0, r.duplicatesDropped(), null, error, details));
     }
 
-    /** Minute folders with {@code from <= minute < closedBefore}, by minute. */
+    /** Minute folders starting in {@code (from - 1 minute, closedBefore]}, by minute. */
     private static TreeMap<Instant, Path> minutes(FileSystem fs, Path root, Instant from, Instant closedBefore)
             throws IOException {
         TreeMap<Instant, Path> out = new TreeMap<>();
@@ -218,7 +218,7 @@ public class CompactBronzeEvents implements Processor {
             } catch (java.time.DateTimeException e) {
                 continue;
             }
-            if (!end.isAfter(from) || !start.isBefore(closedBefore)) {
+            if (!end.isAfter(from) || start.isAfter(closedBefore)) {
                 continue;
             }
             if (level == 4) {
