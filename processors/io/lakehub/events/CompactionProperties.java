@@ -17,7 +17,7 @@ public class CompactionProperties {
     /** Pause from the end of one scheduled run to the start of the next. */
     private Duration every = Duration.ofMinutes(5);
     /** Delay from start to the first scheduled run. */
-    private Duration initialDelay = Duration.ofMinutes(1);
+    private Duration initialDelay = Duration.ofMinutes(5);
     /**
      * How long after its end a minute folder is closed: longer than a batch can take from the broker's
      * enqueue time to its silver commit (poll timeout, retries), so no batch still writes into it.
