@@ -22,7 +22,7 @@ public class AggregatesProperties {
      */
     private Duration allowedLateness = Duration.ofMinutes(5);
     /** Most rows per data file of the aggregate table (a commit rewrites only the files holding its windows). */
-    private int rowsPerFile = 50_000;
+    private int rowsPerFile = 10_000;
     /** Camel endpoint each raised alert is sent to, as a JSON String body. */
     private String alertEndpoint = "direct:events-alert";
 
