@@ -62,10 +62,11 @@ import org.springframework.stereotype.Component;
  * A partition whose aggregate {@code txn} equals the silver one is skipped (a replay); one that is
  * behind by exactly this batch takes the batch's rows; one further behind (a crash between the silver
  * and the aggregate commit, the aggregates turned on later, a failed aggregate commit) is caught up by
- * reading the missing positions back from silver. On the first call after start every partition found
- * in silver is checked. Counts are MERGEd by (window_start, event_type), added to the existing count,
- * copy-on-write of the few files holding those windows, in one Delta commit with the txns
- * ({@link DeltaTable#commitRewrite}); a concurrent commit makes it start over on the new snapshot.
+ * reading the missing positions back from silver. On start a background catch-up, and the first call
+ * after start, check every partition found in silver. Counts are MERGEd by (window_start, event_type),
+ * added to the existing count, copy-on-write of the few files holding those windows, in one Delta
+ * commit with the txns ({@link DeltaTable#commitRewrite}); a concurrent commit makes it start over on
+ * the new snapshot.
  *
  * <p><b>Late events</b> (like Stream Analytics' late arrival policy, with a "drop" action): the watermark
  * is the largest event time aggregated by earlier commits, stored as table property
@@ -240,6 +241,32 @@ public class EventAggregator implements EventCommitListener {
         if (all) {
             checkedAllPartitions = true;
         }
+    }
+
+    /**
+     * On start, catches up whatever silver holds beyond the aggregates (a crash between the two commits,
+     * aggregates turned on for a hub with data), on a background thread so the hub's start does not
+     * wait for it; the first batch waits for it instead (calls are serialised). A failure is logged and
+     * left to the first batch.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void catchUpOnStart() {
+        if (!enabled) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Outcome o = catchUp();
+                if (o.version() >= 0) {
+                    LOG.info("events {}: aggregates caught up with silver on start: {} events of partitions {}, version {}",
+                            hub, o.counted() + o.late(), o.caughtUp(), o.version());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("events {}: aggregates could not catch up on start, the first batch will: {}", hub, e.toString());
+            }
+        }, "events-aggregates-catch-up-" + hub);
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
