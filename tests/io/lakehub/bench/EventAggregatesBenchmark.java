@@ -43,6 +43,9 @@ public final class EventAggregatesBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // without Spring Boot's logging setup logback logs at DEBUG, which would dominate the figures
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         EventsProperties events = new EventsProperties();
         events.setHub("bench");
         for (String t : TYPES) {
