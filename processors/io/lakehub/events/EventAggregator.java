@@ -574,7 +574,16 @@ public class EventAggregator implements EventCommitListener {
                 throw e;
             }
         }
-        Map<String, String> properties = plan.watermark == null ? Map.of() : Map.of(WATERMARK, plan.watermark.toString());
+        Map<String, String> properties = new TreeMap<>();
+        if (plan.watermark != null) {
+            properties.put(WATERMARK, plan.watermark.toString());
+        }
+        if (view.readVersion() < 0) {
+            // one commit per batch, each replacing the table's last file: keep a day of tombstones and a
+            // week of log instead of Delta's week and 30 days, so the snapshot state and the log stay small
+            properties.put("delta.deletedFileRetentionDuration", "interval 1 days");
+            properties.put("delta.logRetentionDuration", "interval 7 days");
+        }
         try {
             return new DeltaTable.RewritePlan(incoming.isEmpty() ? List.of() : rewrite, adds,
                     incoming.isEmpty() ? 0 : rows.size(), txns, properties,

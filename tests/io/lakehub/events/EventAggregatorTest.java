@@ -104,7 +104,8 @@ class EventAggregatorTest {
         // watermark 10:21 closes the 10-minute window [10:00, 10:10) (end + lateness 10:15) with 1 view < 2
         assertThat(alertIds(lake)).containsExactly("few-views-20260101T100000Z", "many-clicks-20260101T100000Z");
         assertThat(new DeltaTable(lake, EventAggregator.tableName("t")).properties())
-                .containsEntry(EventAggregator.WATERMARK, "2026-01-01T10:21:00Z");
+                .containsEntry(EventAggregator.WATERMARK, "2026-01-01T10:21:00Z")
+                .containsEntry("delta.logRetentionDuration", "interval 7 days");
 
         // a replay of batch 1 (e.g. a consumer group reset): silver skips it, so do the aggregates
         long version = aggTable(lake).latest().getVersion();
