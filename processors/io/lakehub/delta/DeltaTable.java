@@ -771,7 +771,9 @@ public final class DeltaTable {
     /**
      * A read-modify-write of a small table in one {@code MERGE} commit: copy-on-write of the files the
      * plan removes, new files, a {@code txn} per source and table properties together (DESIGN.md
-     * invariant 2). The whole table is marked read, so any concurrent commit makes this one fail
+     * invariant 2). Unlike {@link #commitLoad}, which replaces rows by key for one source whose loads
+     * are numbered one by one, the planner computes the new rows from the old ones (e.g. counts added
+     * to counts) and may advance several independent {@code txn}s at once. The whole table is marked read, so any concurrent commit makes this one fail
      * (Delta's optimistic concurrency, "ConcurrentAppendException"); the planner then runs again on the
      * new snapshot, up to {@value #COMMIT_ATTEMPTS} times, and the files of the lost attempt are deleted.
      * Creates the table with {@code schema} on first use.
