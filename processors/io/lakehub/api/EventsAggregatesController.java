@@ -13,6 +13,7 @@ import io.lakehub.events.EventAggregator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -25,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  *       The run is also in {@code GET /api/runs}.</li>
  *   <li>{@code GET /api/flows/events/aggregates}: the aggregate table, window size, allowed lateness, rule
  *       names, watermark, counters since start (counted, late, alerts, commits, failures), lastVersion,
- *       lastError, and {@code alerts}: every alert written so far (pending and sent), oldest id first.</li>
+ *       lastError, and {@code alerts}: the alerts written most recently (pending and sent), newest first,
+ *       at most {@code ?alerts=} (default 100, up to 10,000).</li>
  *   <li>{@code POST /api/flows/events/aggregates/catch-up}: brings the aggregates up to the silver
  *       positions now (reads missing events back from silver); answers {@link EventAggregator.Outcome}.</li>
  * </ul>
@@ -52,13 +54,13 @@ public class EventsAggregatesController {
 
     /** Aggregator status and the alerts written. */
     @GetMapping("/aggregates")
-    public Map<String, Object> aggregates() throws IOException {
+    public Map<String, Object> aggregates(@RequestParam(defaultValue = "100") int alerts) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(aggregator.status());
-        List<Object> alerts = new ArrayList<>();
-        for (String a : aggregator.outbox().all()) {
-            alerts.add(JSON.readTree(a));
+        List<Object> recent = new ArrayList<>();
+        for (String a : aggregator.outbox().recent(Math.max(0, Math.min(alerts, 10_000)))) {
+            recent.add(JSON.readTree(a));
         }
-        m.put("alerts", alerts);
+        m.put("alerts", recent);
         return m;
     }
 

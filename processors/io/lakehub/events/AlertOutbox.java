@@ -121,6 +121,25 @@ public final class AlertOutbox {
 
     /** The alerts written so far (pending and sent), as JSON texts in id order. */
     public synchronized List<String> all() throws IOException {
+        List<FileStatus> files = list();
+        files.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+        return read(files);
+    }
+
+    /**
+     * The most recently written alerts (pending and sent), newest first by file time, then by id.
+     *
+     * @param limit most alerts to return
+     */
+    public synchronized List<String> recent(int limit) throws IOException {
+        List<FileStatus> files = list();
+        files.sort((a, b) -> a.getModificationTime() != b.getModificationTime()
+                ? Long.compare(b.getModificationTime(), a.getModificationTime())
+                : a.getPath().getName().compareTo(b.getPath().getName()));
+        return read(files.subList(0, Math.min(limit, files.size())));
+    }
+
+    private List<FileStatus> list() throws IOException {
         FileSystem fs = pending.getFileSystem(lake.conf());
         List<FileStatus> files = new ArrayList<>();
         for (Path dir : List.of(pending, sent)) {
@@ -130,13 +149,16 @@ public final class AlertOutbox {
                 // no alert yet
             }
         }
-        files.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+        files.removeIf(f -> !f.isFile() || !f.getPath().getName().endsWith(".json"));
+        return files;
+    }
+
+    private List<String> read(List<FileStatus> files) throws IOException {
+        FileSystem fs = pending.getFileSystem(lake.conf());
         List<String> out = new ArrayList<>();
         for (FileStatus f : files) {
-            if (f.isFile() && f.getPath().getName().endsWith(".json")) {
-                try (InputStream in = fs.open(f.getPath())) {
-                    out.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
+            try (InputStream in = fs.open(f.getPath())) {
+                out.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
         return out;
