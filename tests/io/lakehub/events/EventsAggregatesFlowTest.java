@@ -89,8 +89,8 @@ class EventsAggregatesFlowTest {
         registry.add("lakehub.events.alerts[0].event-type", () -> "click");
         registry.add("lakehub.events.alerts[0].threshold", () -> "6");
         registry.add("lakehub.events.alerts[0].direction", () -> "above");
-        // the schedule stays off (its first run would be in 5 minutes anyway): the test compacts through the API
-        registry.add("lakehub.events.compaction.enabled", () -> "false");
+        // the scheduled route exists but first runs in an hour: the test compacts through the API
+        registry.add("lakehub.events.compaction.initial-delay", () -> "1h");
         registry.add("lakehub.events.compaction.grace", () -> "0s");
     }
 
@@ -164,6 +164,9 @@ class EventsAggregatesFlowTest {
         assertThat(status.get("counted")).isEqualTo(40);
         assertThat(status.get("late")).isEqualTo(0);
         assertThat((List<Object>) status.get("alerts")).hasSize(busyWindows.size());
+
+        assertThat(camel.getRoute("events-compact-agg")).as("the scheduled compaction route").isNotNull();
+        assertThat(camel.getRoute("events-compact-agg").getEndpoint().getEndpointUri()).startsWith("scheduler://events-compact-agg");
 
         // compaction: batches of 4 left several files per (minute, partition); each becomes one
         Map<String, Integer> rowsBefore = bronzeRowsPerMinute();
