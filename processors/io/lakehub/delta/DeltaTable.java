@@ -828,4 +828,138 @@ public final class DeltaTable {
                 Optional.ofNullable(userMetadata)), ENGINE);
         return new AppendOutcome(result.getVersion(), rows, files.size());
     }
+
+    /**
+     * What a {@link Rewriter} decided: the files to remove and add and the progress to record, all in
+     * one commit. Added files are written under {@link #path()} (e.g. by {@link ParquetRowWriter}).
+     *
+     * @param removes      files of the read snapshot to remove (copy-on-write: their rows are in {@code adds})
+     * @param adds         new data files
+     * @param rows         rows in {@code adds} (operation metric numOutputRows)
+     * @param txns         app id to its new {@code txn} version
+     * @param properties   table properties to set (e.g. a watermark)
+     * @param userMetadata JSON text for {@code commitInfo.userMetadata}, or null
+     */
+    public record RewritePlan(List<AddFile> removes, List<AddFile> adds, long rows, Map<String, Long> txns,
+                              Map<String, String> properties, String userMetadata) {
+    }
+
+    /** The state a {@link Rewriter} plans against: read inside the transaction that commits the plan. */
+    public interface RewriteView {
+        /** The snapshot version read, -1 for a table without commits. */
+        long readVersion();
+
+        /** Every data file of that snapshot, with its statistics. */
+        List<AddFile> files();
+
+        /** The table properties of that snapshot (empty for a new table). */
+        Map<String, String> properties();
+
+        /** The {@code txn} version of an app id in that snapshot, -1 if none. */
+        long txnVersion(String appId);
+    }
+
+    /** Plans a read-modify-write; called again on a fresh snapshot when a concurrent commit wins. */
+    @FunctionalInterface
+    public interface Rewriter {
+        /**
+         * @return the plan, or null when there is nothing to commit
+         * @throws IOException if a data file cannot be read or written
+         */
+        RewritePlan plan(RewriteView view) throws IOException;
+    }
+
+    /**
+     * A read-modify-write of a small table in one {@code MERGE} commit: copy-on-write of the files the
+     * plan removes, new files, a {@code txn} per source and table properties together (DESIGN.md
+     * invariant 2). Unlike {@link #commitLoad}, which replaces rows by key for one source whose loads
+     * are numbered one by one, the planner computes the new rows from the old ones (e.g. counts added
+     * to counts) and may advance several independent {@code txn}s at once. The whole table is marked read, so any concurrent commit makes this one fail
+     * (Delta's optimistic concurrency, "ConcurrentAppendException"); the planner then runs again on the
+     * new snapshot, up to {@value #COMMIT_ATTEMPTS} times, and the files of the lost attempt are deleted.
+     * Creates the table with {@code schema} on first use.
+     *
+     * @param schema  the table schema; an existing table must have the same columns
+     * @param planner decides removes, adds and txns from the snapshot it is given
+     * @return the version written, or -1 when the planner had nothing to commit
+     * @throws SchemaMismatchException if the existing table has other columns
+     * @throws DeltaConcurrentModificationException if concurrent commits won {@value #COMMIT_ATTEMPTS} times in a row
+     * @throws IOException from the planner
+     */
+    public long commitRewrite(StructType schema, Rewriter planner) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            long started = System.currentTimeMillis();
+            OptimisticTransaction txn = log().startTransaction();
+            if (txn.readVersion() >= 0 && !txn.metadata().getSchema().equals(schema)) {
+                throw new SchemaMismatchException("table " + name + " has schema " + txn.metadata().getSchema().getTreeString()
+                        + " but the rewrite has " + schema.getTreeString());
+            }
+            List<AddFile> files = new ArrayList<>();
+            try (CloseableIterator<AddFile> it = txn.markFilesAsRead(Literal.True).getFiles()) {
+                while (it.hasNext()) {
+                    files.add(it.next());
+                }
+            }
+            Map<String, String> current = txn.readVersion() < 0 ? Map.of() : txn.metadata().getConfiguration();
+            RewritePlan plan = planner.plan(new RewriteView() {
+                public long readVersion() {
+                    return txn.readVersion();
+                }
+
+                public List<AddFile> files() {
+                    return files;
+                }
+
+                public Map<String, String> properties() {
+                    return current;
+                }
+
+                public long txnVersion(String appId) {
+                    return txn.txnVersion(appId);
+                }
+            });
+            if (plan == null) {
+                return -1;
+            }
+            Map<String, String> config = new HashMap<>(current);
+            config.putAll(plan.properties());
+            if (txn.readVersion() < 0) {
+                txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
+                        .partitionColumns(List.of()).configuration(config).createdTime(System.currentTimeMillis()).build());
+            } else if (!config.equals(current)) {
+                txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
+            }
+            long now = System.currentTimeMillis();
+            List<Action> actions = new ArrayList<>();
+            for (AddFile f : plan.removes()) {
+                actions.add(f.remove(now, true));
+            }
+            actions.addAll(plan.adds());
+            plan.txns().forEach((appId, version) -> actions.add(new SetTransaction(appId, version, Optional.of(now))));
+            Map<String, String> params = new LinkedHashMap<>();
+            if (txn.readVersion() < 0) {
+                params.put("mode", json("Append"));
+                params.put("partitionBy", json("[]"));
+            } else {
+                params.put("predicate", json("rewrite of " + plan.removes().size() + " files"));
+            }
+            Map<String, String> metrics = new LinkedHashMap<>();
+            metrics.put(Operation.Metrics.numTargetFilesRemoved, Integer.toString(plan.removes().size()));
+            metrics.put(Operation.Metrics.numTargetFilesAdded, Integer.toString(plan.adds().size()));
+            metrics.put(Operation.Metrics.numOutputRows, Long.toString(plan.rows()));
+            metrics.put(Operation.Metrics.executionTimeMs, Long.toString(now - started));
+            try {
+                return txn.commit(actions, new Operation(txn.readVersion() < 0 ? Operation.Name.WRITE : Operation.Name.MERGE,
+                        params, metrics, Optional.ofNullable(plan.userMetadata())), ENGINE).getVersion();
+            } catch (DeltaConcurrentModificationException e) {
+                plan.adds().forEach(this::deleteQuietly);
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                plan.adds().forEach(this::deleteQuietly);
+                throw e;
+            }
+        }
+    }
 }

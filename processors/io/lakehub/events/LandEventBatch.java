@@ -63,6 +63,8 @@ import org.springframework.stereotype.Component;
  *       {@code quarantine/events/<hub>/yyyy=/MM=/dd=/HH=/part-p<partition>-o<first>-<last>.jsonl}.</li>
  *   <li>Valid ones are appended to {@code silver/events_<hub>} in one Delta commit that carries a
  *       {@code txn} per partition with the partition's last offset in the batch.</li>
+ *   <li>The {@link EventCommitListener}s are called with the committed valid rows and the partitions'
+ *       silver positions before and after (windowed aggregates); their failures are logged, not rethrown.</li>
  *   <li>Only then the offsets are committed to Kafka (synchronously, per partition).</li>
  * </ol>
  *
@@ -110,13 +112,32 @@ public class LandEventBatch implements Processor {
     private final EventCounters counters;
     private final EventValidator validator;
     private final DeltaTable silver;
+    private final List<EventCommitListener> listeners;
 
+    /** A lander without commit listeners. */
     public LandEventBatch(LakeStorage lake, EventsProperties props, EventCounters counters) {
+        this(lake, props, counters, List.of());
+    }
+
+    /**
+     * @param listeners called in order after each silver commit, before the acknowledgement (e.g. the
+     *                  windowed aggregates, {@link EventAggregator})
+     */
+    public LandEventBatch(LakeStorage lake, EventsProperties props, EventCounters counters,
+                          List<EventCommitListener> listeners) {
         this.lake = lake;
         this.props = props;
         this.counters = counters;
         this.validator = new EventValidator(props);
         this.silver = new DeltaTable(lake, "events_" + props.getHub());
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** The Spring constructor: every {@link EventCommitListener} bean, in {@code @Order}. */
+    @org.springframework.beans.factory.annotation.Autowired
+    public LandEventBatch(LakeStorage lake, EventsProperties props, EventCounters counters,
+                          org.springframework.beans.factory.ObjectProvider<EventCommitListener> listeners) {
+        this(lake, props, counters, listeners.orderedStream().toList());
     }
 
     /** The {@code txn} app id of a partition. */
@@ -274,8 +295,8 @@ public class LandEventBatch implements Processor {
         long quarantined = 0;
         long validCount = 0;
         long version = -1;
+        List<Object[]> validRows = new ArrayList<>();
         if (!fresh.isEmpty()) {
-            List<Object[]> validRows = new ArrayList<>();
             for (Map.Entry<Integer, List<EventRecord>> e : fresh.entrySet()) {
                 long committed = committedOffsets.get(e.getKey());
                 bronzeCount += writeBronze(hub, e.getKey(), e.getValue(), committed, bronzeFiles);
@@ -305,9 +326,31 @@ public class LandEventBatch implements Processor {
         Map<Integer, Long> lastPositions = new TreeMap<>();
         byPartition.forEach((p, l) -> lastPositions.put(p, l.get(l.size() - 1).position()));
         counters.committed(hub, bronzeCount, validCount, quarantined, skipped, version);
+        notifyListeners(hub, version, validRows, committedOffsets, fresh);
         LOG.debug("events {}: {} events ({} valid, {} quarantined, {} replayed and skipped) from partitions {}, silver version {}",
                 hub, events.size(), validCount, quarantined, skipped, byPartition.keySet(), version);
         return new Landed(bronzeCount, validCount, quarantined, skipped, version, lastPositions);
+    }
+
+    /** Calls the commit listeners; a failure is logged only, silver is committed and they catch up from it. */
+    private void notifyListeners(String hub, long version, List<Object[]> rows, Map<Integer, Long> before,
+                                 Map<Integer, List<EventRecord>> fresh) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Map<Integer, Long> after = new TreeMap<>(before);
+        fresh.forEach((p, l) -> after.put(p, l.get(l.size() - 1).position()));
+        EventCommitListener.CommittedBatch batch = new EventCommitListener.CommittedBatch(hub, version,
+                java.util.Collections.unmodifiableList(rows), java.util.Collections.unmodifiableMap(before),
+                java.util.Collections.unmodifiableMap(after));
+        for (EventCommitListener l : listeners) {
+            try {
+                l.committed(batch);
+            } catch (Exception e) {
+                LOG.warn("events {}: commit listener {} failed after silver version {}, it catches up on a later batch: {}",
+                        hub, l.getClass().getSimpleName(), version, e.toString());
+            }
+        }
     }
 
     private long commitSilver(String hub, Map<Integer, List<EventRecord>> fresh, Map<Integer, Long> committedOffsets,

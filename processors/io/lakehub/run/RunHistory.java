@@ -31,9 +31,18 @@ public class RunHistory {
      * @param deleted      rows removed from silver because the source flagged them deleted
      * @param tableVersion Delta version written, or null
      * @param error        the failure message, or null
+     * @param details      flow-specific figures (e.g. files before and after a bronze compaction); empty if none
      */
     public record Run(String runId, String flow, String source, Instant start, Instant end, String status, long rowsIn,
-                      long inserted, long updated, long deleted, Long tableVersion, String error) {
+                      long inserted, long updated, long deleted, Long tableVersion, String error,
+                      java.util.Map<String, Object> details) {
+
+        /** A run without flow-specific figures. */
+        public Run(String runId, String flow, String source, Instant start, Instant end, String status, long rowsIn,
+                   long inserted, long updated, long deleted, Long tableVersion, String error) {
+            this(runId, flow, source, start, end, status, rowsIn, inserted, updated, deleted, tableVersion, error,
+                    java.util.Map.of());
+        }
     }
 
     private final Deque<Run> runs = new ArrayDeque<>();

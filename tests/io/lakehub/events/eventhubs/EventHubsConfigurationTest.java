@@ -14,6 +14,7 @@ import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import io.lakehub.config.EventsProperties;
 import io.lakehub.events.EventsRoutes;
+import io.lakehub.events.inprocess.InProcessProperties;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.azure.eventhubs.CredentialType;
 import org.apache.camel.component.azure.eventhubs.EventHubsConfiguration;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.DefaultApplicationArguments;
 
 /**
  * The Event Hubs consumer endpoint as {@link EventsRoutes} builds it from {@code lakehub.events.eventhubs.*}
@@ -91,7 +93,8 @@ class EventHubsConfigurationTest {
         events.setTransport("eventhubs");
         StaticListableBeanFactory beans = new StaticListableBeanFactory();
         beans.addBean("eventHubsTransport", new EventHubsTransport(props));
-        new EventsRoutes(events, beans.getBeanProvider(EventHubsTransport.class)).afterApplicationStart(camel);
+        new EventsRoutes(events, new InProcessProperties(), beans.getBeanProvider(EventHubsTransport.class),
+                new DefaultApplicationArguments()).afterApplicationStart(camel);
         assertThat(camel.getRouteController().getRouteStatus("events-consume-t")).isNotEqualTo(ServiceStatus.Started);
         return (EventHubsEndpoint) camel.getRoute("events-consume-t").getEndpoint();
     }
