@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
+import io.lakehub.testsupport.TestUsers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -107,7 +109,14 @@ class EventsAggregatesFlowTest {
     CamelContext camel;
 
     @Autowired
+    TestRestTemplate anonymous;
+
     TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
 
     @Test
     @SuppressWarnings("unchecked")

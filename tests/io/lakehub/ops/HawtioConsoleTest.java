@@ -94,8 +94,8 @@ class HawtioConsoleTest {
             browser.get(base + "/actuator/hawtio/camel/routes");
             wait.until(d -> d.getPageSource().contains("sql-incremental-poll-loans"));
         } finally {
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
             Files.writeString(shot.resolveSibling("hawtio-camel-routes.html"), browser.getCurrentUrl() + "\n" + browser.getPageSource());
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         }
 
         String page = browser.getPageSource();
