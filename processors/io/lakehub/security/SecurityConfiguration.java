@@ -36,6 +36,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Authentication and the two roles for the admin API, the actuator and the Hawtio console (issue 7).
@@ -66,7 +69,8 @@ public class SecurityConfiguration {
     public static final String GENERATED_USER = "admin";
 
     /** Paths of the console chain. */
-    static final String[] CONSOLE_PATHS = {"/actuator/hawtio/**", "/actuator/jolokia/**", "/login", "/logout"};
+    static final String[] CONSOLE_PATHS = {"/actuator/hawtio/**", "/actuator/jolokia/**", "/login", "/logout",
+        "/default-ui.css", "/favicon.ico"};
 
     /** The Spring Security authorities of a role (an operator is also a viewer). */
     static List<GrantedAuthority> authorities(Role role) {
@@ -144,20 +148,47 @@ public class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain consoleChain(HttpSecurity http, SecurityProperties props) throws Exception {
-        http.securityMatcher(CONSOLE_PATHS);
+        // plain path patterns: Hawtio's and Jolokia's servlets are not Spring MVC handlers, so the default
+        // MVC matcher would let some of their paths fall through to the stateless API chain
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        http.securityMatcher(new OrRequestMatcher(java.util.Arrays.stream(CONSOLE_PATHS)
+                .map(p -> (RequestMatcher) paths.matcher(p)).toList()));
         if (!props.isEnabled()) {
             return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).csrf(c -> c.disable()).build();
         }
         CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
         return http
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/login", "/logout").permitAll()
+                        // the login form and its stylesheet; a 401 with a Basic challenge on the stylesheet
+                        // would make a browser pop up a password dialog over the form
+                        .requestMatchers(paths.matcher("/login"), paths.matcher("/logout"), paths.matcher("/default-ui.css"),
+                                paths.matcher("/favicon.ico")).permitAll()
                         .anyRequest().hasRole("OPERATOR"))
                 .formLogin(f -> f.defaultSuccessUrl("/actuator/hawtio/", false))
                 .httpBasic(Customizer.withDefaults())
                 .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(csrfHandler))
+                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
                 .build();
+    }
+
+    /**
+     * Loads the deferred CSRF token on every console request so that {@link CookieCsrfTokenRepository}
+     * writes the {@code XSRF-TOKEN} cookie the console's JavaScript echoes in {@code X-XSRF-TOKEN}
+     * (Spring Security reference, "CSRF: Single-Page Applications").
+     */
+    static final class CsrfCookieFilter extends org.springframework.web.filter.OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(jakarta.servlet.http.HttpServletRequest request,
+                                        jakarta.servlet.http.HttpServletResponse response,
+                                        jakarta.servlet.FilterChain chain)
+                throws jakarta.servlet.ServletException, IOException {
+            Object token = request.getAttribute(org.springframework.security.web.csrf.CsrfToken.class.getName());
+            if (token instanceof org.springframework.security.web.csrf.CsrfToken t) {
+                t.getToken();
+            }
+            chain.doFilter(request, response);
+        }
     }
 
     /** The admin API and the actuator (see the class comment). */
