@@ -46,9 +46,18 @@ public class ReplicationsController {
         this.targets = targets;
     }
 
-    /** Accepts a replication request (see the class comment for the answers). */
+    /**
+     * Accepts a replication request (see the class comment for the answers). With authentication on, the
+     * requester recorded in the lineage is the authenticated user or token, not what the body claims.
+     */
     @PostMapping
-    public ResponseEntity<Map<String, Object>> request(@RequestBody ReplicationService.Request request) {
+    public ResponseEntity<Map<String, Object>> request(@RequestBody ReplicationService.Request request,
+                                                       org.springframework.security.core.Authentication who) {
+        if (who != null && who.isAuthenticated() && request != null) {
+            request = new ReplicationService.Request(request.requestId(), request.table(), request.version(), request.tag(),
+                    request.columns(), request.filter(), request.target(), request.path(), request.format(),
+                    request.recipients(), who.getName());
+        }
         ReplicationService.Accepted accepted = service.accept(request);
         Replication r = accepted.replication();
         Map<String, Object> body = new LinkedHashMap<>();

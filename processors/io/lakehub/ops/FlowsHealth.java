@@ -73,7 +73,7 @@ public class FlowsHealth implements CompositeHealthContributor {
         return out;
     }
 
-    private Health fromRuns(String flow, String source) {
+    Health fromRuns(String flow, String source) {
         List<RunHistory.Run> recent = runs.recent(source, 20).stream().filter(r -> flow.equals(r.flow())).toList();
         if (recent.isEmpty()) {
             return Health.up().withDetail("runs", 0).build();

@@ -237,10 +237,10 @@ class ReplicationFlowTest {
         }
         assertThat(rows).hasSize((int) expected).allSatisfy(row -> assertThat(row.get("company")).isEqualTo(ANTHEM));
 
-        // the lineage manifest beside it
+        // the lineage manifest beside it; the requester is the authenticated user, not the body's claim
         Map<String, Object> lineage = JSON.readValue(replica.resolve("_lineage.json").toFile(), Map.class);
         assertThat(lineage).containsEntry("replicationId", id).containsEntry("requestId", "anthem-csv-1")
-                .containsEntry("requestedBy", "partner data team").containsEntry("filter", "company = '" + ANTHEM + "'")
+                .containsEntry("requestedBy", TestUsers.OPERATOR).containsEntry("filter", "company = '" + ANTHEM + "'")
                 .containsEntry("rows", (int) expected).containsEntry("format", "csv");
         assertThat((Map<String, Object>) lineage.get("source")).containsEntry("table", "silver/insurance_complaints")
                 .containsEntry("version", 0);
