@@ -3,7 +3,6 @@ package io.lakehub.delta;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,66 +101,12 @@ public final class ReplicaTable {
      *
      * @throws NoSuchElementException if the folder holds no Delta table
      */
-    public static Rows rows(java.nio.file.Path folder, StructType schema) {
+    public static ParquetFilesRows rows(java.nio.file.Path folder, StructType schema) {
         Snapshot s = latest(folder);
         List<AddFile> files = new ArrayList<>(s.getAllFiles());
         files.sort(Comparator.comparing(AddFile::getPath));
-        return new Rows(new Path(folder.toUri()), files.iterator(), schema);
+        Path root = new Path(folder.toUri());
+        return new ParquetFilesRows(files.stream().map(f -> new Path(root, f.getPath())).iterator(), conf(), schema);
     }
 
-    /** Rows of a replica table. */
-    public static final class Rows implements Iterator<Object[]>, AutoCloseable {
-        private final Path root;
-        private final Iterator<AddFile> files;
-        private final StructType schema;
-        private ParquetRowReader reader;
-        private Object[] next;
-
-        Rows(Path root, Iterator<AddFile> files, StructType schema) {
-            this.root = root;
-            this.files = files;
-            this.schema = schema;
-        }
-
-        @Override
-        public boolean hasNext() {
-            try {
-                while (next == null) {
-                    if (reader != null) {
-                        next = reader.next();
-                        if (next != null) {
-                            break;
-                        }
-                        reader.close();
-                        reader = null;
-                    }
-                    if (!files.hasNext()) {
-                        return false;
-                    }
-                    reader = new ParquetRowReader(new Path(root, files.next().getPath()), conf(), schema);
-                }
-                return true;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Object[] next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Object[] row = next;
-            next = null;
-            return row;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (reader != null) {
-                reader.close();
-                reader = null;
-            }
-        }
-    }
 }

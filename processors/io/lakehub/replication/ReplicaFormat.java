@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +12,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StructType;
 import io.lakehub.delta.ColumnTypes;
-import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.delta.ParquetFilesRows;
 import io.lakehub.delta.ReplicaTable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -213,7 +211,7 @@ public enum ReplicaFormat {
                     throw new SchemaException("the Delta log has schema " + actual.getTreeString() + " instead of "
                             + schema.getTreeString());
                 }
-                ReplicaTable.Rows rows = ReplicaTable.rows(folder, schema);
+                ParquetFilesRows rows = ReplicaTable.rows(folder, schema);
                 return new RowSource(rows, rows);
             default:
                 MessageType expected = io.lakehub.delta.ColumnTypes.parquetSchema(schema);
@@ -226,7 +224,8 @@ public enum ReplicaFormat {
                         }
                     }
                 }
-                ParquetFilesRows it = new ParquetFilesRows(folder, dataFiles, schema);
+                ParquetFilesRows it = new ParquetFilesRows(dataFiles.stream()
+                        .map(f -> new org.apache.hadoop.fs.Path(folder.resolve(f).toUri())).iterator(), ReplicaTable.conf(), schema);
                 return new RowSource(it, it);
         }
     }
@@ -267,62 +266,6 @@ public enum ReplicaFormat {
             }
         };
         return new RowSource(rows, parser);
-    }
-
-    /** Rows of Parquet files read one after the other. */
-    private static final class ParquetFilesRows implements Iterator<Object[]>, AutoCloseable {
-        private final Path folder;
-        private final Iterator<String> files;
-        private final StructType schema;
-        private ParquetRowReader reader;
-        private Object[] next;
-
-        ParquetFilesRows(Path folder, List<String> files, StructType schema) {
-            this.folder = folder;
-            this.files = files.iterator();
-            this.schema = schema;
-        }
-
-        @Override
-        public boolean hasNext() {
-            try {
-                while (next == null) {
-                    if (reader != null) {
-                        next = reader.next();
-                        if (next != null) {
-                            break;
-                        }
-                        reader.close();
-                        reader = null;
-                    }
-                    if (!files.hasNext()) {
-                        return false;
-                    }
-                    reader = new ParquetRowReader(new org.apache.hadoop.fs.Path(folder.resolve(files.next()).toUri()),
-                            ReplicaTable.conf(), schema);
-                }
-                return true;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Object[] next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Object[] row = next;
-            next = null;
-            return row;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (reader != null) {
-                reader.close();
-            }
-        }
     }
 
     /**

@@ -24,6 +24,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.ParquetFilesRows;
 import io.lakehub.delta.ReplicaTable;
 import io.lakehub.sample.InsuranceComplaintsSample;
 import io.lakehub.testsupport.Azurite;
@@ -299,7 +300,7 @@ class ReplicationFlowTest {
         assertThat(ReplicaTable.schema(table).getFieldNames()).containsExactly("company", "file_no", "closed", "coverage",
                 "conclusion", "recovery");
         long n = 0;
-        try (ReplicaTable.Rows rows = ReplicaTable.rows(table, ReplicaTable.schema(table))) {
+        try (ParquetFilesRows rows = ReplicaTable.rows(table, ReplicaTable.schema(table))) {
             while (rows.hasNext()) {
                 assertThat(rows.next()[0]).isEqualTo(ANTHEM);
                 n++;
