@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +38,8 @@ import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.delta.standalone.expressions.Literal;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -442,8 +445,7 @@ public final class DeltaTable {
             if (hook != null) {
                 hook.run();
             }
-            CommitResult result = txn.commit(actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)),
-                    ENGINE);
+            CommitResult result = commit(txn, actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)));
             if (!tags.isEmpty() && result.getVersion() != expectedVersion) {
                 TableTags retag = new TableTags(this);
                 tags.forEach(t -> retag.set(t, result.getVersion(), true));
@@ -626,6 +628,40 @@ public final class DeltaTable {
     }
 
     /**
+     * Commits {@code actions} with {@link #ENGINE} and records Micrometer meters in the global registry
+     * (Spring Boot adds its registries there, so they reach {@code /actuator/prometheus}):
+     * {@code lakehub.delta.commit{table,operation,outcome}}, a timer of the commit call itself (log write
+     * and conflict check), and {@code lakehub.delta.bytes.written{table}}, the bytes of the data files added.
+     *
+     * @throws DeltaConcurrentModificationException as {@link OptimisticTransaction#commit}; counted as outcome {@code conflict}
+     */
+    private CommitResult commit(OptimisticTransaction txn, List<? extends Action> actions, Operation op) {
+        long started = System.nanoTime();
+        String outcome = "committed";
+        try {
+            CommitResult r = txn.commit(actions, op, ENGINE);
+            long bytes = 0;
+            for (Action a : actions) {
+                if (a instanceof AddFile f) {
+                    bytes += f.getSize();
+                }
+            }
+            Metrics.counter("lakehub.delta.bytes.written", "table", name).increment(bytes);
+            return r;
+        } catch (DeltaConcurrentModificationException e) {
+            outcome = "conflict";
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "failed";
+            throw e;
+        } finally {
+            Timer.builder("lakehub.delta.commit").description("Delta commit calls: log write and conflict check")
+                    .tags("table", name, "operation", op.getName().toString(), "outcome", outcome)
+                    .register(Metrics.globalRegistry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
      * Deletes those of {@code files} that the latest version does not reference (best effort): the
      * staged files of a load that failed, or of a replayed load whose {@code txn} was already committed.
      * A file the table references is never deleted, so replaying a commit with the very files it
@@ -772,8 +808,8 @@ public final class DeltaTable {
         if (hook != null) {
             hook.run();
         }
-        CommitResult result = txn.commit(actions, new Operation(Operation.Name.STREAMING_UPDATE, params, metrics,
-                Optional.ofNullable(userMetadata)), ENGINE);
+        CommitResult result = commit(txn, actions, new Operation(Operation.Name.STREAMING_UPDATE, params, metrics,
+                Optional.ofNullable(userMetadata)));
         return new AppendOutcome(result.getVersion(), rows, files.size());
     }
 
@@ -824,8 +860,8 @@ public final class DeltaTable {
         metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(files)));
         metrics.put("numRemovedFiles", Integer.toString(removed));
         metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
-        CommitResult result = txn.commit(actions, new Operation(Operation.Name.WRITE, params, metrics,
-                Optional.ofNullable(userMetadata)), ENGINE);
+        CommitResult result = commit(txn, actions, new Operation(Operation.Name.WRITE, params, metrics,
+                Optional.ofNullable(userMetadata)));
         return new AppendOutcome(result.getVersion(), rows, files.size());
     }
 
@@ -949,8 +985,8 @@ public final class DeltaTable {
             metrics.put(Operation.Metrics.numOutputRows, Long.toString(plan.rows()));
             metrics.put(Operation.Metrics.executionTimeMs, Long.toString(now - started));
             try {
-                return txn.commit(actions, new Operation(txn.readVersion() < 0 ? Operation.Name.WRITE : Operation.Name.MERGE,
-                        params, metrics, Optional.ofNullable(plan.userMetadata())), ENGINE).getVersion();
+                return commit(txn, actions, new Operation(txn.readVersion() < 0 ? Operation.Name.WRITE : Operation.Name.MERGE,
+                        params, metrics, Optional.ofNullable(plan.userMetadata()))).getVersion();
             } catch (DeltaConcurrentModificationException e) {
                 plan.adds().forEach(this::deleteQuietly);
                 if (attempt >= COMMIT_ATTEMPTS) {

@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
  *   <li>{@code lakehub.watermark.lag{source}}: seconds between now and a timestamp watermark of a
  *       sql-incremental source (read from its table; NaN before the first load or for an integer watermark)</li>
  * </ul>
- * Events counters ({@code lakehub.events}) and commit meters ({@code lakehub.delta.commit}) are
- * registered where they happen. Thread-safe.
+ * Events counters ({@code lakehub.events}) and commit meters ({@code lakehub.delta.commit},
+ * {@code lakehub.delta.bytes.written}, in {@link io.lakehub.delta.DeltaTable}) are registered where they happen. Thread-safe.
  */
 @Component
 public class RunMetrics {

@@ -137,6 +137,8 @@ class OperationsApiTest {
         String metrics = prometheus();
         assertThat(metrics.lines().filter(l -> l.startsWith("lakehub_runs_total")).toList())
                 .anyMatch(l -> l.matches("lakehub_runs_total\\{flow=\"sql-incremental\",source=\"loans\",status=\"FAILED\"} [1-9].*"));
+        assertThat(metrics).containsPattern("lakehub_delta_commit_seconds_count\\{operation=\"WRITE\",outcome=\"committed\",table=\"loans\"} [1-9]")
+                .containsPattern("lakehub_delta_bytes_written_total\\{table=\"loans\"} [1-9]");
         assertThat(metrics).contains("lakehub_rows_total{direction=\"in\",flow=\"sql-incremental\",source=\"loans\"} "
                 + (696 + 30 + 696) + ".0");
         List<Map<String, Object>> flows = http.getForObject("/api/flows", List.class);
