@@ -217,6 +217,10 @@ class EventsFlowTest {
         assertThat(apiCounters.get("bronze")).isEqualTo(sent.size());
         assertThat(meters.get("lakehub.events").tags("hub", "watch", "outcome", "quarantined").functionCounter().count())
                 .isEqualTo(bad.size());
+        // consumer lag per partition, from the Kafka consumer's own records-lag: all consumed, so 0 everywhere
+        await().atMost(Duration.ofSeconds(60)).until(() -> meters.find("lakehub.events.consumer.lag").tag("topic", TOPIC)
+                .gauges().size() == 3 && meters.find("lakehub.events.consumer.lag").tag("topic", TOPIC).gauges().stream()
+                .allMatch(g -> g.value() == 0.0));
 
         // redelivery: rewind the group to offset 0 and consume the whole topic again
         String routeId = "events-consume-watch";
