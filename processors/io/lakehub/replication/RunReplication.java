@@ -78,6 +78,17 @@ public class RunReplication implements Processor {
         this.props = props;
     }
 
+    private io.lakehub.run.RunProgress progress;
+
+    /**
+     * Where a running copy publishes its rows read so far (logged every {@code lakehub.progress.log-interval}
+     * and shown by {@code GET /api/runs/active}); optional, so plain tests need none.
+     */
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    void setProgress(io.lakehub.run.RunProgress progress) {
+        this.progress = progress;
+    }
+
     /** Test seam: runs after each row written to the staging folder, with the count so far. */
     void onRowWritten(LongConsumer hook) {
         this.rowWritten = hook == null ? n -> { } : hook;
@@ -170,10 +181,14 @@ public class RunReplication implements Processor {
         long written = 0;
         ReplicaFormat.Writer writer = format.writer(staged, selection, props.getRowsPerFile());
         List<String> files;
+        io.lakehub.run.RunProgress.Active active = progress == null ? null : progress.start(r.id, "replication", r.table);
         try (DeltaTable.RowIterator rows = table.rows(snapshot)) {
             while (rows.hasNext()) {
                 Object[] row = rows.next();
                 read++;
+                if (active != null && (read & 1023) == 0) {
+                    active.rows().set(read);
+                }
                 if (!filter.test(row)) {
                     continue;
                 }
@@ -191,6 +206,10 @@ public class RunReplication implements Processor {
             writer.abort();
             target.discardStaging(staged);
             throw e;
+        } finally {
+            if (active != null) {
+                progress.end(r.id);
+            }
         }
         r.rowsRead = read;
         r.rowsWritten = written;
