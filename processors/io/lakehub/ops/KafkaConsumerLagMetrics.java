@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,9 +27,10 @@ import org.springframework.stereotype.Component;
  * {@code kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,topic=*,partition=*} (Kafka
  * documentation, "Consumer Fetch Metrics"); camel-kafka creates its consumers itself, so they are found
  * there rather than bound by reference. New partitions are looked for every 10 s; a partition the consumer
- * no longer holds reads NaN.
+ * no longer holds reads NaN. Exists only when the events flow consumes Kafka, so no other setup scans JMX.
  */
 @Component
+@ConditionalOnExpression("${lakehub.events.enabled:false} and '${lakehub.events.transport:kafka}' == 'kafka'")
 public class KafkaConsumerLagMetrics {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConsumerLagMetrics.class);

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -82,7 +84,7 @@ public final class Azurite {
         throw new IllegalStateException("connection string has no BlobEndpoint");
     }
 
-    private static String resolve() throws IOException, InterruptedException {
+    private static String resolve() throws IOException {
         String given = System.getenv(CONNECTION_ENV);
         if (given != null && !given.isBlank()) {
             return given;
@@ -105,22 +107,29 @@ public final class Azurite {
             throw new IOException("cannot start " + bin + ": " + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "azurite-stop"));
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException(bin + " exited with " + process.exitValue() + ": "
-                        + Files.readString(workspace.resolve("azurite.log")).strip());
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                String endpoint = "http://127.0.0.1:" + port + "/" + ACCOUNT;
-                return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
-                        + ";BlobEndpoint=" + endpoint + ";";
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
+        Path log = workspace.resolve("azurite.log");
+        try {
+            Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(bin + " exited with " + process.exitValue() + ": "
+                            + Files.readString(log).strip());
+                }
+                return accepts(port);
+            });
+        } catch (ConditionTimeoutException e) {
+            process.destroy();
+            throw new IOException(bin + " did not accept connections on port " + port + " within " + START_TIMEOUT);
         }
-        process.destroy();
-        throw new IOException(bin + " did not accept connections on port " + port + " within " + START_TIMEOUT);
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 }
