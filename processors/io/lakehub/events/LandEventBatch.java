@@ -409,7 +409,8 @@ public class LandEventBatch implements Processor {
     }
 
     private long commitSilver(String hub, Map<Integer, List<EventRecord>> fresh, Map<Integer, Long> committedOffsets,
-                              Map<String, Long> committedReplays, List<Object[]> rows, List<String> bronzeFiles, List<String> quarantineFiles, long quarantined)
+                              Map<String, Long> committedReplays, List<Object[]> rows, List<String> bronzeFiles,
+                              List<String> quarantineFiles, long quarantined)
             throws IOException {
         List<AddFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
