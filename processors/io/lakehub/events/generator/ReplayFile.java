@@ -46,7 +46,8 @@ public final class ReplayFile implements EventSource {
     private long pass;
     private long line;
     private boolean nonBlankThisPass;
-    private long skipped;
+    /** Written by the run thread only, read by status(). */
+    private volatile long skipped;
 
     /** A replay to one partition with nothing committed yet (every line is published). */
     public ReplayFile(Path file, boolean loop) throws IOException {
