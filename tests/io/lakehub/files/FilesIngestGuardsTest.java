@@ -1,0 +1,240 @@
+package io.lakehub.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.LakeStorage;
+import io.lakehub.testsupport.TestUsers;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What files-ingest does with files that are not a good dump, through the running hub and its real
+ * landing folder (issue 12, defects 5 to 9): a 0-byte file is quarantined with its reason and leaves
+ * nothing behind; stream-level errors (a byte that is not UTF-8, a cut gzip) name the line where they
+ * are; a dump with only a header, or far fewer rows than its table, is held in quarantine and the table
+ * keeps its version unless its kind allows it; the health has one component per kind, not per file
+ * name, and a quarantined file is not UP; the tables carry {@code lakehub.keys}, so a diff needs no key
+ * columns. The kinds are declared here (a list given here replaces application.yaml's), with the
+ * default rules except for title.episode, which allows empty dumps.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
+class FilesIngestGuardsTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path SAMPLES = Path.of("tests/resources/imdb");
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("lakehub.lake.root", () -> dir.resolve("lake").toString());
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:files-guards;DB_CLOSE_DELAY=-1");
+        registry.add("lakehub.sql.tables[0].name", () -> "loans");
+        registry.add("lakehub.sql.tables[0].table", () -> "loans");
+        registry.add("lakehub.sql.tables[0].keys[0]", () -> "id");
+        registry.add("lakehub.sql.tables[0].watermark-column", () -> "updated_at");
+        registry.add("lakehub.sql.tables[0].enabled", () -> "false");
+        registry.add("lakehub.events.enabled", () -> "false");
+        registry.add("lakehub.files.landing", () -> dir.resolve("landing").toString());
+        registry.add("lakehub.files.archive", () -> dir.resolve("archive").toString());
+        registry.add("lakehub.files.poll-delay", () -> "200ms");
+        registry.add("lakehub.files.settle-time", () -> "200ms");
+        registry.add("lakehub.files.kinds[0].name", () -> "title.ratings");
+        registry.add("lakehub.files.kinds[0].table", () -> "imdb_title_ratings");
+        registry.add("lakehub.files.kinds[0].key", () -> "tconst");
+        registry.add("lakehub.files.kinds[0].columns", () -> "tconst, averageRating double, numVotes int");
+        registry.add("lakehub.files.kinds[1].name", () -> "title.basics");
+        registry.add("lakehub.files.kinds[1].table", () -> "imdb_title_basics");
+        registry.add("lakehub.files.kinds[1].key", () -> "tconst");
+        registry.add("lakehub.files.kinds[1].columns", () -> "tconst, titleType, primaryTitle, originalTitle, "
+                + "isAdult boolean, startYear int, endYear int, runtimeMinutes int");
+        registry.add("lakehub.files.kinds[1].arrays[0].column", () -> "genres");
+        registry.add("lakehub.files.kinds[1].arrays[0].table", () -> "imdb_title_genres");
+        registry.add("lakehub.files.kinds[1].arrays[0].element", () -> "genre");
+        registry.add("lakehub.files.kinds[2].name", () -> "title.episode");
+        registry.add("lakehub.files.kinds[2].table", () -> "imdb_title_episode");
+        registry.add("lakehub.files.kinds[2].key", () -> "tconst");
+        registry.add("lakehub.files.kinds[2].columns", () -> "tconst, parentTconst, seasonNumber int, episodeNumber int");
+        registry.add("lakehub.files.kinds[2].allow-empty", () -> "true");
+        registry.add("lakehub.files.kinds[2].min-rows-ratio", () -> "0");
+    }
+
+    @Autowired
+    LakeStorage lake;
+    @Autowired
+    FilesIngestStatus status;
+    @Autowired
+    TestRestTemplate anonymous;
+
+    TestRestTemplate http;
+
+    @BeforeEach
+    void authenticate() {
+        http = TestUsers.operator(anonymous);
+    }
+
+    /** Drops a file into the landing folder under a hidden name, then renames it, as a copy tool should. */
+    static void land(Path source, String name) throws IOException {
+        Path landing = dir.resolve("landing");
+        Files.createDirectories(landing);
+        Path hidden = landing.resolve("." + name + ".part");
+        Files.copy(source, hidden, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(hidden, landing.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static byte[] gunzip(Path gz) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    static Path gzip(byte[] text, String name) throws IOException {
+        Path out = dir.resolve(name);
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(out))) {
+            o.write(text);
+        }
+        return out;
+    }
+
+    static List<String> lines(Path gz) throws IOException {
+        return List.of(new String(gunzip(gz), StandardCharsets.UTF_8).split("\n"));
+    }
+
+    long counter(String name) {
+        return (Long) status.counters().get(name);
+    }
+
+    long version(String table) {
+        return new DeltaTable(lake, table).latest().getVersion();
+    }
+
+    long rowCount(String table) throws IOException {
+        DeltaTable t = new DeltaTable(lake, table);
+        long n = 0;
+        try (DeltaTable.RowIterator it = t.rows(t.latest())) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    JsonNode reason(String kind, String name) throws IOException {
+        Path file = dir.resolve("lake/quarantine/files").resolve(kind).resolve(LocalDate.now(ZoneOffset.UTC).toString())
+                .resolve(name + ".reason.json");
+        await().atMost(WAIT).until(() -> Files.exists(file));
+        return JSON.readTree(file.toFile());
+    }
+
+    List<String> landingFolder() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("landing"))) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    JsonNode flowFile(String name) {
+        for (JsonNode f : http.getForObject("/api/flows/files-ingest?limit=100", JsonNode.class).get("files")) {
+            if (name.equals(f.get("file").asText())) {
+                return f;
+            }
+        }
+        throw new AssertionError("no file " + name + " in GET /api/flows/files-ingest");
+    }
+
+    @Test
+    @Order(2)
+    void aByteThatIsNotUtf8IsReportedAtItsLine() throws IOException {
+        byte[] text = gunzip(SAMPLES.resolve("dump2025/title.basics.tsv.gz"));
+        int at = 0;
+        for (int newlines = 0; newlines < 20; at++) {
+            if (text[at] == '\n') {
+                newlines++;
+            }
+        }
+        // 'at' is the first byte of line 21; its primaryTitle (after two tabs) gets a lone 0xFF byte
+        int tab = at;
+        for (int tabs = 0; tabs < 2; tab++) {
+            if (text[tab] == '\t') {
+                tabs++;
+            }
+        }
+        text[tab] = (byte) 0xFF;
+        String name = "title.basics-2025-01-02.tsv.gz";
+        land(gzip(text, "latin.gz"), name);
+        await().atMost(WAIT).until(() -> counter("quarantined") == 2);
+
+        JsonNode reason = reason("title.basics", name);
+        assertThat(reason.get("reason").asText()).startsWith("not UTF-8 text");
+        assertThat(reason.get("line").asLong()).isEqualTo(21);
+    }
+
+    @Test
+    @Order(3)
+    void aCutGzipIsReportedAtItsLastCompleteLine() throws IOException {
+        byte[] whole = Files.readAllBytes(SAMPLES.resolve("dump2025/title.basics.tsv.gz"));
+        Path cut = dir.resolve("cut.gz");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+        // the lines the cut file still holds whole: every line feed gzip yields before the stream ends
+        long complete = 0;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(cut))) {
+            byte[] buf = new byte[4096];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    complete += buf[i] == '\n' ? 1 : 0;
+                }
+            }
+            throw new AssertionError("the cut file was read to its end");
+        } catch (EOFException expected) {
+            // the cut: what was read until here is what the file holds
+        }
+        assertThat(complete).isGreaterThan(100);
+        String name = "title.basics-2025-01-03.tsv.gz";
+        land(cut, name);
+        await().atMost(WAIT).until(() -> counter("quarantined") == 3);
+
+        JsonNode reason = reason("title.basics", name);
+        assertThat(reason.get("reason").asText()).startsWith("truncated gzip");
+        assertThat(reason.get("line").asLong()).isEqualTo(complete);
+    }
+}
