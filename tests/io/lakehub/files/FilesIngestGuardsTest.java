@@ -183,6 +183,24 @@ class FilesIngestGuardsTest {
     }
 
     @Test
+    @Order(1)
+    void aZeroByteFileIsQuarantinedWithItsReasonAndLeavesNothingBehind(CapturedOutput log) throws IOException {
+        String name = "title.ratings-2025-01-01.tsv.gz";
+        Path empty = Files.createFile(dir.resolve("empty.tsv.gz"));
+        land(empty, name);
+        await().atMost(WAIT).until(() -> counter("quarantined") == 1);
+
+        Path folder = dir.resolve("lake/quarantine/files/title.ratings").resolve(LocalDate.now(ZoneOffset.UTC).toString());
+        assertThat(folder.resolve(name)).exists().isEmptyFile();
+        JsonNode reason = reason("title.ratings", name);
+        assertThat(reason.get("reason").asText()).startsWith("empty file: 0 bytes");
+        assertThat(reason.get("line").isNull()).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(landingFolder()).as("no file, no .camelLock").isEmpty());
+        assertThat(log.getOut() + log.getErr()).contains(name + " quarantined to").contains("empty file: 0 bytes");
+        assertThat(flowFile(name).get("status").asText()).isEqualTo("QUARANTINED");
+    }
+
+    @Test
     @Order(2)
     void aByteThatIsNotUtf8IsReportedAtItsLine() throws IOException {
         byte[] text = gunzip(SAMPLES.resolve("dump2025/title.basics.tsv.gz"));
