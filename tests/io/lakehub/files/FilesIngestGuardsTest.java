@@ -255,4 +255,111 @@ class FilesIngestGuardsTest {
         assertThat(reason.get("reason").asText()).startsWith("truncated gzip");
         assertThat(reason.get("line").asLong()).isEqualTo(complete);
     }
+
+    @Test
+    @Order(4)
+    void aDumpWithOnlyItsHeaderIsHeldAndTheTableKeepsItsVersion() throws IOException {
+        Path sample = SAMPLES.resolve("dump2025/title.ratings.tsv.gz");
+        long sampleRows = lines(sample).size() - 1;
+        land(sample, "title.ratings.tsv.gz");
+        await().atMost(WAIT).until(() -> counter("files") == 1);
+        long before = version("imdb_title_ratings");
+        assertThat(rowCount("imdb_title_ratings")).isEqualTo(sampleRows);
+
+        String name = "title.ratings-2025-01-04.tsv.gz";
+        land(gzip((lines(sample).get(0) + "\n").getBytes(StandardCharsets.UTF_8), "header.gz"), name);
+        await().atMost(WAIT).until(() -> counter("quarantined") == 4);
+
+        JsonNode reason = reason("title.ratings", name);
+        assertThat(reason.get("reason").asText()).startsWith("no data rows").contains("keeps version " + before);
+        assertThat(reason.get("rule").asText()).isEqualTo("allow-empty");
+        assertThat(version("imdb_title_ratings")).isEqualTo(before);
+        assertThat(rowCount("imdb_title_ratings")).isEqualTo(sampleRows);
+        JsonNode reported = flowFile(name);
+        assertThat(reported.get("status").asText()).isEqualTo("QUARANTINED");
+        assertThat(reported.get("error").asText()).startsWith("no data rows");
+        assertThat(reported.get("silverVersions").size()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void aDumpFarSmallerThanItsTableIsHeld() throws IOException {
+        Path sample = SAMPLES.resolve("dump2025/title.ratings.tsv.gz");
+        List<String> all = lines(sample);
+        long before = version("imdb_title_ratings");
+        int keep = (all.size() - 1) / 10;
+        String name = "title.ratings-2025-01-05.tsv.gz";
+        land(gzip((String.join("\n", all.subList(0, keep + 1)) + "\n").getBytes(StandardCharsets.UTF_8), "tenth.gz"), name);
+        await().atMost(WAIT).until(() -> counter("quarantined") == 5);
+
+        JsonNode reason = reason("title.ratings", name);
+        assertThat(reason.get("reason").asText()).startsWith("too few rows: " + keep + " rows where imdb_title_ratings has "
+                + (all.size() - 1));
+        assertThat(reason.get("rule").asText()).isEqualTo("min-rows-ratio");
+        assertThat(version("imdb_title_ratings")).isEqualTo(before);
+        assertThat(rowCount("imdb_title_ratings")).isEqualTo(all.size() - 1);
+        try (Stream<Path> s = Files.walk(dir.resolve("lake/bronze/files/title.ratings"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".parquet")).toList()).as("only the accepted dump in bronze").hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aKindThatAllowsEmptyDumpsIsReplacedByOne() throws IOException {
+        Path episodes = SAMPLES.resolve("simpsons/title.episode.tsv");
+        List<String> lines = Files.readAllLines(episodes);
+        land(episodes, "title.episode.tsv");
+        await().atMost(WAIT).until(() -> counter("files") == 2);
+        long before = version("imdb_title_episode");
+        assertThat(rowCount("imdb_title_episode")).isEqualTo(lines.size() - 1);
+
+        Path header = dir.resolve("episode-header.tsv");
+        Files.writeString(header, lines.get(0) + "\n");
+        land(header, "title.episode-2025-01-06.tsv");
+        await().atMost(WAIT).until(() -> counter("files") == 3);
+        assertThat(version("imdb_title_episode")).isEqualTo(before + 1);
+        assertThat(rowCount("imdb_title_episode")).isZero();
+        assertThat(flowFile("title.episode-2025-01-06.tsv").get("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    @Order(8)
+    @SuppressWarnings("unchecked")
+    void tablesCarryTheirKeysSoADiffNeedsNoKeyColumns() throws IOException {
+        land(SAMPLES.resolve("dump2025/title.basics.tsv.gz"), "title.basics.tsv.gz");
+        await().atMost(WAIT).until(() -> counter("files") == 4);
+        assertThat(http.getForObject("/api/tables/imdb_title_basics", JsonNode.class).at("/properties/lakehub.keys").asText())
+                .isEqualTo("tconst");
+        assertThat(http.getForObject("/api/tables/imdb_title_genres", JsonNode.class).at("/properties/lakehub.keys").asText())
+                .isEqualTo("tconst,genre");
+
+        // the next ratings dump: some titles gone, some re-rated, some new
+        List<String> all = lines(SAMPLES.resolve("dump2025/title.ratings.tsv.gz"));
+        List<String> next = new ArrayList<>(all.subList(0, 1));
+        int deleted = 0;
+        int updated = 0;
+        for (int i = 1; i < all.size(); i++) {
+            String[] v = all.get(i).split("\t");
+            if (i % 100 == 0) {
+                deleted++;
+            } else if (i % 100 == 1) {
+                next.add(v[0] + "\t" + v[1] + "\t" + (Integer.parseInt(v[2]) + 1));
+                updated++;
+            } else {
+                next.add(all.get(i));
+            }
+        }
+        List<String> added = List.of("tt99999991\t7.1\t12", "tt99999992\t6.4\t7");
+        next.addAll(added);
+        long from = version("imdb_title_ratings");
+        land(gzip((String.join("\n", next) + "\n").getBytes(StandardCharsets.UTF_8), "next.gz"), "title.ratings.tsv.gz");
+        await().atMost(WAIT).until(() -> counter("files") == 5);
+        assertThat(version("imdb_title_ratings")).isEqualTo(from + 1);
+
+        JsonNode diff = http.getForObject("/api/tables/imdb_title_ratings/diff?from=" + from, JsonNode.class);
+        assertThat(diff.get("keyColumns").get(0).asText()).isEqualTo("tconst");
+        assertThat(diff.get("inserted").asLong()).isEqualTo(added.size());
+        assertThat(diff.get("updated").asLong()).isEqualTo(updated);
+        assertThat(diff.get("deleted").asLong()).isEqualTo(deleted);
+    }
 }
