@@ -304,6 +304,25 @@ class FilesIngestGuardsTest {
     }
 
     @Test
+    @Order(6)
+    @SuppressWarnings("unchecked")
+    void healthHasOneComponentPerKindAndAQuarantinedFileIsNotUp() {
+        Map<String, Object> health = http.getForObject("/actuator/health/flows", Map.class);
+        Map<String, Map<String, Object>> components = (Map<String, Map<String, Object>>) health.get("components");
+        List<String> files = components.keySet().stream().filter(k -> k.startsWith("files-ingest-")).toList();
+        assertThat(files).as("one component per kind, whatever the file names")
+                .containsExactlyInAnyOrder("files-ingest-title.ratings", "files-ingest-title.basics");
+        Map<String, Object> ratings = components.get("files-ingest-title.ratings");
+        assertThat(ratings.get("status")).isEqualTo("DEGRADED");
+        Map<String, Object> details = (Map<String, Object>) ratings.get("details");
+        assertThat(details.get("lastStatus")).isEqualTo("QUARANTINED");
+        assertThat(details.get("lastQuarantined")).isEqualTo("title.ratings-2025-01-05.tsv.gz");
+        assertThat(((Number) details.get("quarantined")).intValue()).isEqualTo(3);
+        assertThat(components.get("files-ingest-title.basics").get("status")).isEqualTo("DEGRADED");
+        assertThat(health.get("status")).isEqualTo("DEGRADED");
+    }
+
+    @Test
     @Order(7)
     void aKindThatAllowsEmptyDumpsIsReplacedByOne() throws IOException {
         Path episodes = SAMPLES.resolve("simpsons/title.episode.tsv");
@@ -361,5 +380,10 @@ class FilesIngestGuardsTest {
         assertThat(diff.get("inserted").asLong()).isEqualTo(added.size());
         assertThat(diff.get("updated").asLong()).isEqualTo(updated);
         assertThat(diff.get("deleted").asLong()).isEqualTo(deleted);
+
+        // a good dump of the kind makes its health component UP again
+        Map<String, Object> health = http.getForObject("/actuator/health/flows", Map.class);
+        Map<String, Map<String, Object>> components = (Map<String, Map<String, Object>>) health.get("components");
+        assertThat(components.get("files-ingest-title.ratings").get("status")).isEqualTo("UP");
     }
 }
