@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.LakehubApplication;
 import io.lakehub.testsupport.TestUsers;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.web.client.RestTemplateBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 
 /**
  * files-ingest across a restart of the hub (issue 12, defects 6 and 14), two hubs one after the other
@@ -34,6 +40,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class FilesIngestRestartTest {
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static final Path SAMPLES = Path.of("tests/resources/imdb");
     static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -59,12 +66,20 @@ class FilesIngestRestartTest {
 
     static TestRestTemplate http(ConfigurableApplicationContext hub) {
         String port = hub.getEnvironment().getProperty("local.server.port");
-        return TestUsers.operator(new TestRestTemplate(new RestTemplateBuilder().rootUri("http://127.0.0.1:" + port)
-                .defaultHeader("Accept", "application/json")));
+        return TestUsers.operator(new TestRestTemplate(new RestTemplateBuilder().rootUri("http://127.0.0.1:" + port)));
     }
 
-    static JsonNode flow(TestRestTemplate http) {
-        return http.getForObject("/api/flows/files-ingest?limit=100", JsonNode.class);
+    /** GET as JSON: the test client could read XML too, and would ask for it first. */
+    static JsonNode get(TestRestTemplate http, String path) throws IOException {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setAccept(List.of(MediaType.APPLICATION_JSON));
+        ResponseEntity<String> r = http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+        assertThat(r.getStatusCode().is2xxSuccessful()).as("GET %s: %s", path, r.getBody()).isTrue();
+        return JSON.readTree(r.getBody());
+    }
+
+    static JsonNode flow(TestRestTemplate http) throws IOException {
+        return get(http, "/api/flows/files-ingest?limit=100");
     }
 
     void land(Path source, String name) throws IOException {
@@ -121,11 +136,11 @@ class FilesIngestRestartTest {
             assertThat(after.get("counters")).as("counters read back from the run history").isEqualTo(before.get("counters"));
             assertThat(after.get("files")).as("recent files read back from the run history").isEqualTo(before.get("files"));
             assertThat(after.get("lastRun")).isEqualTo(before.get("lastRun"));
-            JsonNode runs = http.getForObject("/api/runs?source=" + empty, JsonNode.class);
+            JsonNode runs = get(http, "/api/runs?source=" + empty);
             assertThat(runs).hasSize(1);
             assertThat(runs.get(0).get("status").asText()).isEqualTo("QUARANTINED");
             assertThat(runs.get(0).get("error").asText()).startsWith("empty file: 0 bytes");
-            JsonNode health = http.getForObject("/actuator/health/flows", JsonNode.class);
+            JsonNode health = get(http, "/actuator/health/flows");
             assertThat(health.at("/components/files-ingest-title.ratings/status").asText()).isEqualTo("UP");
 
             // and they go on from there
