@@ -144,6 +144,11 @@ class FilesIngestGuardsTest {
         return (Long) status.counters().get(name);
     }
 
+    /** Waits until the flow reports an outcome for the file {@code name} (each test lands its own names). */
+    void awaitOutcome(String name) {
+        await().atMost(WAIT).until(() -> status.recent(FilesIngestStatus.CAPACITY).stream().anyMatch(f -> name.equals(f.get("file"))));
+    }
+
     long version(String table) {
         return new DeltaTable(lake, table).latest().getVersion();
     }
@@ -188,7 +193,8 @@ class FilesIngestGuardsTest {
         String name = "title.ratings-2025-01-01.tsv.gz";
         Path empty = Files.createFile(dir.resolve("empty.tsv.gz"));
         land(empty, name);
-        await().atMost(WAIT).until(() -> counter("quarantined") == 1);
+        awaitOutcome(name);
+        assertThat(counter("quarantined")).isEqualTo(1);
 
         Path folder = dir.resolve("lake/quarantine/files/title.ratings").resolve(LocalDate.now(ZoneOffset.UTC).toString());
         assertThat(folder.resolve(name)).exists().isEmptyFile();
@@ -220,7 +226,7 @@ class FilesIngestGuardsTest {
         text[tab] = (byte) 0xFF;
         String name = "title.basics-2025-01-02.tsv.gz";
         land(gzip(text, "latin.gz"), name);
-        await().atMost(WAIT).until(() -> counter("quarantined") == 2);
+        awaitOutcome(name);
 
         JsonNode reason = reason("title.basics", name);
         assertThat(reason.get("reason").asText()).startsWith("not UTF-8 text");
@@ -249,7 +255,7 @@ class FilesIngestGuardsTest {
         assertThat(complete).isGreaterThan(100);
         String name = "title.basics-2025-01-03.tsv.gz";
         land(cut, name);
-        await().atMost(WAIT).until(() -> counter("quarantined") == 3);
+        awaitOutcome(name);
 
         JsonNode reason = reason("title.basics", name);
         assertThat(reason.get("reason").asText()).startsWith("truncated gzip");
@@ -262,13 +268,13 @@ class FilesIngestGuardsTest {
         Path sample = SAMPLES.resolve("dump2025/title.ratings.tsv.gz");
         long sampleRows = lines(sample).size() - 1;
         land(sample, "title.ratings.tsv.gz");
-        await().atMost(WAIT).until(() -> counter("files") == 1);
+        awaitOutcome("title.ratings.tsv.gz");
         long before = version("imdb_title_ratings");
         assertThat(rowCount("imdb_title_ratings")).isEqualTo(sampleRows);
 
         String name = "title.ratings-2025-01-04.tsv.gz";
         land(gzip((lines(sample).get(0) + "\n").getBytes(StandardCharsets.UTF_8), "header.gz"), name);
-        await().atMost(WAIT).until(() -> counter("quarantined") == 4);
+        awaitOutcome(name);
 
         JsonNode reason = reason("title.ratings", name);
         assertThat(reason.get("reason").asText()).startsWith("no data rows").contains("keeps version " + before);
@@ -290,7 +296,7 @@ class FilesIngestGuardsTest {
         int keep = (all.size() - 1) / 10;
         String name = "title.ratings-2025-01-05.tsv.gz";
         land(gzip((String.join("\n", all.subList(0, keep + 1)) + "\n").getBytes(StandardCharsets.UTF_8), "tenth.gz"), name);
-        await().atMost(WAIT).until(() -> counter("quarantined") == 5);
+        awaitOutcome(name);
 
         JsonNode reason = reason("title.ratings", name);
         assertThat(reason.get("reason").asText()).startsWith("too few rows: " + keep + " rows where imdb_title_ratings has "
@@ -328,14 +334,14 @@ class FilesIngestGuardsTest {
         Path episodes = SAMPLES.resolve("simpsons/title.episode.tsv");
         List<String> lines = Files.readAllLines(episodes);
         land(episodes, "title.episode.tsv");
-        await().atMost(WAIT).until(() -> counter("files") == 2);
+        awaitOutcome("title.episode.tsv");
         long before = version("imdb_title_episode");
         assertThat(rowCount("imdb_title_episode")).isEqualTo(lines.size() - 1);
 
         Path header = dir.resolve("episode-header.tsv");
         Files.writeString(header, lines.get(0) + "\n");
         land(header, "title.episode-2025-01-06.tsv");
-        await().atMost(WAIT).until(() -> counter("files") == 3);
+        awaitOutcome("title.episode-2025-01-06.tsv");
         assertThat(version("imdb_title_episode")).isEqualTo(before + 1);
         assertThat(rowCount("imdb_title_episode")).isZero();
         assertThat(flowFile("title.episode-2025-01-06.tsv").get("status").asText()).isEqualTo("SUCCEEDED");
@@ -346,7 +352,7 @@ class FilesIngestGuardsTest {
     @SuppressWarnings("unchecked")
     void tablesCarryTheirKeysSoADiffNeedsNoKeyColumns() throws IOException {
         land(SAMPLES.resolve("dump2025/title.basics.tsv.gz"), "title.basics.tsv.gz");
-        await().atMost(WAIT).until(() -> counter("files") == 4);
+        awaitOutcome("title.basics.tsv.gz");
         assertThat(http.getForObject("/api/tables/imdb_title_basics", JsonNode.class).at("/properties/lakehub.keys").asText())
                 .isEqualTo("tconst");
         assertThat(http.getForObject("/api/tables/imdb_title_genres", JsonNode.class).at("/properties/lakehub.keys").asText())
@@ -371,8 +377,9 @@ class FilesIngestGuardsTest {
         List<String> added = List.of("tt99999991\t7.1\t12", "tt99999992\t6.4\t7");
         next.addAll(added);
         long from = version("imdb_title_ratings");
+        long files = counter("files");
         land(gzip((String.join("\n", next) + "\n").getBytes(StandardCharsets.UTF_8), "next.gz"), "title.ratings.tsv.gz");
-        await().atMost(WAIT).until(() -> counter("files") == 5);
+        await().atMost(WAIT).until(() -> counter("files") == files + 1);
         assertThat(version("imdb_title_ratings")).isEqualTo(from + 1);
 
         JsonNode diff = http.getForObject("/api/tables/imdb_title_ratings/diff?from=" + from, JsonNode.class);
