@@ -106,23 +106,40 @@ class FilesIngestRestartTest {
     }
 
     @Test
-    void countersAndRecentFilesSurviveARestart() throws IOException {
+    void aZeroByteFileLeftByAnOlderHubIsQuarantinedAtStart() throws IOException {
         // what a hub of today's main leaves behind: a 0-byte file it never took, and its lock marker
         Files.createDirectories(dir.resolve("landing"));
         String empty = "title.ratings-2025-03-01.tsv.gz";
         Files.createFile(dir.resolve("landing").resolve(empty));
         Files.createFile(dir.resolve("landing").resolve(empty + ".camelLock"));
-        Path ratings = SAMPLES.resolve("dump2025/title.ratings.tsv.gz");
-        long ratingRows = rows(ratings);
-
-        JsonNode before;
-        try (ConfigurableApplicationContext first = start("files-restart-1")) {
-            TestRestTemplate http = http(first);
+        try (ConfigurableApplicationContext hub = start("files-restart-0")) {
+            TestRestTemplate http = http(hub);
             await().atMost(WAIT).until(() -> flow(http).at("/counters/quarantined").asLong() == 1);
             await().atMost(WAIT).untilAsserted(() -> assertThat(landingFolder()).as("no file, no .camelLock").isEmpty());
             assertThat(dir.resolve("lake/quarantine/files/title.ratings").resolve(LocalDate.now(ZoneOffset.UTC).toString())
                     .resolve(empty + ".reason.json")).exists();
+            JsonNode runs = get(http, "/api/runs?source=" + empty);
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).get("status").asText()).isEqualTo("QUARANTINED");
+            assertThat(runs.get(0).get("error").asText()).startsWith("empty file: 0 bytes");
+        }
+    }
 
+    @Test
+    void countersAndRecentFilesSurviveARestart() throws IOException {
+        Files.createDirectories(dir.resolve("landing"));
+        Path ratings = SAMPLES.resolve("dump2025/title.ratings.tsv.gz");
+        long ratingRows = rows(ratings);
+        byte[] whole = Files.readAllBytes(SAMPLES.resolve("dump2025/title.basics.tsv.gz"));
+        Path cut = dir.resolve("cut.gz");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        String truncated = "title.basics-2025-03-02.tsv.gz";
+
+        JsonNode before;
+        try (ConfigurableApplicationContext first = start("files-restart-1")) {
+            TestRestTemplate http = http(first);
+            land(cut, truncated);
+            await().atMost(WAIT).until(() -> flow(http).at("/counters/quarantined").asLong() == 1);
             land(ratings, "title.ratings.tsv.gz");
             await().atMost(WAIT).until(() -> flow(http).at("/counters/files").asLong() == 1);
             before = flow(http);
@@ -136,12 +153,13 @@ class FilesIngestRestartTest {
             assertThat(after.get("counters")).as("counters read back from the run history").isEqualTo(before.get("counters"));
             assertThat(after.get("files")).as("recent files read back from the run history").isEqualTo(before.get("files"));
             assertThat(after.get("lastRun")).isEqualTo(before.get("lastRun"));
-            JsonNode runs = get(http, "/api/runs?source=" + empty);
+            JsonNode runs = get(http, "/api/runs?source=" + truncated);
             assertThat(runs).hasSize(1);
             assertThat(runs.get(0).get("status").asText()).isEqualTo("QUARANTINED");
-            assertThat(runs.get(0).get("error").asText()).startsWith("empty file: 0 bytes");
+            assertThat(runs.get(0).get("error").asText()).startsWith("truncated gzip");
             JsonNode health = get(http, "/actuator/health/flows");
             assertThat(health.at("/components/files-ingest-title.ratings/status").asText()).isEqualTo("UP");
+            assertThat(health.at("/components/files-ingest-title.basics/status").asText()).as("still held").isEqualTo("DEGRADED");
 
             // and they go on from there
             land(SAMPLES.resolve("dump2025/title.crew.tsv.gz"), "title.crew.tsv.gz");
