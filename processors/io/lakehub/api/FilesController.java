@@ -17,8 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
  * The files-ingest flow.
  *
  * <ul>
- *   <li>{@code GET /api/flows/files-ingest?limit=}: settings, declared kinds with their silver tables,
- *       counters since start (files, rows, quarantined, failed), the last run (as in {@code /api/runs})
+ *   <li>{@code GET /api/flows/files-ingest?limit=}: settings, declared kinds with their silver tables, row
+ *       keys and hold rules, counters (files, rows, quarantined, failed; kept across restarts), the last
+ *       run (as in {@code /api/runs})
  *       and the most recent files with their outcome (bronze file, silver versions, archive or
  *       quarantine path, error and line)</li>
  * </ul>
@@ -51,6 +52,9 @@ public class FilesController {
             km.put("kind", s.kind());
             km.put("table", "silver/" + s.table());
             km.put("key", s.key());
+            km.put("keys", s.rowKeys());
+            km.put("minRowsRatio", s.minRowsRatio());
+            km.put("allowEmpty", s.allowEmpty());
             km.put("bridges", s.bridges().stream().map(b -> "silver/" + b.table()).toList());
             kinds.add(km);
         }

@@ -138,6 +138,19 @@ public class FilesProperties {
         private List<String> columns = new ArrayList<>();
         /** Comma-joined columns exploded into bridge tables {@code (key, element)}. */
         private List<ArrayColumn> arrays = new ArrayList<>();
+        /**
+         * The columns that identify a row of the main table, written as its {@code lakehub.keys} table
+         * property (the default key of a version diff); empty: {@link #key} alone. Bridge tables get
+         * {@code (key, element)}.
+         */
+        private List<String> keys = new ArrayList<>();
+        /**
+         * A dump with fewer rows than this fraction of the rows the main table holds now is held in
+         * quarantine instead of replacing the tables (a cut or partial export); 0 turns the check off.
+         */
+        private double minRowsRatio = 0.5;
+        /** Whether a dump with a header and no rows may replace (or create) the tables with empty ones. */
+        private boolean allowEmpty = false;
 
         public String getName() {
             return name;
@@ -179,6 +192,35 @@ public class FilesProperties {
 
         public void setArrays(List<ArrayColumn> arrays) {
             this.arrays = arrays;
+        }
+
+        public List<String> getKeys() {
+            return keys;
+        }
+
+        public void setKeys(List<String> keys) {
+            this.keys = keys;
+        }
+
+        public double getMinRowsRatio() {
+            return minRowsRatio;
+        }
+
+        /** @throws IllegalArgumentException if not within [0, 1] */
+        public void setMinRowsRatio(double minRowsRatio) {
+            if (!(minRowsRatio >= 0 && minRowsRatio <= 1)) {
+                throw new IllegalArgumentException("lakehub.files.kinds[" + name + "].min-rows-ratio must be between 0 and 1: "
+                        + minRowsRatio);
+            }
+            this.minRowsRatio = minRowsRatio;
+        }
+
+        public boolean isAllowEmpty() {
+            return allowEmpty;
+        }
+
+        public void setAllowEmpty(boolean allowEmpty) {
+            this.allowEmpty = allowEmpty;
         }
     }
 

@@ -829,6 +829,17 @@ public final class DeltaTable {
      * @return the version written, the rows and the files added
      */
     public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, String userMetadata) {
+        return commitOverwrite(files, rows, schema, Map.of(), userMetadata);
+    }
+
+    /**
+     * {@link #commitOverwrite(List, long, StructType, String)} that also sets table properties in the same
+     * commit (e.g. {@link VersionDiff#KEYS_PROPERTY}); other properties are kept.
+     *
+     * @param properties table properties to set; empty for none
+     */
+    public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, Map<String, String> properties,
+                                         String userMetadata) {
         long started = System.currentTimeMillis();
         OptimisticTransaction txn = log().startTransaction();
         List<Action> actions = new ArrayList<>();
@@ -836,10 +847,13 @@ public final class DeltaTable {
         int removed = 0;
         if (txn.readVersion() < 0) {
             txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
-                    .partitionColumns(List.of()).createdTime(now).build());
+                    .partitionColumns(List.of()).configuration(properties).createdTime(now).build());
         } else {
-            if (!txn.metadata().getSchema().equals(schema)) {
-                txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).partitionColumns(List.of()).build());
+            Map<String, String> config = new HashMap<>(txn.metadata().getConfiguration());
+            config.putAll(properties);
+            if (!txn.metadata().getSchema().equals(schema) || !config.equals(txn.metadata().getConfiguration())) {
+                txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).partitionColumns(List.of())
+                        .configuration(config).build());
             }
             try (CloseableIterator<AddFile> old = txn.markFilesAsRead(Literal.True).getFiles()) {
                 while (old.hasNext()) {

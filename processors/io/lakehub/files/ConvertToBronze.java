@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import io.lakehub.config.FilesProperties;
 import io.lakehub.config.FilesProperties.FileKind;
@@ -44,7 +42,8 @@ import org.springframework.stereotype.Component;
  * {@value #BATCH_ROWS} lines plus one Parquet row group ({@code lakehub.files.row-group-size}), whatever
  * the file size.
  *
- * <p>Failure: {@link MalformedFileException} (with the line) for a file that cannot be ingested; an
+ * <p>Failure: {@link MalformedFileException} (with the line) for a file that cannot be ingested, a 0-byte
+ * file included (Camel's file consumer is told to take those too, {@code readLockMinLength: 0}); an
  * {@link IOException} for a storage failure, after which the file stays in the landing folder and is
  * retried. Either way the staged bronze file is deleted.
  */
@@ -52,7 +51,6 @@ import org.springframework.stereotype.Component;
 public class ConvertToBronze implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConvertToBronze.class);
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final LakeStorage lake;
     private final FilesProperties props;
@@ -67,13 +65,16 @@ public class ConvertToBronze implements Processor {
         File landed = exchange.getIn().getBody(File.class);
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, landed.getName(), String.class);
         Instant now = Instant.now();
-        String runId = RUN_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String runId = FileRun.newRunId(now);
         FileRun run = new FileRun(runId, landed.toPath(), name, Files.size(landed.toPath()),
                 Files.getLastModifiedTime(landed.toPath()).toInstant());
         exchange.setVariable(FileRun.VARIABLE, run);
         FileKind kind = props.kindOf(name);
         run.schema = kind == null ? null : new DeclaredSchema(kind);
-        run.kind = kind == null ? DumpReader.baseName(name).replaceAll("[^A-Za-z0-9._-]", "_") : kind.getName();
+        run.kind = kind == null ? FileRun.undeclaredKind(name) : kind.getName();
+        if (run.size == 0) {
+            throw new MalformedFileException("empty file: 0 bytes, no header and no rows", 0);
+        }
 
         if (run.schema != null && FlattenToSilver.alreadyCommitted(lake, run)) {
             run.replayed = true;

@@ -41,10 +41,14 @@ public final class DeclaredSchema {
     private final String key;
     private final List<Column> columns;
     private final List<Bridge> bridges;
+    private final List<String> rowKeys;
+    private final double minRowsRatio;
+    private final boolean allowEmpty;
 
     /**
      * @throws IllegalArgumentException if the kind has no name, table or key, a type is unknown, the key
-     *                                  is not a declared column, or a bridge lacks its column, table or element
+     *                                  or one of the row keys is not a declared column, or a bridge lacks
+     *                                  its column, table or element
      */
     public DeclaredSchema(FileKind kind) {
         if (kind.getName() == null || kind.getTable() == null || kind.getKey() == null) {
@@ -74,6 +78,15 @@ public final class DeclaredSchema {
             b.add(new Bridge(a.getColumn(), a.getTable(), a.getElement()));
         }
         this.bridges = List.copyOf(b);
+        List<String> keys = kind.getKeys() == null || kind.getKeys().isEmpty() ? List.of(key) : List.copyOf(kind.getKeys());
+        for (String k : keys) {
+            if (columns.stream().noneMatch(c -> c.name().equals(k))) {
+                throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "].keys: " + k + " is not a declared column");
+            }
+        }
+        this.rowKeys = keys;
+        this.minRowsRatio = kind.getMinRowsRatio();
+        this.allowEmpty = kind.isAllowEmpty();
     }
 
     private Type type(String name, String spec) {
@@ -107,6 +120,26 @@ public final class DeclaredSchema {
 
     public List<Bridge> bridges() {
         return bridges;
+    }
+
+    /** The columns that identify a row of the main table ({@code keys}, else the key), its {@code lakehub.keys}. */
+    public List<String> rowKeys() {
+        return rowKeys;
+    }
+
+    /** The columns that identify a row of a bridge table: the key, then the element. */
+    public List<String> rowKeys(Bridge bridge) {
+        return List.of(key, bridge.element());
+    }
+
+    /** A dump below this fraction of the main table's current rows is held in quarantine; 0: no check. */
+    public double minRowsRatio() {
+        return minRowsRatio;
+    }
+
+    /** Whether a dump with no rows may replace the tables. */
+    public boolean allowEmpty() {
+        return allowEmpty;
     }
 
     /** Every source column this kind reads: the scalar columns, then the bridged ones. */

@@ -5,10 +5,12 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +40,9 @@ import org.apache.commons.csv.CSVRecord;
  * counts lines across quoted line breaks and is already the hub's CSV library.
  *
  * <p>Memory is bounded by one line. Errors that retrying cannot fix are {@link MalformedFileException}s
- * naming the line: a truncated or corrupt gzip stream, bytes that are not UTF-8, an empty or bad header
+ * naming the line: a truncated or corrupt gzip stream (the last complete line before it), bytes that are
+ * not UTF-8 (the line of the first bad byte), both counted below the parser by the line feeds really
+ * decoded rather than from the parser's record count, which lags its read-ahead; an empty or bad header
  * (blank or repeated names), a line whose number of values differs from the header's. Not thread-safe.
  */
 public final class DumpReader implements Closeable {
@@ -75,8 +79,7 @@ public final class DumpReader implements Closeable {
             in.close();
             throw new MalformedFileException("not a gzip file: " + e.getMessage(), 0);
         }
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        Reader reader = new LineCountingUtf8Reader(in);
         CSVFormat csv = format == Format.TSV
                 ? CSVFormat.Builder.create().setDelimiter('\t').setQuote(null).setEscape(null).setNullString("\\N")
                         .setIgnoreEmptyLines(false).setIgnoreSurroundingSpaces(false).setTrim(false).setRecordSeparator('\n').get()
@@ -180,12 +183,8 @@ public final class DumpReader implements Closeable {
 
     private IOException translate(IOException cause) {
         long at = line + 1;
-        if (cause instanceof EOFException) {
-            throw new MalformedFileException("truncated gzip: the compressed stream ends inside the data (" + cause.getMessage() + ")", at);
-        } else if (cause instanceof ZipException) {
-            throw new MalformedFileException("corrupt gzip: " + cause.getMessage(), at);
-        } else if (cause instanceof CharacterCodingException) {
-            throw new MalformedFileException("not UTF-8 text: " + cause, at);
+        if (cause instanceof BrokenStreamException broken) {
+            throw new MalformedFileException(broken.getMessage(), broken.line);
         } else if (cause instanceof CSVException) {
             throw new MalformedFileException("not valid " + format + ": " + cause.getMessage(), at);
         }
@@ -195,5 +194,122 @@ public final class DumpReader implements Closeable {
     @Override
     public void close() throws IOException {
         parser.close();
+    }
+
+    /** A stream-level failure below the parser, with the line it is reported at. */
+    private static final class BrokenStreamException extends IOException {
+        final long line;
+
+        BrokenStreamException(String message, long line, Throwable cause) {
+            super(message, cause);
+            this.line = line;
+        }
+    }
+
+    /**
+     * Decodes UTF-8 strictly (a malformed byte is an error, never a replacement character) and counts
+     * the line feeds of the bytes it has decoded, so a stream-level failure names the line where it
+     * happened, not the line the parser had returned last (the parser reads ahead by a buffer, up to
+     * thousands of lines). UTF-8 never has byte 0x0A inside a multi-byte sequence (RFC 3629, section 3),
+     * so counting that byte counts lines. The parser reads from here through its own buffer and asks
+     * for more only once it consumed every char already given, so when reading fails every line before
+     * has been parsed.
+     *
+     * <p>Failures, as {@link BrokenStreamException}: bytes that are not UTF-8 at the line of the first
+     * bad byte (line feeds before it + 1); a truncated ({@link EOFException}) or corrupt
+     * ({@link ZipException}) gzip stream at the last complete line decoded (the line feeds before the
+     * failure; 0 when it fails inside the header).
+     */
+    private static final class LineCountingUtf8Reader extends Reader {
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER);
+        /** The second char of a surrogate pair a one-char read could not take. */
+        private final CharBuffer spill = CharBuffer.allocate(2);
+        private long lineFeeds;
+        private boolean eof;
+
+        LineCountingUtf8Reader(InputStream in) {
+            this.in = in;
+            bytes.flip();
+            spill.flip();
+        }
+
+        @Override
+        public int read(char[] cbuf, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (spill.hasRemaining()) {
+                cbuf[off] = spill.get();
+                return 1;
+            }
+            CharBuffer out = CharBuffer.wrap(cbuf, off, len);
+            while (true) {
+                int start = bytes.position();
+                CoderResult r = decoder.decode(bytes, out, eof);
+                count(start, bytes.position());
+                if (r.isError()) {
+                    throw new BrokenStreamException("not UTF-8 text: " + (r.isMalformed() ? "malformed" : "unmappable")
+                            + " input of " + r.length() + " byte(s)", lineFeeds + 1, null);
+                }
+                int produced = out.position() - off;
+                if (produced > 0) {
+                    return produced;
+                }
+                if (r.isOverflow()) {
+                    // a surrogate pair for a one-char read: decode it aside and hand out its halves
+                    spill.clear();
+                    int s = bytes.position();
+                    CoderResult again = decoder.decode(bytes, spill, eof);
+                    count(s, bytes.position());
+                    spill.flip();
+                    if (again.isError() || !spill.hasRemaining()) {
+                        throw new BrokenStreamException("not UTF-8 text", lineFeeds + 1, null);
+                    }
+                    cbuf[off] = spill.get();
+                    return 1;
+                }
+                if (eof) {
+                    decoder.flush(out);
+                    return out.position() > off ? out.position() - off : -1;
+                }
+                fill();
+            }
+        }
+
+        private void fill() throws IOException {
+            bytes.compact();
+            try {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+            } catch (EOFException e) {
+                throw new BrokenStreamException("truncated gzip: the compressed stream ends after this line, inside the data ("
+                        + e.getMessage() + ")", lineFeeds, e);
+            } catch (ZipException e) {
+                throw new BrokenStreamException("corrupt gzip: " + e.getMessage(), lineFeeds, e);
+            } finally {
+                bytes.flip();
+            }
+        }
+
+        private void count(int from, int to) {
+            byte[] a = bytes.array();
+            for (int i = from; i < to; i++) {
+                if (a[i] == '\n') {
+                    lineFeeds++;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 }

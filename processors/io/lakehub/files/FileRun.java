@@ -1,10 +1,14 @@
 package io.lakehub.files;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The state of one landed file as it moves through the files-ingest steps, kept in the exchange
@@ -35,6 +39,29 @@ public final class FileRun {
     final Map<String, Long> versions = new LinkedHashMap<>();
     /** Silver table to the rows it holds after this run. */
     final Map<String, Long> tableRows = new LinkedHashMap<>();
+
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** A new run id, {@code yyyyMMdd'T'HHmmss'Z'-<8 hex>} (UTC): sorts by time, unique per attempt. */
+    static String newRunId(Instant now) {
+        return RUN_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The kind of a file no declared kind matches: its base name, with characters outside {@code [A-Za-z0-9._-]} as {@code _}. */
+    static String undeclaredKind(String fileName) {
+        return DumpReader.baseName(fileName).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /**
+     * The run of a file that failed before step 1 named it (the file could not even be opened): a
+     * fresh run id, no declared kind.
+     */
+    static FileRun unstarted(Path file) throws java.io.IOException {
+        FileRun run = new FileRun(newRunId(Instant.now()), file, file.getFileName().toString(), Files.size(file),
+                Files.getLastModifiedTime(file).toInstant());
+        run.kind = undeclaredKind(run.fileName);
+        return run;
+    }
 
     FileRun(String runId, Path file, String fileName, long size, Instant modified) {
         this.runId = runId;

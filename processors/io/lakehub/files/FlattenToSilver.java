@@ -3,18 +3,22 @@ package io.lakehub.files;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StringType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import io.lakehub.config.FilesProperties;
 import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.FileStats;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.delta.VersionDiff;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -34,7 +38,12 @@ import org.springframework.stereotype.Component;
  * are staged before the first commit, so a failure while reading or writing leaves every table as it
  * was; the commits of the tables of one file follow each other (Delta has no multi-table commit), and
  * a retry of the file rewrites them all. {@code commitInfo.userMetadata} holds the lineage: source file,
- * its size and time, bronze file, run id. A file of no declared kind is left at bronze.
+ * its size and time, bronze file, run id. Each commit also sets the table property
+ * {@code lakehub.keys} (the kind's row keys; {@code key,element} for a bridge table), so a version diff
+ * needs no key columns. A file of no declared kind is left at bronze.
+ *
+ * <p>A dump with no rows, or far fewer than the main table holds, is held in quarantine before anything
+ * is staged ({@link #holdSuspiciousDump}; kind settings {@code allow-empty}, {@code min-rows-ratio}).
  *
  * <p>Settings: {@code lakehub.files.rows-per-file} (rows per silver data file). Memory: one Parquet row
  * group per open table writer. Failure: an exception; staged data files are deleted.
@@ -64,17 +73,19 @@ public class FlattenToSilver implements Processor {
             return;
         }
         DeclaredSchema schema = run.schema;
+        holdSuspiciousDump(run, schema);
         List<Staged> staged = new ArrayList<>();
-        staged.add(new Staged(new DeltaTable(lake, schema.table()), schema.mainSchema()));
+        staged.add(new Staged(new DeltaTable(lake, schema.table()), schema.mainSchema(), schema.rowKeys()));
         for (DeclaredSchema.Bridge b : schema.bridges()) {
-            staged.add(new Staged(new DeltaTable(lake, b.table()), schema.bridgeSchema(b)));
+            staged.add(new Staged(new DeltaTable(lake, b.table()), schema.bridgeSchema(b), schema.rowKeys(b)));
         }
         boolean committed = false;
         try {
             stage(run, schema, staged);
             String lineage = lineage(run);
             for (Staged s : staged) {
-                DeltaTable.AppendOutcome out = s.table.commitOverwrite(s.files, s.rows, s.schema, lineage);
+                DeltaTable.AppendOutcome out = s.table.commitOverwrite(s.files, s.rows, s.schema,
+                        Map.of(VersionDiff.KEYS_PROPERTY, String.join(",", s.keys)), lineage);
                 run.versions.put(s.table.name(), out.version());
                 run.tableRows.put(s.table.name(), s.rows);
             }
@@ -87,6 +98,49 @@ public class FlattenToSilver implements Processor {
             }
         }
         LOG.info("files-ingest {}: {} silver {}", run.runId, run.fileName, run.versions);
+    }
+
+    /**
+     * Holds a dump that would empty or shrink its tables, before anything is staged: no data rows unless
+     * the kind has {@code allow-empty}, or fewer rows than {@code min-rows-ratio} times the rows the main
+     * table holds now (from the file statistics of its latest version; no check for a new table or one
+     * without statistics). IMDB's dumps only grow from day to day, so a dump far below the current one
+     * is a cut or partial export rather than news.
+     *
+     * @throws HeldDumpException naming the rule, the counts and the version the table keeps
+     */
+    void holdSuspiciousDump(FileRun run, DeclaredSchema schema) {
+        String where = "lakehub.files.kinds[" + schema.kind() + "]";
+        DeltaTable main = new DeltaTable(lake, schema.table());
+        Snapshot current = main.latest();
+        String keeps = current.getVersion() < 0 ? "no table is created" : schema.table() + " keeps version " + current.getVersion();
+        if (run.rows == 0) {
+            if (!schema.allowEmpty()) {
+                throw new HeldDumpException("no data rows: the file holds only its header, and " + where
+                        + ".allow-empty is false; " + keeps, "allow-empty");
+            }
+            return;
+        }
+        if (schema.minRowsRatio() <= 0 || current.getVersion() < 0) {
+            return;
+        }
+        long rows = 0;
+        for (AddFile f : current.getAllFiles()) {
+            String stats = FileStats.unquote(f.getStats());
+            if (stats == null) {
+                return;
+            }
+            try {
+                rows += JSON.readTree(stats).path("numRecords").asLong();
+            } catch (IOException e) {
+                return;
+            }
+        }
+        if (run.rows < schema.minRowsRatio() * rows) {
+            throw new HeldDumpException("too few rows: " + run.rows + " rows where " + schema.table() + " has " + rows
+                    + " at version " + current.getVersion() + ", below " + where + ".min-rows-ratio " + schema.minRowsRatio()
+                    + " of them; " + keeps, "min-rows-ratio");
+        }
     }
 
     /** Reads the bronze file once and writes every table's staged files. */
@@ -201,13 +255,16 @@ public class FlattenToSilver implements Processor {
     private final class Staged {
         final DeltaTable table;
         final StructType schema;
+        /** The columns that identify a row, the table's {@code lakehub.keys}. */
+        final List<String> keys;
         final List<AddFile> files = new ArrayList<>();
         ParquetRowWriter writer;
         long rows;
 
-        Staged(DeltaTable table, StructType schema) {
+        Staged(DeltaTable table, StructType schema, List<String> keys) {
             this.table = table;
             this.schema = schema;
+            this.keys = keys;
         }
 
         void write(Object[] row, long rowsPerFile) throws IOException {

@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
  * commit) and the file's bronze output, if any, is deleted.
  *
  * <p>The reason file holds: file, kind, reason, line (1-based, the header is line 1; null when the
- * problem has no line, such as a file that is not gzip at all), bytes, runId, quarantinedAt (ISO-8601
- * UTC), flow. Reads variable {@value FileRun#VARIABLE} and the caught exception. Failure: an
+ * problem has no line, such as a file that is not gzip at all), rule (for a {@link HeldDumpException}:
+ * the kind setting that held it), bytes, runId, quarantinedAt (ISO-8601 UTC), flow. Reads variable {@value FileRun#VARIABLE} and the caught exception. Failure: an
  * {@link IOException} if the copy fails; the file then stays in the landing folder.
  */
 @Component("quarantineFile")
@@ -52,9 +52,7 @@ public class QuarantineFile implements Processor {
         FileRun run = exchange.getVariable(FileRun.VARIABLE, FileRun.class);
         if (run == null) {
             File landed = exchange.getIn().getBody(File.class);
-            run = new FileRun("unstarted", landed.toPath(), landed.getName(), Files.size(landed.toPath()),
-                    Files.getLastModifiedTime(landed.toPath()).toInstant());
-            run.kind = DumpReader.baseName(landed.getName()).replaceAll("[^A-Za-z0-9._-]", "_");
+            run = FileRun.unstarted(landed.toPath());
         }
         FileSystem fs = lake.path("quarantine").getFileSystem(lake.conf());
         if (run.bronze != null && run.versions.isEmpty()) {
@@ -76,6 +74,9 @@ public class QuarantineFile implements Processor {
             reason.put("line", error.line());
         } else {
             reason.putNull("line");
+        }
+        if (error instanceof HeldDumpException held) {
+            reason.put("rule", held.rule());
         }
         reason.put("bytes", run.size);
         reason.put("runId", run.runId);

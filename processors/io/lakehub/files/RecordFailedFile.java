@@ -1,7 +1,6 @@
 package io.lakehub.files;
 
 import java.io.File;
-import java.nio.file.Files;
 
 import io.lakehub.delta.LakeStorage;
 import org.apache.camel.Exchange;
@@ -40,9 +39,7 @@ public class RecordFailedFile implements Processor {
         try {
             if (run == null) {
                 File landed = exchange.getIn().getBody(File.class);
-                run = new FileRun("unstarted", landed.toPath(), landed.getName(), Files.size(landed.toPath()),
-                        Files.getLastModifiedTime(landed.toPath()).toInstant());
-                run.kind = DumpReader.baseName(landed.getName());
+                run = FileRun.unstarted(landed.toPath());
             }
             if (run.bronze != null && run.versions.isEmpty()) {
                 lake.path(run.bronze).getFileSystem(lake.conf()).delete(lake.path(run.bronze), false);

@@ -24,10 +24,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Health of each flow source, at {@code /actuator/health/flows/<flow>-<source>}: UP while its runs
- * succeed; {@link #DEGRADED} after {@code lakehub.health.degraded-after} consecutive failed runs (default 1);
- * DOWN when the last failure says the source is unreachable (a JDBC connection error, SQLState class 08
- * per ISO/IEC 9075, or a refused or unknown host). Events hubs are DEGRADED while their last batch failed.
- * Components exist for every configured sql-incremental source and for every source that has a run.
+ * succeed; {@link #DEGRADED} after {@code lakehub.health.degraded-after} consecutive failed runs (default 1),
+ * or while the last run held a file in quarantine (QUARANTINED); DOWN when the last failure says the
+ * source is unreachable (a JDBC connection error, SQLState class 08 per ISO/IEC 9075, or a refused or
+ * unknown host). Events hubs are DEGRADED while their last batch failed. Components exist for every
+ * configured sql-incremental source and for every source that has a run; runs that name their
+ * {@value #COMPONENT_DETAIL} (files-ingest: one per file kind, {@code files-ingest-<kind>}) are grouped
+ * under it instead of their source.
  *
  * <p>The DEGRADED status is ordered between DOWN and UP and answered with HTTP 200 (application.yaml,
  * {@code management.endpoint.health.status}), so a degraded hub stays in service but shows it.
@@ -37,6 +40,14 @@ public class FlowsHealth implements CompositeHealthContributor {
 
     /** Some runs fail but the source answers. */
     public static final Status DEGRADED = new Status("DEGRADED", "recent runs failed");
+
+    /**
+     * Run detail naming the health component of a run when its source is not one (files-ingest: the
+     * file's kind, since dated file names would add a component per file).
+     */
+    public static final String COMPONENT_DETAIL = "component";
+
+    private static final String QUARANTINED = "QUARANTINED";
 
     private final RunHistory runs;
     private final SqlSources sources;
@@ -61,8 +72,9 @@ public class FlowsHealth implements CompositeHealthContributor {
         }
         Map<String, String> seen = new ConcurrentHashMap<>();
         for (RunHistory.Run r : runs.recent(null, RunHistory.CAPACITY)) {
-            if (r.source() != null) {
-                seen.putIfAbsent(r.flow() + "-" + r.source(), r.flow());
+            String component = component(r);
+            if (component != null) {
+                seen.putIfAbsent(r.flow() + "-" + component, r.flow());
             }
         }
         seen.forEach((name, flow) -> out.putIfAbsent(name, () -> fromRuns(flow, name.substring(flow.length() + 1))));
@@ -73,14 +85,27 @@ public class FlowsHealth implements CompositeHealthContributor {
         return out;
     }
 
-    Health fromRuns(String flow, String source) {
-        List<RunHistory.Run> recent = runs.recent(source, 20).stream().filter(r -> flow.equals(r.flow())).toList();
+    /** The component a run belongs to: its {@value #COMPONENT_DETAIL} detail when it has one, else its source. */
+    static String component(RunHistory.Run r) {
+        return r.details() != null && r.details().get(COMPONENT_DETAIL) instanceof String c ? c : r.source();
+    }
+
+    /**
+     * The health of one component from its last 20 runs: UP, DEGRADED or DOWN as the class comment says.
+     * A QUARANTINED last run (files-ingest: a file held in quarantine) is DEGRADED whatever
+     * {@code degraded-after}: the file waits for an operator; the next good run of the component is UP again.
+     *
+     * @param component a source, or the {@value #COMPONENT_DETAIL} detail of the runs
+     */
+    Health fromRuns(String flow, String component) {
+        List<RunHistory.Run> recent = runs.recent(null, RunHistory.CAPACITY).stream()
+                .filter(r -> flow.equals(r.flow()) && component.equals(component(r))).limit(20).toList();
         if (recent.isEmpty()) {
             return Health.up().withDetail("runs", 0).build();
         }
         int failures = 0;
         for (RunHistory.Run r : recent) {
-            if (!"FAILED".equals(r.status())) {
+            if (!"FAILED".equals(r.status()) && !QUARANTINED.equals(r.status())) {
                 break;
             }
             failures++;
@@ -89,6 +114,9 @@ public class FlowsHealth implements CompositeHealthContributor {
         Health.Builder b;
         if (failures == 0) {
             b = Health.up();
+        } else if (QUARANTINED.equals(last.status())) {
+            b = Health.status(DEGRADED).withDetail("quarantined", recent.stream().filter(r -> QUARANTINED.equals(r.status())).count())
+                    .withDetail("lastQuarantined", String.valueOf(last.source()));
         } else if (unreachable(last.error())) {
             b = Health.down();
         } else if (failures >= degradedAfter) {

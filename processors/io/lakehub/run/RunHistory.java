@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * The most recent runs of every flow, newest first, kept in memory ({@value #CAPACITY} runs). The
  * durable record of each load is its Delta commit ({@code commitInfo.userMetadata}); this is what
- * operators see between restarts, including the runs that failed and so left no commit. Thread-safe.
+ * operators see between restarts, including the runs that failed and so left no commit. A flow that
+ * keeps a {@link RunJournal} puts its runs back with {@link #restore} at start-up. Thread-safe.
  */
 @Component
 public class RunHistory {
@@ -65,6 +66,31 @@ public class RunHistory {
             } catch (RuntimeException e) {
                 LoggerFactory.getLogger(RunHistory.class).warn("run listener failed on {}: {}", run.runId(), e.toString());
             }
+        }
+    }
+
+    /**
+     * Puts back runs of an earlier life of the hub (read from a {@link RunJournal} at start-up): merged
+     * with the runs held by their end time, newest first, at most {@value #CAPACITY}; a run id already
+     * held is skipped. Listeners are not told: these runs were counted when they ran.
+     */
+    public synchronized void restore(java.util.Collection<Run> earlier) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        runs.forEach(r -> held.add(r.runId()));
+        List<Run> all = new ArrayList<>(runs);
+        for (Run r : earlier) {
+            if (held.add(r.runId())) {
+                all.add(r);
+            }
+        }
+        all.sort(java.util.Comparator.comparing(Run::end, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+                .reversed());
+        runs.clear();
+        for (Run r : all) {
+            if (runs.size() >= CAPACITY) {
+                break;
+            }
+            runs.addLast(r);
         }
     }
 

@@ -42,6 +42,24 @@ class FlowsHealthTest {
         assertThat(health.fromRuns("sql-incremental", "orders").getStatus()).isEqualTo(Status.UP);
     }
 
+    private void file(String name, String kind, String status) {
+        Instant now = Instant.now();
+        runs.record(new RunHistory.Run(java.util.UUID.randomUUID().toString(), "files-ingest", name, now, now, status,
+                0, 0, 0, 0, null, null, java.util.Map.of(FlowsHealth.COMPONENT_DETAIL, kind)));
+    }
+
+    @Test
+    void filesAreGroupedByKindAndAQuarantinedFileIsDegraded() {
+        file("title.ratings-2025-01-01.tsv.gz", "title.ratings", "SUCCEEDED");
+        file("title.ratings-2025-01-02.tsv.gz", "title.ratings", "QUARANTINED");
+        assertThat(runs.recent(null, 10)).extracting(FlowsHealth::component).containsOnly("title.ratings");
+        Health held = health.fromRuns("files-ingest", "title.ratings");
+        assertThat(held.getStatus()).as("quarantined, although degraded-after is 2").isEqualTo(FlowsHealth.DEGRADED);
+        assertThat(held.getDetails()).containsEntry("lastQuarantined", "title.ratings-2025-01-02.tsv.gz");
+        file("title.ratings-2025-01-03.tsv.gz", "title.ratings", "SUCCEEDED");
+        assertThat(health.fromRuns("files-ingest", "title.ratings").getStatus()).isEqualTo(Status.UP);
+    }
+
     @Test
     void unreachableSourcesAreRecognisedByTheirDriverMessages() {
         assertThat(FlowsHealth.unreachable("SQLTransientConnectionException: HikariPool-2 - Connection is not available, "
