@@ -29,11 +29,14 @@ public final class ResultSetOverwrite {
      * @param rows         the result set, positioned before its first row
      * @param rowsPerFile  most rows per data file
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
+     * @param stillValid   asked after the files are written and before the commit: false drops them and
+     *                     throws {@link java.util.ConcurrentModificationException} (the caller reads again)
      * @return the version written and the rows and files added
      * @throws SQLException if the result cannot be read (nothing is committed, no file is left behind)
      * @throws IOException  if a data file cannot be written (idem)
      */
-    public static DeltaTable.AppendOutcome commit(DeltaTable table, ResultSet rows, long rowsPerFile, String userMetadata)
+    public static DeltaTable.AppendOutcome commit(DeltaTable table, ResultSet rows, long rowsPerFile, String userMetadata,
+                                                  java.util.function.BooleanSupplier stillValid)
             throws SQLException, IOException {
         JdbcColumns columns = new JdbcColumns(rows.getMetaData());
         List<AddFile> files = new ArrayList<>();
@@ -56,6 +59,10 @@ public final class ResultSetOverwrite {
             if (writer != null) {
                 files.add(writer.finish());
                 writer = null;
+            }
+            if (!stillValid.getAsBoolean()) {
+                throw new java.util.ConcurrentModificationException("the input of " + table.name()
+                        + " changed while it was read; nothing was committed");
             }
             return table.commitOverwrite(files, total, columns.schema(), userMetadata);
         } catch (SQLException | IOException | RuntimeException e) {

@@ -14,6 +14,12 @@ public class LakeSqlConfiguration {
         return new LakeSqlEngine(lake, props);
     }
 
+    /** Materializes {@code lakehub.gold.tables}; run by route {@code gold-refresh} (routes/gold.camel.yaml). */
+    @Bean
+    public RefreshGoldTables refreshGoldTables(LakeSqlEngine engine, LakeStorage lake, GoldProperties props) {
+        return new RefreshGoldTables(engine, lake, props);
+    }
+
     /** Runs the queries of {@code POST /api/sql}. */
     @Bean(destroyMethod = "close")
     public SqlQueries sqlQueries(LakeSqlEngine engine) {

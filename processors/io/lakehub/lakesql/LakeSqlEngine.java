@@ -95,8 +95,10 @@ public final class LakeSqlEngine implements AutoCloseable {
      * @param sql      the statement as it runs: every table reference rewritten to its version view
      * @param versions each table read ({@code loans}, {@code gold.sales}) to the version read, including
      *                 the tables of the logical views named
+     * @param viaViews those of {@code versions} read through the latest views of logical views (see
+     *                 {@link #latestViewsAt})
      */
-    public record Prepared(String sql, Map<String, Long> versions) {
+    public record Prepared(String sql, Map<String, Long> versions, Map<String, Long> viaViews) {
     }
 
     private final LakeStorage lake;
@@ -211,9 +213,10 @@ public final class LakeSqlEngine implements AutoCloseable {
             parsed = StatementCheck.check(db, sql);
         }
         Map<String, Long> read = new LinkedHashMap<>();
+        Map<String, Long> viaViews = new LinkedHashMap<>();
         Map<StatementCheck.TableRef, StatementCheck.TableRef> renames = new HashMap<>();
         for (StatementCheck.TableRef ref : parsed.tables()) {
-            StatementCheck.TableRef to = resolve(ref, pin, read, new HashSet<>());
+            StatementCheck.TableRef to = resolve(ref, pin, read, viaViews, new HashSet<>());
             if (to != null) {
                 renames.put(ref, to);
             }
@@ -222,7 +225,7 @@ public final class LakeSqlEngine implements AutoCloseable {
         synchronized (this) {
             rewritten = parsed.sql(db, renames::get);
         }
-        return new Prepared(rewritten, read);
+        return new Prepared(rewritten, read, viaViews);
     }
 
     /** The tables (with their latest versions) that a statement reads, through the logical views it names. */
@@ -231,7 +234,7 @@ public final class LakeSqlEngine implements AutoCloseable {
     }
 
     private StatementCheck.TableRef resolve(StatementCheck.TableRef ref, Selector pin, Map<String, Long> read,
-                                            Set<String> viewPath) {
+                                            Map<String, Long> viaViews, Set<String> viewPath) {
         String schema = ref.schema();
         if (schema.equals("information_schema") || schema.equals("pg_catalog")) {
             return null;
@@ -254,7 +257,7 @@ public final class LakeSqlEngine implements AutoCloseable {
                 throw new SqlRefusedException("view " + base + " always reads the latest versions; name a version of a table "
                         + "instead, e.g. \"loans@3\"");
             }
-            ensureLogicalView(base.toLowerCase(Locale.ROOT), read, viewPath);
+            ensureLogicalView(base.toLowerCase(Locale.ROOT), read, viaViews, viewPath);
             return null;
         }
         if (!base.matches("[A-Za-z0-9_]+")) {
@@ -320,17 +323,34 @@ public final class LakeSqlEngine implements AutoCloseable {
         versionViews.add(key);
     }
 
-    private synchronized void ensureLatestView(Layer layer, VersionFiles files) {
+    /** Points the latest view at {@code files} unless it already reads that or a newer version; returns the version it reads. */
+    private synchronized long ensureLatestView(Layer layer, VersionFiles files) {
         String key = layer.schema + "." + files.table();
         Long current = latestViews.get(key);
-        if (current != null && current == files.version()) {
-            return;
+        if (current != null && current >= files.version()) {
+            return current;
         }
         ddl("CREATE OR REPLACE VIEW " + qualified(layer, files.table()) + " AS " + select(files));
         latestViews.put(key, files.version());
+        return files.version();
     }
 
-    private void ensureLogicalView(String name, Map<String, Long> read, Set<String> viewPath) {
+    /**
+     * Whether the latest views that logical views read still read the versions {@code viaViews} names
+     * ({@link Prepared#viaViews}): false when a query made one of them move on since, so a statement
+     * that started before may have read the newer version.
+     */
+    public synchronized boolean latestViewsAt(Map<String, Long> viaViews) {
+        for (Map.Entry<String, Long> e : viaViews.entrySet()) {
+            Long current = latestViews.get(e.getKey().startsWith("gold.") ? e.getKey() : "." + e.getKey());
+            if (current != null && !current.equals(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void ensureLogicalView(String name, Map<String, Long> read, Map<String, Long> viaViews, Set<String> viewPath) {
         if (!viewPath.add(name)) {
             throw new SqlRefusedException("view " + name + " reads itself through " + String.join(" -> ", viewPath));
         }
@@ -345,7 +365,7 @@ public final class LakeSqlEngine implements AutoCloseable {
                     && !ref.name().contains("@") && !views.containsKey(ref.name().toLowerCase(Locale.ROOT));
             if (!plainTable) {
                 // another view, a pinned version (resolved once, when the view is created) or a system schema
-                StatementCheck.TableRef to = resolve(ref, Selector.LATEST, read, viewPath);
+                StatementCheck.TableRef to = resolve(ref, Selector.LATEST, read, viaViews, viewPath);
                 if (to != null) {
                     renames.put(ref, to);
                 }
@@ -356,8 +376,13 @@ public final class LakeSqlEngine implements AutoCloseable {
                 throw new SqlRefusedException("view " + name + " names an unknown table " + ref.name());
             }
             VersionFiles files = files(layer, tableName(layer, ref.name()), Selector.LATEST);
-            read.putIfAbsent((layer == Layer.GOLD ? "gold." : "") + files.table(), files.version());
-            ensureLatestView(layer, files);
+            long at = ensureLatestView(layer, files);
+            String key = (layer == Layer.GOLD ? "gold." : "") + files.table();
+            Long direct = read.putIfAbsent(key, at);
+            if (direct != null && direct != at) {
+                read.put(key + "@" + at, at);
+            }
+            viaViews.put(key, at);
             if (!files.table().equals(ref.name())) {
                 renames.put(ref, new StatementCheck.TableRef(layer.schema, files.table()));
             }
