@@ -111,6 +111,7 @@ public final class LakeSqlEngine implements AutoCloseable {
     private final Set<String> versionViews = new HashSet<>();
     private final Set<String> createdViews = new HashSet<>();
     private final Map<String, String> views = new LinkedHashMap<>();
+    private final Map<String, DeltaTable> tables = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Opens the engine and applies the containment settings.
@@ -272,15 +273,47 @@ public final class LakeSqlEngine implements AutoCloseable {
         } else {
             selector = pin;
         }
-        VersionFiles files = files(layer, table, selector);
         String qualified = (layer == Layer.GOLD ? "gold." : "") + table;
-        Long before = read.putIfAbsent(qualified, files.version());
-        if (before != null && before != files.version()) {
-            read.put(qualified + "@" + files.version(), files.version());
+        Long known = knownVersion(layer, table, selector);
+        long pinned;
+        if (known != null && hasVersionView(layer, table + "@" + known)) {
+            pinned = known; // a version's files never change: its view is reused as it is
+        } else {
+            VersionFiles files = files(layer, table, selector);
+            pinned = files.version();
+            ensureVersionView(layer, table + "@" + pinned, files);
         }
-        String viewName = table + "@" + files.version();
-        ensureVersionView(layer, viewName, files);
-        return new StatementCheck.TableRef(layer.schema, viewName);
+        Long before = read.putIfAbsent(qualified, pinned);
+        if (before != null && before != pinned) {
+            read.put(qualified + "@" + pinned, pinned);
+        }
+        return new StatementCheck.TableRef(layer.schema, table + "@" + pinned);
+    }
+
+    /** The version a version or tag selector names without reading the files, or null for latest and asOf. */
+    private Long knownVersion(Layer layer, String table, Selector selector) {
+        if (selector.version() != null) {
+            return selector.version();
+        }
+        if (selector.tag() != null) {
+            try {
+                return new io.lakehub.delta.TableTags(deltaTable(layer, table)).version(selector.tag());
+            } catch (NoSuchElementException | IllegalArgumentException e) {
+                throw new SqlRefusedException((layer == Layer.GOLD ? "gold " : "") + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    private synchronized boolean hasVersionView(Layer layer, String viewName) {
+        return versionViews.contains(layer.schema + "." + viewName);
+    }
+
+    private DeltaTable deltaTable(Layer layer, String table) {
+        // one DeltaTable per table for the engine's life: its Delta log is opened once and then only
+        // brought up to date (a listing of _delta_log), instead of being rebuilt for every query
+        return tables.computeIfAbsent(layer.folder + "/" + table,
+                k -> layer == Layer.GOLD ? DeltaTable.gold(lake, table) : new DeltaTable(lake, table));
     }
 
     /** The table's name as stored (names are matched case-insensitively, as SQL identifiers are). */
@@ -303,7 +336,7 @@ public final class LakeSqlEngine implements AutoCloseable {
     }
 
     private VersionFiles files(Layer layer, String table, Selector selector) {
-        DeltaTable t = layer == Layer.GOLD ? DeltaTable.gold(lake, table) : new DeltaTable(lake, table);
+        DeltaTable t = deltaTable(layer, table);
         try {
             return new TableVersions(t).files(selector);
         } catch (NoSuchElementException e) {
@@ -529,12 +562,18 @@ public final class LakeSqlEngine implements AutoCloseable {
         return "'" + text.replace("'", "''") + "'";
     }
 
+    /** Closes the database and removes the staging folder. */
     @Override
     public void close() {
         try {
             db.close();
         } catch (SQLException e) {
             LOG.debug("sql: closing the engine: {}", e.getMessage());
+        }
+        try (var files = Files.walk(staging)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("sql: removing {}: {}", staging, e.getMessage());
         }
     }
 }

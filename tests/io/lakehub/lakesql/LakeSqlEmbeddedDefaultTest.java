@@ -52,6 +52,7 @@ class LakeSqlEmbeddedDefaultTest {
         registry.add("lakehub.sql.tables[0].tag-by-year-of", () -> "issue_d");
         registry.add("lakehub.sql.tables[0].lag", () -> "1s");
         registry.add("lakehub.sql.initial-delay", () -> "0s");
+        registry.add("lakehub.gold.enabled", () -> "true");
         registry.add("lakehub.gold.poll-interval", () -> "500ms");
     }
 

@@ -287,6 +287,38 @@ class LakeSqlEngineTest {
         assertThat(query("select count(*) from items").path("rows").get(0).get(0).asLong()).isEqualTo(4);
     }
 
+    /**
+     * A partitioned table as Spark writes it: the partition column is not in the data files, only in the
+     * log's partition values (PROTOCOL.md "Partition Value Serialization"), which the view takes as constants.
+     */
+    @Test
+    void partitionValuesComeFromTheLog() throws Exception {
+        Path table = dir.resolve("lake/silver/parts");
+        Files.createDirectories(table.resolve("year=2015"));
+        Files.createDirectories(table.resolve("year=__HIVE_DEFAULT_PARTITION__"));
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute("COPY (select range as id from range(3)) TO '" + table.resolve("year=2015/a.parquet") + "' (FORMAT parquet)");
+            st.execute("COPY (select 10 + range as id from range(2)) TO '"
+                    + table.resolve("year=__HIVE_DEFAULT_PARTITION__/b.parquet") + "' (FORMAT parquet)");
+        }
+        String schema = "{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\","
+                + "\\\"nullable\\\":true,\\\"metadata\\\":{}},{\\\"name\\\":\\\"year\\\",\\\"type\\\":\\\"integer\\\","
+                + "\\\"nullable\\\":true,\\\"metadata\\\":{}}]}";
+        writeLog("parts", "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
+                "{\"metaData\":{\"id\":\"p\",\"format\":{\"provider\":\"parquet\",\"options\":{}},\"schemaString\":\"" + schema
+                + "\",\"partitionColumns\":[\"year\"],\"configuration\":{},\"createdTime\":1}}",
+                add("year=2015/a.parquet", "\"2015\""), add("year=__HIVE_DEFAULT_PARTITION__/b.parquet", "null"));
+        JsonNode r = query("select year, count(*) as n, sum(id) as ids from parts group by year order by year nulls last");
+        assertThat(r.path("rows").toString()).isEqualTo("[[2015,3,3],[null,2,21]]");
+        assertThat(r.path("columns").get(0).path("type").asText()).isEqualTo("INTEGER");
+    }
+
+    private String add(String path, String year) throws Exception {
+        long size = Files.size(dir.resolve("lake/silver/parts").resolve(path));
+        return "{\"add\":{\"path\":\"" + path + "\",\"partitionValues\":{\"year\":" + year + "},\"size\":" + size
+                + ",\"modificationTime\":1,\"dataChange\":true}}";
+    }
+
     private void writeLog(String table, String... actions) throws Exception {
         Path log = dir.resolve("lake/silver/" + table + "/_delta_log");
         Files.createDirectories(log);
