@@ -1,5 +1,7 @@
 package io.lakehub.api;
 
+import java.io.IOException;
+
 import io.lakehub.lakesql.LakeSqlEngine;
 import io.lakehub.lakesql.SqlFormat;
 import io.lakehub.lakesql.SqlQueries;
@@ -9,14 +11,13 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * {@code POST /api/sql}: a read-only query over the lake (viewer role). Body {@link SqlRequest}
@@ -45,19 +46,21 @@ public class SqlController {
                                    @Content(mediaType = "text/csv"),
                                    @Content(mediaType = "application/vnd.apache.parquet")}),
                 @ApiResponse(responseCode = "400", description = "refused statement, unknown table or version, engine error, timeout")})
-    public ResponseEntity<StreamingResponseBody> query(@RequestBody SqlRequest request) {
+    public void query(@RequestBody SqlRequest request, HttpServletResponse response) throws IOException {
+        // written on the request thread, not as an async StreamingResponseBody: an async dispatch would
+        // need the caller's authentication again, which a bearer token is not stored for
         SqlQueries.Running running = queries.start(request);
         StringBuilder versions = new StringBuilder();
         running.versions().forEach((t, v) -> versions.append(versions.length() == 0 ? "" : ",").append(t).append('=').append(v));
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().header("X-Lakehub-Versions", versions.toString());
+        response.setHeader("X-Lakehub-Versions", versions.toString());
         if (running.format() == SqlFormat.PARQUET) {
-            ok.contentType(MediaType.parseMediaType("application/vnd.apache.parquet"))
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"query.parquet\"");
+            response.setContentType("application/vnd.apache.parquet");
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"query.parquet\"");
         } else if (running.format() == SqlFormat.CSV) {
-            ok.contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8));
+            response.setContentType("text/csv;charset=UTF-8");
         } else {
-            ok.contentType(MediaType.APPLICATION_JSON);
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         }
-        return ok.body(running::writeTo);
+        running.writeTo(response.getOutputStream());
     }
 }
