@@ -83,6 +83,25 @@ public final class DeltaTable {
     }
 
     /**
+     * A gold table: {@code gold/<name>}, a table the hub materializes from SQL over silver (DESIGN.md,
+     * "SQL over the lake").
+     *
+     * @throws IllegalArgumentException if the name is not {@code [A-Za-z0-9_]+}
+     */
+    public static DeltaTable gold(LakeStorage lake, String name) {
+        return new DeltaTable(lake, name, "gold");
+    }
+
+    private DeltaTable(LakeStorage lake, String name, String layer) {
+        if (name == null || !name.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("table name must match [A-Za-z0-9_]+: " + name);
+        }
+        this.lake = lake;
+        this.name = name;
+        this.path = lake.path(layer + "/" + name);
+    }
+
+    /**
      * The table's Delta log, opened on first use: opening the first one initialises Hadoop and
      * delta-standalone (about a second), which need not delay the hub's start.
      */

@@ -155,6 +155,83 @@ public final class TableVersions {
     }
 
     /**
+     * The data files, partition values and schema of the version a selector means, in lakehub's types:
+     * what a reader that opens the Parquet files itself (the SQL engine) needs. Does not check that the
+     * files still exist ({@link #requireReadable}).
+     *
+     * <p>A version whose files do not hold its rows as they are is refused: column mapping
+     * ({@code delta.columnMapping.mode} other than {@code none}: physical column names are not the schema's),
+     * deletion vectors, or a reader protocol above (1) (PROTOCOL.md "Column Mapping", "Deletion Vectors").
+     *
+     * @throws NoSuchElementException      as {@link #resolve}
+     * @throws UnreadableVersionException  if the version needs a reader feature beyond plain Parquet files
+     */
+    public VersionFiles files(Selector selector) {
+        Snapshot s;
+        try {
+            s = resolve(selector);
+        } catch (NoSuchElementException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // delta-standalone refuses a log whose protocol needs a newer reader (deletion vectors,
+            // column mapping, v2 checkpoints) while rebuilding the snapshot
+            throw new UnreadableVersionException(table.name(), selector.version() == null ? -1 : selector.version(),
+                    e.getMessage());
+        }
+        Map<String, String> config = s.getMetadata().getConfiguration();
+        String mapping = config.getOrDefault("delta.columnMapping.mode", "none");
+        if (!"none".equalsIgnoreCase(mapping)) {
+            throw new UnreadableVersionException(table.name(), s.getVersion(), "column mapping mode '" + mapping + "'");
+        }
+        if ("true".equalsIgnoreCase(config.get("delta.enableDeletionVectors"))) {
+            throw new UnreadableVersionException(table.name(), s.getVersion(), "deletion vectors are enabled");
+        }
+        List<VersionFiles.Column> columns = new ArrayList<>();
+        for (io.delta.standalone.types.StructField f : s.getMetadata().getSchema().getFields()) {
+            columns.add(new VersionFiles.Column(f.getName(), typeName(f.getDataType()), f.isNullable()));
+        }
+        List<VersionFiles.DataFile> files = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (AddFile f : s.getAllFiles()) {
+            long rows = -1;
+            try {
+                if (f.getStats() != null) {
+                    rows = json.readTree(FileStats.unquote(f.getStats())).path("numRecords").asLong(-1);
+                }
+            } catch (IOException | RuntimeException e) {
+                rows = -1;
+            }
+            files.add(new VersionFiles.DataFile(new Path(table.path(), f.getPath()).toUri().toString(),
+                    f.getPartitionValues() == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(f.getPartitionValues())),
+                    f.getSize(), rows));
+        }
+        files.sort(java.util.Comparator.comparing(VersionFiles.DataFile::uri));
+        return new VersionFiles(table.name(), s.getVersion(), List.copyOf(columns),
+                List.copyOf(s.getMetadata().getPartitionColumns()), List.copyOf(files));
+    }
+
+    /** The Delta protocol's name of a type ("Schema Serialization Format"). */
+    static String typeName(io.delta.standalone.types.DataType type) {
+        if (type instanceof io.delta.standalone.types.DecimalType d) {
+            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+        }
+        if (type instanceof io.delta.standalone.types.ArrayType a) {
+            return "array<" + typeName(a.getElementType()) + ">";
+        }
+        if (type instanceof io.delta.standalone.types.MapType m) {
+            return "map<" + typeName(m.getKeyType()) + "," + typeName(m.getValueType()) + ">";
+        }
+        if (type instanceof io.delta.standalone.types.StructType st) {
+            StringBuilder sb = new StringBuilder("struct<");
+            for (io.delta.standalone.types.StructField f : st.getFields()) {
+                sb.append(sb.length() > 7 ? "," : "").append(f.getName()).append(':').append(typeName(f.getDataType()));
+            }
+            return sb.append('>').toString();
+        }
+        return type.getTypeName();
+    }
+
+    /**
      * The latest version committed at or before {@code instant} (delta-standalone's
      * {@code DeltaLog.getVersionBeforeOrAtTimestamp}, milliseconds).
      *

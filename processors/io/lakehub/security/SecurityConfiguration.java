@@ -46,7 +46,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <ul>
  *   <li><b>API chain</b> ({@code /api/**}, {@code /v3/api-docs/**}, {@code /actuator/**} but the console):
  *       stateless, HTTP basic (RFC 7617) or a bearer token (RFC 6750); GET needs {@code viewer}, any other
- *       method {@code operator}; {@code /actuator/health/**} and {@code /actuator/info} stay open for
+ *       method {@code operator}, but {@code POST /api/sql} (a read-only query) needs {@code viewer}; {@code /actuator/health/**} and {@code /actuator/info} stay open for
  *       container probes (details only when authorized). No session, so no CSRF token is needed.</li>
  *   <li><b>Console chain</b> (Hawtio at {@code /actuator/hawtio}, Jolokia, the login page): a form login
  *       with a session and a CSRF cookie readable by the console's JavaScript, the setup Hawtio documents
@@ -211,6 +211,8 @@ public class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.GET, "/**").hasRole("VIEWER")
                         .requestMatchers(HttpMethod.HEAD, "/**").hasRole("VIEWER")
+                        // a read-only query (io.lakehub.lakesql): POST only because the statement is a body
+                        .requestMatchers(HttpMethod.POST, "/api/sql").hasRole("VIEWER")
                         .anyRequest().hasRole("OPERATOR"))
                 .build();
     }

@@ -126,6 +126,13 @@ class SecurityApiTest {
                     .isEqualTo(HttpStatus.OK);
             answers.add(asViewer.getBody());
         }
+        // a SQL query is a read although it is a POST (issue 15): viewer and operator, never anonymous
+        String query = "{\"sql\": \"select count(*) as n from loans\"}";
+        assertThat(call(anonymous, null, "POST", "/api/sql", query).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(call(viewer, null, "POST", "/api/sql", query).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(call(anonymous, VIEWER_TOKEN, "POST", "/api/sql", query).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(call(operator, null, "POST", "/api/sql", query).getStatusCode()).isEqualTo(HttpStatus.OK);
+
         // bad credentials of each kind are refused the same way
         assertThat(call(anonymous.withBasicAuth(TestUsers.VIEWER, "wrong"), null, "GET", "/api/flows", null).getStatusCode())
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
