@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.lakehub.config.EventsProperties;
 import io.lakehub.events.EventCounters;
 import io.lakehub.run.RunHistory;
+import io.lakehub.sql.CommitDeltaMerge;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSources;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,7 +28,9 @@ import org.springframework.stereotype.Component;
  * succeed; {@link #DEGRADED} after {@code lakehub.health.degraded-after} consecutive failed runs (default 1);
  * DOWN when the last failure says the source is unreachable (a JDBC connection error, SQLState class 08
  * per ISO/IEC 9075, or a refused or unknown host). Events hubs are DEGRADED while their last batch failed.
- * Components exist for every configured sql-incremental source and for every source that has a run.
+ * Components exist for every configured sql-incremental source and for every source that has a run. A
+ * sql-incremental source whose last run counted rows with a NULL watermark shows that count as detail
+ * {@code rowsWithNullWatermark} (the status is unchanged: the source answers; the rows wait for a value).
  *
  * <p>The DEGRADED status is ordered between DOWN and UP and answered with HTTP 200 (application.yaml,
  * {@code management.endpoint.health.status}), so a degraded hub stays in service but shows it.
@@ -101,6 +104,10 @@ public class FlowsHealth implements CompositeHealthContributor {
         if (last.error() != null) {
             b.withDetail("lastError", last.error());
         }
+        // rows a sql-incremental source holds but cannot load, as the newest run that got to count them (not a FAILED one)
+        recent.stream().filter(r -> !"FAILED".equals(r.status())).findFirst()
+                .map(r -> r.details() == null ? null : r.details().get(CommitDeltaMerge.NULL_WATERMARK_ROWS))
+                .ifPresent(n -> b.withDetail(CommitDeltaMerge.NULL_WATERMARK_ROWS, n));
         return b.build();
     }
 
