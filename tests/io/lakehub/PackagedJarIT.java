@@ -85,6 +85,20 @@ class PackagedJarIT {
     }
 
     @Test
+    void onceWithASampleYearTheSampleDoesNotHaveExitsNonZeroNamingTheYearsThatExist() throws Exception {
+        List<Integer> years = List.copyOf(io.lakehub.sample.LendingClubSample.countByIssueYear(
+                io.lakehub.sample.LendingClubSample.load()).keySet());
+        int missing = years.get(years.size() - 1) + 1;
+
+        int code = runOnce(List.of("--once", "--inject-sample=" + missing));
+
+        assertThat(code).as("exit code; log:\n%s", log()).isNotZero();
+        assertThat(log()).contains("APPLICATION FAILED TO START")
+                .contains("the LendingClub sample has no loans issued in " + missing + "; its issue years are "
+                        + years.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    @Test
     void onceExitsNonZeroWhenALoadFails() throws Exception {
         int code = runOnce(List.of("--once", "--lakehub.sql.tables[0].name=loans",
                 "--lakehub.sql.tables[0].table=no_such_table", "--lakehub.sql.tables[0].keys=id",
