@@ -1136,7 +1136,6 @@ class SqlIncrementalLoaderTest {
         assertThat(rows.get(1L)).containsEntry("seen_at", seen).containsEntry("changed_at", base);
         assertThat(rows.get(2L)).containsEntry("seen_at", null).containsEntry("changed_at", base.plusNanos(1_000));
         assertThat(rows.get(3L)).containsEntry("seen_at", seen.plusSeconds(3600));
-        assertThat(standaloneRows(loader.table(), null)).isEqualTo(rows);
         Watermark wm = storedWatermark(loader);
         assertThat(wm.value()).as("the watermark is the UTC time of the last row, to the microsecond")
                 .isEqualTo("2021-03-28T00:59:59.123457");
