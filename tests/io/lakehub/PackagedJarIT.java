@@ -75,10 +75,27 @@ class PackagedJarIT {
         assertThat(runOnce(args)).as("exit code; log:\n%s", log()).isZero();
         Path log1 = work.resolve("lake/silver/loans/_delta_log/00000000000000000001.json");
         assertThat(Files.readString(log1)).contains("\"operation\":\"MERGE\"").contains("\"numTargetRowsInserted\":\"227\"");
-        assertThat(work.resolve("lake/bronze/sql/loans/load=000001/loans.csv")).exists();
+        try (var files = Files.list(work.resolve("lake/bronze/sql/loans/load=000001"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .matches("loans-[0-9a-f-]{36}\\.csv");
+        }
         try (var files = Files.walk(work.resolve("lake"))) {
             assertThat(files.filter(f -> f.toString().endsWith(".crc"))).isEmpty();
         }
+    }
+
+    @Test
+    void onceWithASampleYearTheSampleDoesNotHaveExitsNonZeroNamingTheYearsThatExist() throws Exception {
+        List<Integer> years = List.copyOf(io.lakehub.sample.LendingClubSample.countByIssueYear(
+                io.lakehub.sample.LendingClubSample.load()).keySet());
+        int missing = years.get(years.size() - 1) + 1;
+
+        int code = runOnce(List.of("--once", "--inject-sample=" + missing));
+
+        assertThat(code).as("exit code; log:\n%s", log()).isNotZero();
+        assertThat(log()).contains("APPLICATION FAILED TO START")
+                .contains("the LendingClub sample has no loans issued in " + missing + "; its issue years are "
+                        + years.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     @Test

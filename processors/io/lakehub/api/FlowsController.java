@@ -76,6 +76,7 @@ public class FlowsController {
             m.put("tieBreakerColumn", t.effectiveTieBreaker());
             m.put("schedule", t.getSchedule().toString());
             m.put("lag", t.getLag().toString());
+            m.put("timeZone", t.getTimeZone().getId());
             m.put("target", "silver/" + t.target());
             Watermark wm = Watermark.parse(loader.table().properties().get(Watermark.propertyKey(t.getName())));
             m.put("watermark", wm == null ? null : wm.toMap());

@@ -3,6 +3,9 @@ package io.lakehub.delta;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.delta.standalone.types.ArrayType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DecimalType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 
@@ -46,12 +49,25 @@ public final class SchemaEvolution {
                 changed = true;
             } else if (!existing.getDataType().equals(in.getDataType())) {
                 throw new SchemaMismatchException("incompatible schema change for " + tableName + ": column '"
-                        + existing.getName() + "' is " + existing.getDataType().getSimpleString()
-                        + " in the table but " + in.getDataType().getSimpleString()
+                        + existing.getName() + "' is " + describe(existing.getDataType())
+                        + " in the table but " + describe(in.getDataType())
                         + " in the source; only new nullable columns are applied automatically");
             }
         }
         return changed ? new StructType(merged.toArray(new StructField[0])) : table;
+    }
+
+    /**
+     * A type as Delta's schema string writes it, with its parameters: {@code decimal(12,2)} (precision, scale),
+     * {@code array<long>}; delta-standalone's {@code getSimpleString} drops them ({@code decimal}).
+     */
+    static String describe(DataType type) {
+        if (type instanceof DecimalType d) {
+            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+        } else if (type instanceof ArrayType a) {
+            return "array<" + describe(a.getElementType()) + ">";
+        }
+        return type.getSimpleString();
     }
 
     /** The field named {@code name}, compared case-insensitively, or {@code null}. */

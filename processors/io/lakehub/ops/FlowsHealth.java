@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.lakehub.config.EventsProperties;
 import io.lakehub.events.EventCounters;
 import io.lakehub.run.RunHistory;
+import io.lakehub.sql.CommitDeltaMerge;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSources;
 import org.springframework.beans.factory.annotation.Value;
@@ -30,7 +31,9 @@ import org.springframework.stereotype.Component;
  * unknown host). Events hubs are DEGRADED while their last batch failed. Components exist for every
  * configured sql-incremental source and for every source that has a run; runs that name their
  * {@value #COMPONENT_DETAIL} (files-ingest: one per file kind, {@code files-ingest-<kind>}) are grouped
- * under it instead of their source.
+ * under it instead of their source. A sql-incremental source whose last run counted rows with a NULL
+ * watermark shows that count as detail {@code rowsWithNullWatermark} (the status is unchanged: the source
+ * answers; the rows wait for a value).
  *
  * <p>The DEGRADED status is ordered between DOWN and UP and answered with HTTP 200 (application.yaml,
  * {@code management.endpoint.health.status}), so a degraded hub stays in service but shows it.
@@ -129,6 +132,10 @@ public class FlowsHealth implements CompositeHealthContributor {
         if (last.error() != null) {
             b.withDetail("lastError", last.error());
         }
+        // rows a sql-incremental source holds but cannot load, as the newest run that got to count them (not a FAILED one)
+        recent.stream().filter(r -> !"FAILED".equals(r.status())).findFirst()
+                .map(r -> r.details() == null ? null : r.details().get(CommitDeltaMerge.NULL_WATERMARK_ROWS))
+                .ifPresent(n -> b.withDetail(CommitDeltaMerge.NULL_WATERMARK_ROWS, n));
         return b.build();
     }
 

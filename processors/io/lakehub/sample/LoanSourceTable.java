@@ -52,9 +52,9 @@ import javax.sql.DataSource;
  * <p>Supported databases are chosen by {@link DatabaseMetaData#getDatabaseProductName()}: H2, PostgreSQL,
  * MariaDB, MySQL and Microsoft SQL Server. Any other product throws {@link SQLException}.
  *
- * <p>Watermark note. {@code updated_at} comes from the database clock expression in the INSERT, never from the JVM:
- * {@code CURRENT_TIMESTAMP} (H2, PostgreSQL), {@code CURRENT_TIMESTAMP(6)} (MariaDB/MySQL, which would otherwise round
- * to whole seconds) or {@code SYSDATETIME()} (SQL Server, where {@code CURRENT_TIMESTAMP} is a 3 ms {@code datetime}).
+ * <p>Watermark note. {@code updated_at} comes from the database clock expression in the INSERT, never from the JVM,
+ * as a UTC wall clock whatever the session's or the JVM's time zone: {@code CURRENT_TIMESTAMP AT TIME ZONE 'UTC'}
+ * (PostgreSQL), {@code LOCALTIMESTAMP} shifted by {@code CURRENT_TIMESTAMP}'s offset (H2), {@code UTC_TIMESTAMP(6)} (MariaDB/MySQL, microseconds) or {@code SYSUTCDATETIME()} (SQL Server).
  * On PostgreSQL and H2 it is the transaction start time, so all rows of one {@link #inject} call share the same
  * {@code updated_at}. Readers should therefore page by {@code (updated_at, id)}, which is the order the index supports.
  */
@@ -101,11 +101,15 @@ public final class LoanSourceTable {
             };
         }
 
+        /** The database clock as a UTC wall clock, the zone a sql-incremental source assumes by default ({@code time-zone: UTC}). */
         String now() {
             return switch (this) {
-                case MARIADB -> "CURRENT_TIMESTAMP(6)";
-                case SQLSERVER -> "SYSDATETIME()";
-                default -> "CURRENT_TIMESTAMP";
+                case MARIADB -> "UTC_TIMESTAMP(6)";
+                case SQLSERVER -> "SYSUTCDATETIME()";
+                case POSTGRESQL -> "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')";
+                // H2 casts a zoned value to TIMESTAMP in the session's (the JVM's) zone: shift the local clock instead
+                case H2 -> "DATEADD(SECOND, -EXTRACT(TIMEZONE_HOUR FROM CURRENT_TIMESTAMP) * 3600"
+                        + " - EXTRACT(TIMEZONE_MINUTE FROM CURRENT_TIMESTAMP) * 60, LOCALTIMESTAMP)";
             };
         }
 

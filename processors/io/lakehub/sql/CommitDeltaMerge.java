@@ -16,12 +16,20 @@ import org.springframework.stereotype.Component;
  * <p>Reads variables {@code sqlSource}, {@code loadPlan}, {@code loadExtract}. Writes variables
  * {@code loadResult} ({@link SqlIncrementalLoader.LoadResult}) and {@code moreRows} (true when the
  * batch was full, so the route loops for the rest of the window), and records the run in
- * {@link RunHistory}. A schema change that cannot be applied fails the load; the watermark stays.
+ * {@link RunHistory}, with the details entry {@value #NULL_WATERMARK_ROWS} when source rows have a NULL watermark
+ * (they cannot be ordered by it, so no load reads them). A schema change that cannot be applied fails the load;
+ * the watermark stays.
  */
 @Component("commitDeltaMerge")
 public class CommitDeltaMerge implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitDeltaMerge.class);
+
+    /**
+     * The run detail (and health detail) counting source rows that no load reads because their watermark column is
+     * NULL; present only when there are such rows.
+     */
+    public static final String NULL_WATERMARK_ROWS = "rowsWithNullWatermark";
 
     private final SqlSources sources;
     private final RunHistory runs;
@@ -41,8 +49,10 @@ public class CommitDeltaMerge implements Processor {
         exchange.setVariable("loadResult", r);
         exchange.setVariable("moreRows", r.moreRows());
         String status = r.rows() == 0 ? "NOOP" : "SUCCEEDED";
+        java.util.Map<String, Object> details = r.nullWatermarkRows() == 0 ? java.util.Map.of()
+                : java.util.Map.of(NULL_WATERMARK_ROWS, r.nullWatermarkRows());
         runs.record(new RunHistory.Run(r.runId(), "sql-incremental", source, plan.started(), Instant.now(), status, r.rows(),
-                r.inserted(), r.updated(), r.deleted(), r.tableVersion() < 0 ? null : r.tableVersion(), null));
+                r.inserted(), r.updated(), r.deleted(), r.tableVersion() < 0 ? null : r.tableVersion(), null, details));
         if (r.rows() == 0) {
             LOG.debug("sql-incremental {}: no new rows up to {}", source, plan.high());
         } else if (r.alreadyCommitted()) {

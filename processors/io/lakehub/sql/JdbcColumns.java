@@ -31,8 +31,10 @@ import io.lakehub.delta.ColumnTypes;
  * SMALLINT, TINYINT to integer; DECIMAL/NUMERIC(p,s) to decimal(p,s) (an unconstrained NUMERIC, which
  * PostgreSQL reports with precision 0 or above 38, to decimal(38,18); a value that would need rounding
  * fails the load); REAL to float; FLOAT, DOUBLE to double; BIT, BOOLEAN to boolean; DATE to date;
- * TIMESTAMP to timestamp (wall-clock read as UTC, see {@link ColumnTypes#instantOf}); TIMESTAMP WITH
- * TIME ZONE to timestamp (the instant); BINARY, VARBINARY, LONGVARBINARY, BLOB to binary; everything
+ * TIMESTAMP to timestamp (wall-clock read as UTC, see {@link ColumnTypes#instantOf}); a zoned timestamp to
+ * timestamp (the instant): TIMESTAMP WITH TIME ZONE, and the columns drivers report as plain TIMESTAMP or under
+ * their own code although they hold an instant, recognised by their type name ({@link SourceDialect#zoned}:
+ * PostgreSQL {@code timestamptz}, SQL Server {@code datetimeoffset}, MariaDB/MySQL {@code TIMESTAMP}); BINARY, VARBINARY, LONGVARBINARY, BLOB to binary; everything
  * else (CHAR, VARCHAR, CLOB, TIME, UUID, JSON, ...) to string via {@code getString}. Column names are
  * lower-cased, so H2's upper-case names and PostgreSQL's lower-case names give the same table.
  */
@@ -41,23 +43,45 @@ public final class JdbcColumns {
     private final StructType schema;
     private final int[] kinds;
     private final int[] scales;
+    private final boolean[] zoned;
 
     private static final int LONG = 0, INT = 1, DECIMAL = 2, FLOAT = 3, DOUBLE = 4, BOOL = 5, DATE = 6, TS = 7,
             TSTZ = 8, BINARY = 9, STRING = 10;
 
     /**
+     * Columns of a result set of a database whose dialect is not known: zoned columns are recognised by their JDBC
+     * type only (TIMESTAMP WITH TIME ZONE).
+     *
      * @throws SQLException if the metadata cannot be read
      */
     public JdbcColumns(ResultSetMetaData md) throws SQLException {
+        this(md, SourceDialect.OTHER);
+    }
+
+    /**
+     * Columns of a result set from a database of {@code dialect}.
+     *
+     * @throws SQLException if the metadata cannot be read
+     */
+    JdbcColumns(ResultSetMetaData md, SourceDialect dialect) throws SQLException {
         int n = md.getColumnCount();
         StructField[] fields = new StructField[n];
         kinds = new int[n];
         scales = new int[n];
+        zoned = new boolean[n];
         for (int i = 0; i < n; i++) {
             int c = i + 1;
             String name = md.getColumnLabel(c).toLowerCase(Locale.ROOT);
             DataType type;
-            switch (md.getColumnType(c)) {
+            int jdbcType = md.getColumnType(c);
+            if (dialect.zoned(jdbcType, md.getColumnTypeName(c))) {
+                zoned[i] = true;
+                // MariaDB TIMESTAMP arrives as the UTC wall clock under SourceDialect.useUtcSession
+                kinds[i] = dialect.zonedAsUtcWallClock() ? TS : TSTZ;
+                fields[i] = new StructField(name, new TimestampType(), true);
+                continue;
+            }
+            switch (jdbcType) {
                 case Types.BIGINT -> {
                     kinds[i] = LONG;
                     type = new LongType();
@@ -113,6 +137,20 @@ public final class JdbcColumns {
             fields[i] = new StructField(name, type, true);
         }
         this.schema = new StructType(fields);
+    }
+
+    /**
+     * Whether the column named {@code name} (case-insensitive) holds an instant (a zoned timestamp) rather than a
+     * wall-clock time; false for an unknown name.
+     */
+    public boolean zoned(String name) {
+        StructField[] fields = schema.getFields();
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].getName().equalsIgnoreCase(name)) {
+                return zoned[i];
+            }
+        }
+        return false;
     }
 
     /** The Delta schema of the result set (all columns nullable). */

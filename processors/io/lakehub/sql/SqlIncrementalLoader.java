@@ -35,6 +35,7 @@ import io.lakehub.delta.SchemaEvolution;
 import io.lakehub.delta.SchemaMismatchException;
 import io.lakehub.delta.StagedLoad;
 import io.lakehub.delta.VersionDiff;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -51,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *   {@code MAX(column)} for an integer one.</li>
  *   <li><b>extract</b> streams the window {@code (low, high]}, ordered by {@code (watermark, tie-breaker)},
  *   with a forward-only cursor and the configured fetch size, writing each row to the bronze CSV
- *   ({@code bronze/sql/<source>/load=<n>/<source>.csv}, header first, written under a temporary name and
- *   renamed when complete) and to staged Parquet files in the table folder. At most {@code batch-size}
+ *   ({@code bronze/sql/<source>/load=<n>/<source>-<runId>.csv}, header first, written under a temporary name and
+ *   renamed when complete; the run id makes the path unique to this attempt, so two instances loading the same
+ *   load number never write the same file) and to staged Parquet files in the table folder. At most {@code batch-size}
  *   rows are read; the rest of the window is the next load's.</li>
  *   <li><b>commit</b> MERGEs the staged rows by key in one Delta commit, which also carries the
  *   {@code txn} action and the new watermark. A replayed load (same number) is recognised by its
@@ -60,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Crash safety: before the commit nothing is visible in silver and the watermark has not moved, so
- * a crash at any point before it makes the next run read the same window again (the bronze file of the
- * same load number is overwritten); after the commit the watermark has moved with the rows.
+ * a crash at any point before it makes the next run read the same window again, into a bronze file of its own;
+ * after the commit the watermark has moved with the rows, and the commit's lineage ({@code bronze}) names the
+ * one bronze file of that load. An attempt that loses the load to another one (its {@code txn} is already
+ * committed, or its commit fails) deletes its own bronze file, never another's; the winner deletes the
+ * complete bronze files of the other attempts of its load number, which no commit can reference any more.
  * Thread-safe as long as one source is loaded by one thread at a time (one route per source).
  */
 public final class SqlIncrementalLoader {
@@ -74,6 +79,8 @@ public final class SqlIncrementalLoader {
     private final LakeStorage lake;
     private final DeltaTable table;
     private final String instance;
+    /** The NULL-watermark count last warned about, so the warning repeats only when it changes. */
+    private final AtomicLong lastNullWatermarkRows = new AtomicLong();
 
     /**
      * A loader whose lineage names this process as {@link HubInstance#defaultId()}.
@@ -82,6 +89,9 @@ public final class SqlIncrementalLoader {
      */
     /** Rows between two progress updates of {@link #extract(LoadPlan, AtomicLong)} (a power of two). */
     public static final int PROGRESS_EVERY = 1024;
+
+    /** Newest commits searched for the lineage of a load number by an attempt that lost it. */
+    static final int LINEAGE_LOOKBACK = 100;
 
     public SqlIncrementalLoader(SqlSourceTable source, DataSource dataSource, LakeStorage lake) {
         this(source, dataSource, lake, HubInstance.defaultId());
@@ -116,9 +126,20 @@ public final class SqlIncrementalLoader {
      * @param low         the watermark the window starts after, or null for a first load
      * @param high        the window's upper bound (text form), or null if the source is empty
      * @param sourceSchema the source's columns
+     * @param started     when the plan was made
+     * @param zonedColumns lower-case names of the source columns that hold instants (zoned timestamps, see
+     *                    {@link SourceDialect#zoned}); a zoned watermark's values and {@code high} are UTC wall-clock
+     *                    text, bound as instants
+     * @param nullWatermarkRows source rows whose watermark column is NULL when the plan was made: no window can
+     *                    hold them (they have no position in the watermark order), so no load reads them
      */
     public record LoadPlan(String runId, long loadVersion, Watermark low, String high, StructType sourceSchema,
-                           Instant started) {
+                           Instant started, java.util.Set<String> zonedColumns, long nullWatermarkRows) {
+
+        /** Whether the column (any case) holds instants. */
+        public boolean zoned(String column) {
+            return column != null && zonedColumns.contains(column.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /**
@@ -139,10 +160,11 @@ public final class SqlIncrementalLoader {
      * What a load did.
      *
      * @param tableVersion the Delta version written, or -1 when nothing was committed
+     * @param nullWatermarkRows source rows left out because their watermark column is NULL ({@link LoadPlan#nullWatermarkRows})
      */
     public record LoadResult(String source, String runId, long loadVersion, long rows, long inserted, long updated,
                              long deleted, long tableVersion, String operation, boolean alreadyCommitted, boolean moreRows,
-                             Watermark watermark, String bronzePath, long durationMs) {
+                             Watermark watermark, String bronzePath, long durationMs, long nullWatermarkRows) {
     }
 
     /** Runs plan, extract and commit once. @throws Exception as the steps do */
@@ -164,13 +186,15 @@ public final class SqlIncrementalLoader {
             throw new IllegalStateException("the stored watermark of " + source.getName() + " is on column " + low.column()
                     + " but the configuration names " + source.getWatermarkColumn() + "; reset the watermark first");
         }
-        try (Connection c = dataSource.getConnection()) {
-            StructType schema = probeSchema(c);
+        try (Connection c = connect()) {
+            SourceDialect dialect = SourceDialect.of(c);
+            JdbcColumns columns = probeSchema(c, dialect);
+            StructType schema = columns.schema();
+            boolean zoned = columns.zoned(source.getWatermarkColumn());
             DataType wmType = column(schema, source.getWatermarkColumn()).getDataType();
             String high;
             if (wmType instanceof TimestampType) {
-                LocalDateTime now = databaseNow(c);
-                high = now.minus(source.getLag()).toString();
+                high = upperBound(dialect.now(c), zoned);
             } else if (wmType instanceof LongType || wmType instanceof IntegerType || wmType instanceof DecimalType
                     || wmType instanceof DateType) {
                 high = maxWatermark(c, wmType);
@@ -178,14 +202,75 @@ public final class SqlIncrementalLoader {
                 throw new IllegalStateException("watermark column " + source.getWatermarkColumn() + " is "
                         + wmType.getSimpleString() + "; use a timestamp, date or integer column");
             }
-            return new LoadPlan(UUID.randomUUID().toString(), loadVersion, low, high, schema, Instant.now());
+            java.util.Set<String> zonedColumns = new java.util.HashSet<>();
+            for (String name : schema.getFieldNames()) {
+                if (columns.zoned(name)) {
+                    zonedColumns.add(name);
+                }
+            }
+            long nullRows = countNullWatermarks(c);
+            if (nullRows > 0 && lastNullWatermarkRows.getAndSet(nullRows) != nullRows) {
+                LOG.warn("sql-incremental {}: {} source rows have a NULL {} and are not loaded: a row without a watermark"
+                                + " value has no place in the watermark order, so no window holds it; give them a value"
+                                + " (they are then loaded by the next poll)", source.getName(), nullRows,
+                        source.getWatermarkColumn());
+            } else if (nullRows == 0) {
+                lastNullWatermarkRows.set(0);
+            }
+            return new LoadPlan(UUID.randomUUID().toString(), loadVersion, low, high, schema, Instant.now(),
+                    java.util.Set.copyOf(zonedColumns), nullRows);
         }
     }
 
-    private StructType probeSchema(Connection c) throws SQLException {
+    /**
+     * The window's upper bound for a timestamp watermark, from the database clock {@code now} (an instant):
+     * {@code now - lag} as a UTC wall clock for a zoned column; for a column without time zone, the wall clock of
+     * {@code now} in the source's {@code time-zone} (the zone its values are written in), minus {@code lag}. Neither
+     * depends on the JVM's or the session's time zone.
+     */
+    String upperBound(Instant now, boolean zoned) {
+        if (zoned) {
+            return ColumnTypes.text(now.minus(source.getLag()));
+        }
+        return LocalDateTime.ofInstant(now, source.getTimeZone()).minus(source.getLag()).toString();
+    }
+
+    /**
+     * A connection to the source's database. A pool that gives up ("Connection is not available, request timed out")
+     * says why only in its cause (the driver's last failure, e.g. a database that no longer exists): the error then
+     * leads with that reason and keeps the pool's message after it.
+     *
+     * @throws SQLException of the pool's class and SQLState (the cause's when the pool has none), the pool's exception
+     *                      as its cause
+     */
+    private Connection connect() throws SQLException {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root == e || root.getMessage() == null) {
+                throw e;
+            }
+            String state = e.getSQLState() != null ? e.getSQLState() : root instanceof SQLException s ? s.getSQLState() : null;
+            String message = "source " + source.getName() + " (data source " + source.getDatasource() + "): cannot connect: "
+                    + root.getMessage().strip() + " [" + e.getMessage() + "]";
+            SQLException clear = e instanceof java.sql.SQLTransientConnectionException
+                    ? new java.sql.SQLTransientConnectionException(message, state, e)
+                    : e instanceof java.sql.SQLNonTransientConnectionException
+                    ? new java.sql.SQLNonTransientConnectionException(message, state, e)
+                    : new SQLException(message, state, e);
+            throw clear;
+        }
+    }
+
+    private JdbcColumns probeSchema(Connection c, SourceDialect dialect) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT * FROM " + source.fromClause() + " WHERE 1 = 0")) {
-            StructType schema = new JdbcColumns(rs.getMetaData()).schema();
+            JdbcColumns columns = new JdbcColumns(rs.getMetaData(), dialect);
+            StructType schema = columns.schema();
             column(schema, source.getWatermarkColumn());
             for (String k : source.getKeys()) {
                 column(schema, k);
@@ -193,7 +278,7 @@ public final class SqlIncrementalLoader {
             if (source.effectiveTieBreaker() != null) {
                 column(schema, source.effectiveTieBreaker());
             }
-            return schema;
+            return columns;
         } catch (SQLException e) {
             throw new SQLException("cannot read source " + source.getName() + " (" + source.fromClause() + "): "
                     + e.getMessage(), e.getSQLState(), e);
@@ -209,10 +294,13 @@ public final class SqlIncrementalLoader {
         return f;
     }
 
-    private static LocalDateTime databaseNow(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+    /** Source rows whose watermark column is NULL. */
+    private long countNullWatermarks(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + source.fromClause() + " WHERE "
+                     + source.getWatermarkColumn() + " IS NULL")) {
             rs.next();
-            return rs.getTimestamp(1).toLocalDateTime();
+            return rs.getLong(1);
         }
     }
 
@@ -252,10 +340,16 @@ public final class SqlIncrementalLoader {
         return sql.toString();
     }
 
-    /** A watermark text value as the JDBC parameter for a column of {@code type}. */
-    private static Object bindValue(DataType type, String text) {
+    /**
+     * A watermark text value as the JDBC parameter for a column of {@code type}: a timestamp as its wall clock, or,
+     * for a zoned column, as the instant ({@link SourceDialect#bindInstant}).
+     */
+    private static Object bindValue(DataType type, String text, boolean zoned, SourceDialect dialect) {
         Object v = ColumnTypes.parseText(type, text);
-        return v instanceof Instant instant ? ColumnTypes.wallClockOf(instant) : v;
+        if (v instanceof Instant instant) {
+            return zoned ? dialect.bindInstant(instant) : ColumnTypes.wallClockOf(instant);
+        }
+        return v;
     }
 
     /**
@@ -282,11 +376,14 @@ public final class SqlIncrementalLoader {
         String tb = source.effectiveTieBreaker();
         boolean cutBatches = tb != null;
         String sql = windowQuery(plan.low());
-        String bronzeDir = "bronze/sql/" + source.getName() + String.format("/load=%06d", plan.loadVersion());
-        Path bronzeTmp = lake.path(bronzeDir + "/_" + source.getName() + ".csv.inprogress");
-        Path bronzeFinal = lake.path(bronzeDir + "/" + source.getName() + ".csv");
+        String bronzeDir = bronzeDir(plan.loadVersion());
+        String bronzeName = source.getName() + "-" + plan.runId() + ".csv";
+        Path bronzeTmp = lake.path(bronzeDir + "/_" + bronzeName + ".inprogress");
+        Path bronzeFinal = lake.path(bronzeDir + "/" + bronzeName);
         FileSystem fs = bronzeTmp.getFileSystem(lake.conf());
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connect()) {
+            SourceDialect dialect = SourceDialect.of(c);
+            String restoreSession = dialect.useUtcSession(c);
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
             try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -295,17 +392,19 @@ public final class SqlIncrementalLoader {
                     ps.setMaxRows(source.getBatchSize());
                 }
                 int p = 1;
-                ps.setObject(p++, bindValue(wmType, plan.high()));
+                boolean zoned = plan.zoned(source.getWatermarkColumn());
+                ps.setObject(p++, bindValue(wmType, plan.high(), zoned, dialect));
                 Watermark low = plan.low();
                 if (low != null) {
-                    ps.setObject(p++, bindValue(wmType, low.value()));
+                    ps.setObject(p++, bindValue(wmType, low.value(), zoned, dialect));
                     if (tb != null && low.tieBreaker() != null) {
-                        ps.setObject(p++, bindValue(wmType, low.value()));
-                        ps.setObject(p, bindValue(column(schema, tb).getDataType(), low.tieBreaker()));
+                        ps.setObject(p++, bindValue(wmType, low.value(), zoned, dialect));
+                        ps.setObject(p, bindValue(column(schema, tb).getDataType(), low.tieBreaker(),
+                                plan.zoned(tb), dialect));
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    JdbcColumns columns = new JdbcColumns(rs.getMetaData());
+                    JdbcColumns columns = new JdbcColumns(rs.getMetaData(), dialect);
                     StructType readSchema = columns.schema();
                     int wmIdx = index(readSchema, source.getWatermarkColumn());
                     int tbIdx = tb == null ? -1 : index(readSchema, tb);
@@ -329,16 +428,13 @@ public final class SqlIncrementalLoader {
                             c.commit();
                             c.setAutoCommit(autoCommit);
                             pipeline.close();
-                            fs.delete(lake.path(bronzeDir), true); // no rows: leave no empty load folder behind
+                            deleteIfEmpty(fs, lake.path(bronzeDir)); // no rows: leave no empty load folder behind
                             return new Extract(null, null, null, false);
                         }
                         staged = pipeline.finish();
                     }
                     c.commit();
                     c.setAutoCommit(autoCommit);
-                    if (fs.exists(bronzeFinal)) {
-                        fs.delete(bronzeFinal, false); // an earlier attempt of the same load that never committed
-                    }
                     if (!fs.rename(bronzeTmp, bronzeFinal)) {
                         staged.files().forEach(table::deleteQuietly);
                         throw new IOException("cannot rename " + bronzeTmp + " to " + bronzeFinal);
@@ -346,7 +442,7 @@ public final class SqlIncrementalLoader {
                     Watermark next = new Watermark(source.getWatermarkColumn(), ColumnTypes.text(last[wmIdx]), tb,
                             tbIdx < 0 ? null : ColumnTypes.text(last[tbIdx]));
                     boolean full = cutBatches && staged.rows() >= source.getBatchSize();
-                    return new Extract(staged, bronzeDir + "/" + source.getName() + ".csv", next, full);
+                    return new Extract(staged, bronzeDir + "/" + bronzeName, next, full);
                 }
             } catch (SQLException | IOException | RuntimeException e) {
                 try {
@@ -354,8 +450,73 @@ public final class SqlIncrementalLoader {
                 } catch (SQLException ignored) {
                     // the connection is broken; the pool discards it
                 }
+                deleteIfEmpty(fs, lake.path(bronzeDir)); // the pipeline removed this attempt's file
                 throw e;
+            } finally {
+                SourceDialect.restoreSession(c, restoreSession);
             }
+        }
+    }
+
+    /** Lake-relative folder of the bronze files of a load number. */
+    private String bronzeDir(long loadVersion) {
+        return "bronze/sql/" + source.getName() + String.format("/load=%06d", loadVersion);
+    }
+
+    private static void deleteIfEmpty(FileSystem fs, Path dir) {
+        try {
+            FileStatus[] left = fs.exists(dir) ? fs.listStatus(dir) : null;
+            if (left != null && left.length == 0) {
+                fs.delete(dir, false);
+            }
+        } catch (IOException ignored) {
+            // another attempt of this load writes there, or the folder is gone already
+        }
+    }
+
+    /**
+     * The bronze path named by the commit of load {@code loadVersion} of this source, or null when no commit
+     * among the newest {@value #LINEAGE_LOOKBACK} names it.
+     */
+    String committedBronze(long loadVersion) {
+        for (Map<String, Object> entry : table.history(LINEAGE_LOOKBACK)) {
+            if (entry.get("userMetadata") instanceof Map<?, ?> lineage && source.getName().equals(lineage.get("source"))
+                    && lineage.get("loadVersion") instanceof Number n && n.longValue() == loadVersion) {
+                return lineage.get("bronze") == null ? null : lineage.get("bronze").toString();
+            }
+        }
+        return null;
+    }
+
+    /** Deletes this attempt's bronze file unless the commit of its load number names it (a replay of this very attempt). */
+    private void removeBronzeUnlessCommitted(LoadPlan plan, Extract extract) {
+        try {
+            if (!extract.bronzePath().equals(committedBronze(plan.loadVersion()))) {
+                lake.path(extract.bronzePath()).getFileSystem(lake.conf()).delete(lake.path(extract.bronzePath()), false);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sql-incremental {}: could not remove the bronze file {} of a load that did not commit: {}",
+                    source.getName(), extract.bronzePath(), e.toString());
+        }
+    }
+
+    /** After this attempt committed its load: deletes the complete bronze files other attempts wrote for that load number. */
+    private void removeOtherAttempts(LoadPlan plan, Extract extract) {
+        Path dir = lake.path(bronzeDir(plan.loadVersion()));
+        String mine = lake.path(extract.bronzePath()).getName();
+        try {
+            FileSystem fs = dir.getFileSystem(lake.conf());
+            for (FileStatus f : fs.listStatus(dir)) {
+                String name = f.getPath().getName();
+                // .inprogress files belong to attempts still writing (they find the load taken and remove their own)
+                if (f.isFile() && !name.equals(mine) && name.startsWith(source.getName() + "-") && name.endsWith(".csv")) {
+                    fs.delete(f.getPath(), false);
+                    LOG.info("sql-incremental {}: removed {} of an attempt of load {} that did not commit", source.getName(),
+                            name, plan.loadVersion());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("sql-incremental {}: could not list {}: {}", source.getName(), dir, e.toString());
         }
     }
 
@@ -411,7 +572,7 @@ public final class SqlIncrementalLoader {
         if (extract.staged() == null) {
             elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
             return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), 0, 0, 0, 0, -1, "NONE", false, false,
-                    plan.low(), null, elapsed);
+                    plan.low(), null, elapsed, plan.nullWatermarkRows());
         }
         Map<String, Object> lineage = new LinkedHashMap<>();
         lineage.put("flow", "sql-incremental");
@@ -428,6 +589,9 @@ public final class SqlIncrementalLoader {
         lineage.put("rows", extract.rows());
         lineage.put("deletedRows", extract.staged().deletedRows());
         lineage.put("bronze", extract.bronzePath());
+        if (plan.nullWatermarkRows() > 0) {
+            lineage.put("rowsWithNullWatermark", plan.nullWatermarkRows());
+        }
         String userMetadata;
         try {
             userMetadata = JSON.writeValueAsString(lineage);
@@ -443,16 +607,20 @@ public final class SqlIncrementalLoader {
                     autoTags(extract.staged()), userMetadata, source.getMergeThreads());
         } catch (IOException | RuntimeException e) {
             table.deleteUnreferenced(extract.staged().files());
+            removeBronzeUnlessCommitted(plan, extract);
             throw e;
         }
         if (outcome.alreadyCommitted()) {
             // a replay of this very extract references the same files: only orphans are deleted
             table.deleteUnreferenced(extract.staged().files());
+            removeBronzeUnlessCommitted(plan, extract);
             LOG.info("load {} of {} was already committed; nothing written", plan.loadVersion(), source.getName());
+        } else {
+            removeOtherAttempts(plan, extract);
         }
         elapsed = java.time.Duration.between(plan.started(), Instant.now()).toMillis();
         return new LoadResult(source.getName(), plan.runId(), plan.loadVersion(), extract.rows(), outcome.inserted(),
                 outcome.updated(), outcome.deleted(), outcome.version(), outcome.operation(), outcome.alreadyCommitted(), extract.batchFull(),
-                extract.watermark(), extract.bronzePath(), elapsed);
+                extract.watermark(), extract.bronzePath(), elapsed, plan.nullWatermarkRows());
     }
 }

@@ -1,6 +1,8 @@
 package io.lakehub.sql;
 
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -38,6 +40,14 @@ public class SqlSourceTable {
     private Duration schedule = Duration.ofSeconds(30);
     /** How far behind the database clock the window's upper bound stays, for transactions that commit late. */
     private Duration lag = Duration.ofSeconds(5);
+    /**
+     * Time zone of the source's timestamps without time zone (the zone of the clock that writes the watermark
+     * column, e.g. {@code UTC_TIMESTAMP()} or an application in {@code Europe/Paris}): the window's upper bound is
+     * the database clock's wall time in this zone minus {@link #lag}, so it never depends on the JVM's zone. Not
+     * used for a zoned watermark column ({@code timestamptz}, {@code datetimeoffset}, MariaDB {@code TIMESTAMP}),
+     * whose bound is the instant; rows without time zone are stored as their wall clock in UTC either way.
+     */
+    private ZoneId timeZone = ZoneOffset.UTC;
     /** Target silver table name ({@code silver/<target>}); defaults to {@link #name}. */
     private String target;
     /** JDBC fetch size: rows the driver brings per round trip (the cursor's batch). */
@@ -108,6 +118,9 @@ public class SqlSourceTable {
         }
         if (fetchSize <= 0 || batchSize <= 0 || rowsPerFile <= 0 || mergeThreads <= 0) {
             throw new IllegalArgumentException(where + ": fetch-size, batch-size, rows-per-file and merge-threads must be positive");
+        }
+        if (timeZone == null) {
+            throw new IllegalArgumentException(where + ".time-zone must be a zone id such as UTC or Europe/Paris");
         }
         if (lag.isNegative() || schedule.isNegative() || schedule.isZero()) {
             throw new IllegalArgumentException(where + ": lag must be >= 0 and schedule > 0");
@@ -216,6 +229,14 @@ public class SqlSourceTable {
 
     public void setLag(Duration lag) {
         this.lag = lag;
+    }
+
+    public ZoneId getTimeZone() {
+        return timeZone;
+    }
+
+    public void setTimeZone(ZoneId timeZone) {
+        this.timeZone = timeZone;
     }
 
     /** The target table name in effect. */

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * neither lost nor read twice (DESIGN.md, "Watermarks").
  *
  * <p>Values are kept in the text form of {@link io.lakehub.delta.ColumnTypes#text}: ISO-8601 for
- * timestamps (source wall-clock time), decimal digits for numbers. Stored as JSON in the target
+ * timestamps (the source's wall-clock time for a column without time zone; the UTC time of the instant for a
+ * zoned column such as PostgreSQL {@code timestamptz}, see {@link SourceDialect}), decimal digits for numbers. Stored as JSON in the target
  * table's property {@code lakehub.watermark.<source>} and in each load's {@code commitInfo.userMetadata}.
  *
  * @param column           the watermark column it refers to

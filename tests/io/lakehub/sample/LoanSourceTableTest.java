@@ -260,10 +260,14 @@ class LoanSourceTableTest {
         }
     }
 
-    /** The database's own clock, in the same "local timestamp" terms as the updated_at column. */
+    /** The database's own clock, as the UTC wall clock the updated_at column holds. */
     private static LocalDateTime dbNow(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT LOCALTIMESTAMP(6)")) {
+                ResultSet rs = st.executeQuery(switch (c.getMetaData().getDatabaseProductName()) {
+                    case "H2" -> "SELECT DATEADD(SECOND, -EXTRACT(TIMEZONE_HOUR FROM CURRENT_TIMESTAMP) * 3600 - EXTRACT(TIMEZONE_MINUTE FROM CURRENT_TIMESTAMP) * 60, LOCALTIMESTAMP)";
+                    case "PostgreSQL" -> "SELECT CURRENT_TIMESTAMP AT TIME ZONE 'UTC'";
+                    default -> "SELECT UTC_TIMESTAMP(6)";
+                })) {
             rs.next();
             return rs.getObject(1, LocalDateTime.class);
         }

@@ -101,6 +101,22 @@ class SqlIncrementalLoaderTest {
             String alterType(String table, String column, String type) {
                 return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE " + type;
             }
+
+            @Override
+            String zonedTimestamp() {
+                return "TIMESTAMP(6) WITH TIME ZONE";
+            }
+
+            @Override
+            String tokyoSession() {
+                return "SET TIME ZONE 'Asia/Tokyo'";
+            }
+
+            @Override
+            String now() {
+                // H2 casts a zoned value to TIMESTAMP in the session's (the JVM's) zone: shift the local clock instead
+                return "DATEADD(SECOND, -EXTRACT(TIMEZONE_HOUR FROM CURRENT_TIMESTAMP) * 3600 - EXTRACT(TIMEZONE_MINUTE FROM CURRENT_TIMESTAMP) * 60, LOCALTIMESTAMP)";
+            }
         },
         POSTGRES {
             @Override
@@ -111,6 +127,16 @@ class SqlIncrementalLoaderTest {
             @Override
             String alterType(String table, String column, String type) {
                 return "ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type;
+            }
+
+            @Override
+            String zonedTimestamp() {
+                return "TIMESTAMPTZ(6)";
+            }
+
+            @Override
+            String tokyoSession() {
+                return "SET TIME ZONE 'Asia/Tokyo'";
             }
         },
         MARIADB {
@@ -126,7 +152,27 @@ class SqlIncrementalLoaderTest {
 
             @Override
             String now() {
-                return "CURRENT_TIMESTAMP(6)";
+                return "UTC_TIMESTAMP(6)";
+            }
+
+            @Override
+            String zonedTimestamp() {
+                return "TIMESTAMP(6)";
+            }
+
+            @Override
+            Object zonedValue(Instant instant) {
+                return LocalDateTime.ofInstant(instant, ZoneOffset.UTC); // under utcSession()
+            }
+
+            @Override
+            String utcSession() {
+                return "SET time_zone = '+00:00'";
+            }
+
+            @Override
+            String tokyoSession() {
+                return "SET time_zone = '+09:00'";
             }
 
             @Override
@@ -148,9 +194,28 @@ class SqlIncrementalLoaderTest {
             return "TIMESTAMP(6)";
         }
 
-        /** The database clock with microseconds (PostgreSQL and H2: the transaction's start). */
+        /**
+         * The database clock with microseconds as a UTC wall clock, whatever the JVM's zone (which pgjdbc and H2 make
+         * the session's zone); PostgreSQL and H2: the transaction's start.
+         */
         String now() {
-            return "CURRENT_TIMESTAMP";
+            return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')";
+        }
+
+        /** A column type holding an instant, as the driver reports it: timestamptz, TIMESTAMP WITH TIME ZONE, MariaDB TIMESTAMP. */
+        abstract String zonedTimestamp();
+
+        /** The JDBC parameter that writes {@code instant} exactly into a {@link #zonedTimestamp()} column. */
+        Object zonedValue(Instant instant) {
+            return java.time.OffsetDateTime.ofInstant(instant, ZoneOffset.ofHours(9)); // any offset: the instant counts
+        }
+
+        /** A statement making the session's time zone +09:00, as on a server configured in Tokyo. */
+        abstract String tokyoSession();
+
+        /** A statement making the session's time zone UTC before writing zoned values, or null. */
+        String utcSession() {
+            return null;
         }
 
         String tableOptions() {
@@ -233,7 +298,8 @@ class SqlIncrementalLoaderTest {
         assertThat(((Number) lineage.get("rows")).longValue()).isEqualTo(3);
         assertThat(lineage.get("bronze")).isEqualTo(r.bronzePath());
 
-        assertThat(r.bronzePath()).isEqualTo("bronze/sql/" + t + "/load=000000/" + t + ".csv");
+        assertThat(r.bronzePath()).as("attempt-unique: the run id is in the name")
+                .isEqualTo("bronze/sql/" + t + "/load=000000/" + t + "-" + r.runId() + ".csv");
         List<CSVRecord> csv = bronze(t, 0);
         assertThat(csv).extracting(rec -> rec.get("id")).containsExactly("3", "1", "2"); // ORDER BY updated_at, id
         assertThat(parquetOnDisk(t)).isEqualTo(referenced(table.latest())).hasSize(1);
@@ -281,8 +347,7 @@ class SqlIncrementalLoaderTest {
         assertThat(loader.table().history(10)).hasSize(2);
         assertThat(loader.table().properties().get(Watermark.propertyKey(t))).isEqualTo(watermarkBefore);
         assertThat(loader.table().txnVersion(loader.source().appId())).isEqualTo(1);
-        assertThat(bronzeFile(t, 2)).doesNotExist();
-        assertThat(bronzeLoadDir(t, 2).resolve("_" + t + ".csv.inprogress")).doesNotExist();
+        assertThat(bronzeLoadDir(t, 2)).as("an empty poll leaves no bronze folder").doesNotExist();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -610,6 +675,101 @@ class SqlIncrementalLoaderTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void aDecimalPrecisionChangeIsReportedWithPrecisionAndScaleOnBothSides(Db db) throws Exception {
+        String t = baseTable(db, "decprec");
+        insert(t, 1, "a", "1.00", 1, T0);
+        SqlIncrementalLoader loader = loader(t);
+        loader.loadOnce();
+
+        sql(db.alterType(t, "amount", "DECIMAL(14,4)"));
+        insert(t, 2, "b", "2.5", 2, T0.plusMinutes(1));
+
+        assertThatThrownBy(loader::loadOnce).isInstanceOf(SchemaMismatchException.class)
+                .hasMessageContaining("'amount' is decimal(12,2) in the table but decimal(14,4) in the source");
+        assertThat(loader.table().latest().getVersion()).isZero();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // rows whose watermark column is NULL
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void rowsWithANullWatermarkAreCountedAndReportedNotSilentlyDropped(Db db) throws Exception {
+        ds = db.dataSource();
+        String t = Databases.uniqueName("nullwm");
+        tables.add(t);
+        sql("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, name VARCHAR(100), amount DECIMAL(12,2), qty INTEGER, "
+                + "updated_at " + db.timestamp() + " NULL)" + db.tableOptions());
+        insert(t, 1, "a", "1.00", 1, T0);
+        insert(t, 2, "b", "2.00", 2, T0.plusSeconds(1));
+        sql("INSERT INTO " + t + " (id, name, updated_at) VALUES (3, 'no watermark', NULL), (4, 'none either', NULL)");
+        SqlIncrementalLoader loader = loader(t);
+        java.util.concurrent.atomic.AtomicReference<String> warned = new java.util.concurrent.atomic.AtomicReference<>();
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(SqlIncrementalLoader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        LoadResult r;
+        try {
+            r = loader.loadOnce();
+        } finally {
+            log.detachAppender(appender);
+        }
+
+        assertThat(r.rows()).isEqualTo(2);
+        assertThat(r.nullWatermarkRows()).isEqualTo(2);
+        assertThat(rowsById(loader.table(), null).keySet()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(appender.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement(
+                        org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains(t + ": 2 source rows have a NULL updated_at and are not loaded");
+        Map<?, ?> lineage = (Map<?, ?>) loader.table().history(1).get(0).get("userMetadata");
+        assertThat(((Number) lineage.get("rowsWithNullWatermark")).longValue()).isEqualTo(2);
+
+        // the run and the health details say so, as an operator sees them
+        io.lakehub.run.RunHistory runs = new io.lakehub.run.RunHistory();
+        SqlSources sources = sourcesOf(loader.source());
+        recordThroughTheCommitStep(sources, t, runs);
+        io.lakehub.run.RunHistory.Run run = runs.last(t);
+        assertThat(run.details()).containsEntry(CommitDeltaMerge.NULL_WATERMARK_ROWS, 2L);
+        io.lakehub.config.EventsProperties noEvents = new io.lakehub.config.EventsProperties();
+        noEvents.setEnabled(false);
+        org.springframework.boot.actuate.health.Health health = ((org.springframework.boot.actuate.health.HealthIndicator)
+                new io.lakehub.ops.FlowsHealth(runs, sources, null, noEvents, 1).getContributor("sql-incremental-" + t)).health();
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+        assertThat(health.getDetails()).containsEntry(CommitDeltaMerge.NULL_WATERMARK_ROWS, 2L);
+
+        // once they get a value they are loaded, and the count clears
+        sql("UPDATE " + t + " SET updated_at = ? WHERE id IN (3, 4)", T0.plusMinutes(1));
+        LoadResult after = loader.loadOnce();
+        assertThat(after.rows()).isEqualTo(2);
+        assertThat(after.nullWatermarkRows()).isZero();
+        assertThat(rowsById(loader.table(), null).keySet()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+        recordThroughTheCommitStep(sources, t, runs);
+        assertThat(runs.last(t).details()).doesNotContainKey(CommitDeltaMerge.NULL_WATERMARK_ROWS);
+    }
+
+    /** The configured sources of a hub with this one source on {@link #ds}. */
+    private SqlSources sourcesOf(SqlSourceTable source) {
+        io.lakehub.config.LakehubProperties props = new io.lakehub.config.LakehubProperties();
+        props.getSql().getTables().add(source);
+        return new SqlSources(props, new io.lakehub.config.LakeConfiguration.DataSources(Map.of("default", ds)),
+                lake, new io.lakehub.cluster.HubInstance(new io.lakehub.cluster.ClusterProperties()));
+    }
+
+    /** Runs one load through the route's plan/extract/commit processors with a real exchange, recording into {@code runs}. */
+    private void recordThroughTheCommitStep(SqlSources sources, String source, io.lakehub.run.RunHistory runs) throws Exception {
+        try (org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+            exchange.setVariable("sqlSource", source);
+            new PlanLoad(sources).process(exchange);
+            new ExtractToBronze(sources, new io.lakehub.run.RunProgress(runs, Duration.ofSeconds(10))).process(exchange);
+            new CommitDeltaMerge(sources, runs).process(exchange);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // 10. a missing source table
 
@@ -864,6 +1024,164 @@ class SqlIncrementalLoaderTest {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------------------
+    // two instances racing on one source: bronze is what each commit says
+
+    @org.junit.jupiter.api.Test
+    @Timeout(180)
+    void twoLoadersRacingOnOneSourceLeaveEveryCommittedLoadTheBronzeFileItsCommitNames() throws Exception {
+        String t = baseTable(Db.POSTGRES, "race");
+        SqlSourceTable src = source(t);
+        src.setLag(Duration.ofMillis(500));
+        // two instances: each its own LakeStorage and DeltaTable on the same lake, as two processes
+        SqlIncrementalLoader a = new SqlIncrementalLoader(src, ds, new LakeStorage(lakeDir.toString()), "hub-a");
+        SqlIncrementalLoader b = new SqlIncrementalLoader(src, ds, new LakeStorage(lakeDir.toString()), "hub-b");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.concurrent.atomic.AtomicBoolean racing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        List<LoadResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        int rounds = 12;
+        try {
+            java.util.concurrent.Future<?> writer = pool.submit(() -> {
+                while (racing.get()) { // rows keep arriving, so two attempts of one load read different windows
+                    long id = written.incrementAndGet();
+                    sql("INSERT INTO " + t + " (id, name, amount, qty, updated_at) VALUES (?, ?, 1.00, 1, "
+                            + Db.POSTGRES.now() + ")", id, "row " + id);
+                }
+                return null;
+            });
+            List<java.util.concurrent.Future<?>> racers = new ArrayList<>();
+            for (SqlIncrementalLoader loader : List.of(a, b)) {
+                racers.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        together.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                        results.add(loader.loadOnce());
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> racer : racers) {
+                racer.get(150, java.util.concurrent.TimeUnit.SECONDS); // a failed load fails the test here
+            }
+            racing.set(false);
+            writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            racing.set(false);
+            pool.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            a.loadOnce();
+            assertThat(rowsById(a.table(), null)).hasSize((int) written.get());
+        });
+
+        assertThat(results).as("the two instances did race for the same load").anyMatch(LoadResult::alreadyCommitted);
+        DeltaTable table = new DeltaTable(new LakeStorage(lakeDir.toString()), t);
+        List<Map<String, Object>> history = table.history(1000);
+        Set<Long> before = Set.of();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Map<String, Object> commit = history.get(i);
+            long version = (Long) commit.get("version");
+            Map<?, ?> lineage = (Map<?, ?>) commit.get("userMetadata");
+            int load = ((Number) lineage.get("loadVersion")).intValue();
+            Path named = lakeDir.resolve((String) lineage.get("bronze"));
+            assertThat(bronzeFile(t, load)).as("version %d: the load folder holds the bronze file its commit names", version)
+                    .isEqualTo(named);
+            Set<Long> now = rowsById(table, version).keySet();
+            Set<Long> added = new HashSet<>(now);
+            added.removeAll(before);
+            assertThat(bronze(t, load)).as("version %d (load %d, by %s): bronze rows are the rows it committed", version, load,
+                    lineage.get("instance")).extracting(rec -> Long.parseLong(rec.get("id")))
+                    .containsExactlyInAnyOrderElementsOf(added);
+            assertThat(((Number) lineage.get("rows")).longValue()).isEqualTo(added.size());
+            before = now;
+        }
+        try (Stream<Path> files = Files.walk(lakeDir.resolve("bronze"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("no attempt left a partial file")
+                    .noneMatch(n -> n.endsWith(".inprogress"));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // zoned timestamps (PostgreSQL timestamptz, H2 TIMESTAMP WITH TIME ZONE, MariaDB TIMESTAMP), as data and watermark
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void zonedTimestampsLoadAsInstantsAsDataAndAsTheWatermark(Db db) throws Exception {
+        ds = db.dataSource();
+        String t = Databases.uniqueName("tstz");
+        tables.add(t);
+        sql("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, name VARCHAR(20), seen_at " + db.zonedTimestamp()
+                + " NULL, changed_at " + db.zonedTimestamp() + " NOT NULL)" + db.tableOptions());
+        Instant base = Instant.parse("2021-03-28T00:59:59.123456Z"); // one second before the EU clocks change
+        Instant seen = Instant.parse("1999-12-31T23:00:00.000001Z");
+        insertZoned(db, t, 1, "a", seen, base);
+        insertZoned(db, t, 2, "b", null, base.plusNanos(1_000));
+        insertZoned(db, t, 3, "c", seen.plusSeconds(3600), base.plusNanos(1_000));
+        SqlSourceTable src = zonedSource(t);
+        // the loader's sessions are in Tokyo time, as on a server configured there: instants must not move
+        SqlIncrementalLoader loader = new SqlIncrementalLoader(src, withSession(ds, db.tokyoSession()), lake);
+
+        LoadPlan plan = loader.plan();
+        Instant high = ColumnTypes.instantOf(LocalDateTime.parse(plan.high()));
+        assertThat(high).as("a zoned watermark's bound is the database clock's instant minus lag")
+                .isBetween(Instant.now().minus(src.getLag()).minusSeconds(5), Instant.now().minus(src.getLag()).plusSeconds(5));
+        LoadResult first = loader.commit(plan, loader.extract(plan));
+
+        assertThat(first.rows()).isEqualTo(3);
+        StructType schema = loader.table().latest().getMetadata().getSchema();
+        assertThat(schema.get("seen_at").getDataType()).isEqualTo(new TimestampType());
+        assertThat(schema.get("changed_at").getDataType()).isEqualTo(new TimestampType());
+        Map<Long, Map<String, Object>> rows = rowsById(loader.table(), null);
+        assertThat(rows.get(1L)).containsEntry("seen_at", seen).containsEntry("changed_at", base);
+        assertThat(rows.get(2L)).containsEntry("seen_at", null).containsEntry("changed_at", base.plusNanos(1_000));
+        assertThat(rows.get(3L)).containsEntry("seen_at", seen.plusSeconds(3600));
+        Watermark wm = storedWatermark(loader);
+        assertThat(wm.value()).as("the watermark is the UTC time of the last row, to the microsecond")
+                .isEqualTo("2021-03-28T00:59:59.123457");
+        assertThat(wm.tieBreaker()).isEqualTo("3");
+        assertThat(bronze(t, 0)).extracting(r -> r.get("changed_at"))
+                .containsExactly("2021-03-28T00:59:59.123456", "2021-03-28T00:59:59.123457", "2021-03-28T00:59:59.123457");
+
+        // the window starts exactly after (watermark, id): a tie with a higher id and a row 1 µs later are read,
+        // the rows at or before the watermark are not read again
+        insertZoned(db, t, 4, "tie", null, base.plusNanos(1_000));
+        insertZoned(db, t, 5, "later", null, base.plusNanos(2_000));
+        insertZoned(db, t, 0, "before", null, base);
+        LoadResult second = loader.loadOnce();
+
+        assertThat(second.rows()).isEqualTo(2);
+        assertThat(csvIds(bronze(t, 1))).containsExactly("4", "5");
+        assertThat(rowsById(loader.table(), null).get(5L)).containsEntry("changed_at", base.plusNanos(2_000));
+        assertThat(storedWatermark(loader).value()).isEqualTo("2021-03-28T00:59:59.123458");
+        assertThat(loader.loadOnce().rows()).as("nothing new").isZero();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // the window's upper bound is the database clock in the source's zone, never the JVM's
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void theWindowEndsAtTheDatabaseClockInTheSourcesZoneWhateverTheJvmZone(Db db) throws Exception {
+        String t = baseTable(db, "zone");
+        insert(t, 1, "a", "1.00", 1, T0);
+        for (String zone : List.of("UTC", "Asia/Tokyo", "America/New_York", "Pacific/Kiritimati")) {
+            SqlSourceTable src = source(t);
+            src.setLag(Duration.ofSeconds(30));
+            if (!zone.equals("UTC")) {
+                src.setTimeZone(java.time.ZoneId.of(zone)); // UTC is the default
+            }
+            SqlIncrementalLoader loader = new SqlIncrementalLoader(src, ds, lake);
+
+            LocalDateTime before = LocalDateTime.now(java.time.ZoneId.of(zone)).minusSeconds(30);
+            LocalDateTime high = LocalDateTime.parse(loader.plan().high());
+            LocalDateTime after = LocalDateTime.now(java.time.ZoneId.of(zone)).minusSeconds(30);
+
+            assertThat(high).as("bound for %s, JVM zone %s", zone, java.time.ZoneId.systemDefault())
+                    .isBetween(before.minusSeconds(3), after.plusSeconds(3));
+        }
+    }
+
     // ============================================================================================================
     // fixtures
 
@@ -930,6 +1248,43 @@ class SqlIncrementalLoaderTest {
         nulls.put("updated_at", utc(T0.plusSeconds(3)));
         expected.add(nulls);
         return expected;
+    }
+
+    private void insertZoned(Db db, String t, long id, String name, Instant seenAt, Instant changedAt) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            if (db.utcSession() != null) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(db.utcSession());
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, name, seen_at, changed_at) VALUES (?, ?, ?, ?)")) {
+                ps.setLong(1, id);
+                ps.setString(2, name);
+                ps.setObject(3, seenAt == null ? null : db.zonedValue(seenAt));
+                ps.setObject(4, db.zonedValue(changedAt));
+                ps.execute();
+            }
+        }
+    }
+
+    /** {@code ds} whose every connection first runs {@code statement}. */
+    private static DataSource withSession(DataSource ds, String statement) {
+        return new org.springframework.jdbc.datasource.DelegatingDataSource(ds) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection c = super.getConnection();
+                try (Statement st = c.createStatement()) {
+                    st.execute(statement);
+                }
+                return c;
+            }
+        };
+    }
+
+    private SqlSourceTable zonedSource(String table) {
+        SqlSourceTable s = source(table);
+        s.setWatermarkColumn("changed_at");
+        return s;
     }
 
     private SqlSourceTable source(String table) {
@@ -1092,8 +1447,21 @@ class SqlIncrementalLoaderTest {
         return lakeDir.resolve("bronze/sql/" + t + String.format("/load=%06d", load));
     }
 
-    private Path bronzeFile(String t, int load) {
-        return bronzeLoadDir(t, load).resolve(t + ".csv");
+    /**
+     * The complete bronze CSV of a load ({@code <t>-<runId>.csv}); a path that does not exist when there is none.
+     * Fails when the folder holds more than one: after a commit only the committed attempt's file is left.
+     */
+    private Path bronzeFile(String t, int load) throws IOException {
+        Path dir = bronzeLoadDir(t, load);
+        if (!Files.isDirectory(dir)) {
+            return dir.resolve(t + "-none.csv");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> csv = files.filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(t)
+                    + "-[0-9a-f-]{36}\\.csv")).toList();
+            assertThat(csv).as("complete bronze files of load %d", load).hasSizeLessThanOrEqualTo(1);
+            return csv.isEmpty() ? dir.resolve(t + "-none.csv") : csv.get(0);
+        }
     }
 
     private List<CSVRecord> bronze(String t, int load) throws IOException {
@@ -1110,7 +1478,8 @@ class SqlIncrementalLoaderTest {
     /** The bronze folder of a load holds exactly one complete CSV with the header and the given ids once each. */
     private void assertBronzeOnce(String t, int load, List<String> ids) throws IOException {
         try (Stream<Path> files = Files.list(bronzeLoadDir(t, load))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(t + ".csv");
+            assertThat(files.map(p -> p.getFileName().toString())).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .matches(java.util.regex.Pattern.quote(t) + "-[0-9a-f-]{36}\\.csv");
         }
         List<String> lines;
         try (Reader in = Files.newBufferedReader(bronzeFile(t, load), StandardCharsets.UTF_8);

@@ -120,7 +120,7 @@ class SqlSourceShapesTest {
                 assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).as("staged files removed").isEmpty();
             }
         }
-        assertThat(dir.resolve("lake/bronze/sql/dupes/load=000000/dupes.csv")).doesNotExist();
+        assertThat(dir.resolve("lake/bronze/sql/dupes/load=000000")).as("no bronze file of the failed load").doesNotExist();
 
         sql("DELETE FROM a WHERE v = 'x'");
         assertThat(loader.loadOnce().rows()).as("recovers once the source is fixed").isEqualTo(1);
@@ -154,7 +154,7 @@ class SqlSourceShapesTest {
             it.forEachRemaining(row -> v0.add(row[0]));
         }
         assertThat(v0).as("version 0 keeps row 2").containsExactlyInAnyOrder(1L, 2L, 3L);
-        assertThat(dir.resolve("lake/bronze/sql/accts/load=000001/accts.csv")).content().contains("2,bob,true");
+        assertThat(dir.resolve("lake/" + r.bronzePath())).content().contains("2,bob,true");
     }
 
     @Test
