@@ -49,7 +49,7 @@ class PackagedJarIT {
 
     private int runOnce(List<String> args) throws Exception {
         Process p = start(args);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("--once finished; log:\n%s", log()).isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("--once finished; log:\n%s", log()).isTrue();
         return p.exitValue();
     }
 
