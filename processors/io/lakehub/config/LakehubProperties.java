@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code lakehub.*} settings; each key is documented with its default in {@code application.yaml}
- * and in the README's configuration table.
+ * and in docs/configuration.md.
  */
 @ConfigurationProperties(prefix = "lakehub")
 public class LakehubProperties {

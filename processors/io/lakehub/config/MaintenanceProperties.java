@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code lakehub.maintenance.*} settings: limits of OPTIMIZE and VACUUM, and the optional schedule
- * of each table. Every key is documented with its default in {@code application.yaml} and the README's
- * configuration table; the operations themselves are described in {@link TableMaintenance}.
+ * of each table. Every key is documented with its default in {@code application.yaml} and
+ * docs/configuration.md; the operations themselves are described in {@link TableMaintenance}.
  */
 @ConfigurationProperties(prefix = "lakehub.maintenance")
 public class MaintenanceProperties {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code lakehub.replication.*} settings of the replication flow; each key is documented with its
- * default in {@code application.yaml} and the README. Secrets (connection strings, account keys, the
+ * default in {@code application.yaml} and docs/configuration.md. Secrets (connection strings, account keys, the
  * SMTP password) are meant to come from environment variables through placeholders; they are never
  * logged, shown by the API, or written into records, lineage or mails.
  */
