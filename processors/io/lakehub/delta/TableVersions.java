@@ -21,8 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.AddFile;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -141,7 +139,7 @@ public final class TableVersions {
      *                                longer be rebuilt from the log, the tag does not exist, or
      *                                {@code asOf} is before the first commit
      */
-    public Snapshot resolve(Selector selector) {
+    public TableSnapshot resolve(Selector selector) {
         if (selector.version() != null) {
             return table.snapshot(selector.version());
         }
@@ -155,8 +153,8 @@ public final class TableVersions {
     }
 
     /**
-     * The latest version committed at or before {@code instant} (delta-standalone's
-     * {@code DeltaLog.getVersionBeforeOrAtTimestamp}, milliseconds).
+     * The latest version committed at or before {@code instant}, milliseconds, by the commit times of
+     * {@link #commitTimestamps()} (the rule of Delta's {@code TIMESTAMP AS OF} without in-commit timestamps).
      *
      * @throws NoSuchElementException if the table does not exist or {@code instant} is before its first commit
      */
@@ -164,19 +162,17 @@ public final class TableVersions {
         if (!table.exists()) {
             throw new NoSuchElementException("table " + table.name() + " does not exist");
         }
-        long version;
-        try {
-            version = table.log().getVersionBeforeOrAtTimestamp(instant.toEpochMilli());
-        } catch (RuntimeException e) {
-            Map.Entry<Long, Instant> first = commitTimestamps().firstEntry();
-            throw new NoSuchElementException("table " + table.name() + " has no version committed at or before " + instant
-                    + (first == null ? "" : ": its oldest version in the log, " + first.getKey() + ", was committed at "
-                    + first.getValue()));
+        NavigableMap<Long, Instant> times = commitTimestamps();
+        Map.Entry<Long, Instant> at = times.floorEntry(Long.MAX_VALUE);
+        for (Map.Entry<Long, Instant> e : times.descendingMap().entrySet()) {
+            if (!e.getValue().isAfter(instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) {
+                return e.getKey();
+            }
+            at = e;
         }
-        if (version < 0) {
-            throw new NoSuchElementException("table " + table.name() + " does not exist");
-        }
-        return version;
+        throw new NoSuchElementException("table " + table.name() + " has no version committed at or before " + instant
+                + (at == null ? "" : ": its oldest version in the log, " + at.getKey() + ", was committed at "
+                + at.getValue()));
     }
 
     /**
@@ -222,8 +218,8 @@ public final class TableVersions {
      *
      * @throws VersionGoneException if any is missing
      */
-    public void requireReadable(Snapshot snapshot) {
-        requireReadable(snapshot.getVersion(), snapshot.getAllFiles());
+    public void requireReadable(TableSnapshot snapshot) {
+        requireReadable(snapshot.version(), snapshot.files());
     }
 
     /**
@@ -232,7 +228,7 @@ public final class TableVersions {
      * @throws VersionGoneException  if any is missing
      * @throws UncheckedIOException  if the table folder cannot be listed
      */
-    public void requireReadable(long version, Collection<AddFile> files) {
+    public void requireReadable(long version, Collection<DataFile> files) {
         int missing = missingFiles(files).size();
         if (missing > 0) {
             throw new VersionGoneException(table.name(), version, missing);
@@ -240,8 +236,8 @@ public final class TableVersions {
     }
 
     /** Whether every data file of the snapshot still exists. */
-    public boolean readable(Snapshot snapshot) {
-        return missingFiles(snapshot.getAllFiles()).isEmpty();
+    public boolean readable(TableSnapshot snapshot) {
+        return missingFiles(snapshot.files()).isEmpty();
     }
 
     /**
@@ -249,16 +245,16 @@ public final class TableVersions {
      *
      * @throws UncheckedIOException if a folder cannot be listed for another reason than not existing
      */
-    public List<AddFile> missingFiles(Collection<AddFile> files) {
-        Map<Path, List<AddFile>> byFolder = new LinkedHashMap<>();
-        for (AddFile f : files) {
-            Path p = new Path(table.path(), f.getPath());
+    public List<DataFile> missingFiles(Collection<DataFile> files) {
+        Map<Path, List<DataFile>> byFolder = new LinkedHashMap<>();
+        for (DataFile f : files) {
+            Path p = new Path(table.path(), f.path());
             byFolder.computeIfAbsent(p.getParent(), k -> new ArrayList<>()).add(f);
         }
-        List<AddFile> missing = new ArrayList<>();
+        List<DataFile> missing = new ArrayList<>();
         try {
             FileSystem fs = table.path().getFileSystem(table.lake().conf());
-            for (Map.Entry<Path, List<AddFile>> folder : byFolder.entrySet()) {
+            for (Map.Entry<Path, List<DataFile>> folder : byFolder.entrySet()) {
                 Set<String> present = new HashSet<>();
                 try {
                     for (FileStatus s : fs.listStatus(folder.getKey())) {
@@ -267,8 +263,8 @@ public final class TableVersions {
                 } catch (FileNotFoundException e) {
                     // the whole folder is gone: every file in it is missing
                 }
-                for (AddFile f : folder.getValue()) {
-                    if (!present.contains(new Path(table.path(), f.getPath()).getName())) {
+                for (DataFile f : folder.getValue()) {
+                    if (!present.contains(new Path(table.path(), f.path()).getName())) {
                         missing.add(f);
                     }
                 }

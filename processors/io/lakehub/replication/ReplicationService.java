@@ -12,10 +12,10 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.delta.standalone.Snapshot;
 import io.delta.standalone.types.StructType;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableVersions;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -114,9 +114,9 @@ public class ReplicationService {
         ReplicaFormat format = ReplicaFormat.of(req.format());
         DeltaTable table = new DeltaTable(lake, req.table());
         TableVersions versions = new TableVersions(table);
-        Snapshot snapshot = versions.resolve(TableVersions.Selector.of(req.version(), req.tag(), null));
+        TableSnapshot snapshot = versions.resolve(TableVersions.Selector.of(req.version(), req.tag(), null));
         versions.requireReadable(snapshot);
-        StructType schema = snapshot.getMetadata().getSchema();
+        StructType schema = snapshot.schema();
         List<String> columns = columns(req.columns(), schema);
         RowFilter filter = RowFilter.parse(req.filter(), schema);
         List<String> notify = recipients(req.recipients());
@@ -134,7 +134,7 @@ public class ReplicationService {
         r.table = table.name();
         r.requestedVersion = req.version();
         r.requestedTag = req.tag() == null || req.tag().isBlank() ? null : req.tag().trim();
-        r.sourceVersion = snapshot.getVersion();
+        r.sourceVersion = snapshot.version();
         r.columns = columns;
         r.filter = filter.text();
         r.format = format.id();
