@@ -119,6 +119,17 @@ public class ReplicationService {
         StructType schema = snapshot.schema();
         List<String> columns = columns(req.columns(), schema);
         RowFilter filter = RowFilter.parse(req.filter(), schema);
+        if (format == ReplicaFormat.DELTA) {
+            List<io.delta.standalone.types.StructField> chosen = new java.util.ArrayList<>();
+            for (String c : columns) {
+                chosen.add(schema.get(c));
+            }
+            String unsupported = io.lakehub.delta.ReplicaTable.unsupported(
+                    new StructType(chosen.toArray(new io.delta.standalone.types.StructField[0])));
+            if (unsupported != null) {
+                throw new IllegalArgumentException(unsupported);
+            }
+        }
         List<String> notify = recipients(req.recipients());
         String requestedBy = req.requestedBy() == null || req.requestedBy().isBlank() ? "anonymous" : req.requestedBy().trim();
         if (requestedBy.length() > 128 || requestedBy.chars().anyMatch(Character::isISOControl)) {
