@@ -200,7 +200,9 @@ public final class TableVersions {
         TreeMap<Long, Instant> out = new TreeMap<>();
         long previous = Long.MIN_VALUE;
         for (Map.Entry<Long, Long> e : millis.entrySet()) {
-            long ts = previous != Long.MIN_VALUE && previous > e.getValue() ? previous + 1 : e.getValue();
+            // Delta's DeltaHistoryManager.monotonizeCommitTimestamps: a commit not later than the one
+            // before it (a copied log, a coarse clock) gets that time plus 1 ms
+            long ts = previous != Long.MIN_VALUE && previous >= e.getValue() ? previous + 1 : e.getValue();
             out.put(e.getKey(), Instant.ofEpochMilli(ts));
             previous = ts;
         }
