@@ -173,6 +173,23 @@ public final class DeltaTable {
         return new TableSnapshot(name, engine, at);
     }
 
+    /**
+     * Checks that the hub's writer can commit to this table: protocol reader 1 / writer at most 2 (or no
+     * table yet).
+     *
+     * @throws UnwritableTableException if the table needs a newer protocol
+     * @throws UnreadableTableException if its log cannot be read
+     */
+    public void requireWritable() {
+        if (!exists()) {
+            return;
+        }
+        Map<String, Object> protocol = snapshot(null).protocol();
+        if (((Number) protocol.get("minReaderVersion")).intValue() > 1 || ((Number) protocol.get("minWriterVersion")).intValue() > 2) {
+            throw new UnwritableTableException(name, protocol);
+        }
+    }
+
     /** The table properties ({@code metaData.configuration}) of the latest version; empty if none. */
     public Map<String, String> properties() {
         return exists() ? snapshot(null).properties() : Map.of();

@@ -185,6 +185,10 @@ class ForeignTablesApiTest {
         assertThat(asOf).containsEntry("version", 11);
         assertThat(((List<Map<String, Object>>) asOf.get("rows")).get(0)).containsKeys("amount_usd", "note");
 
+        ResponseEntity<Map> refused = post("/api/tables/deletion_vectors/tags", "{\"tag\":\"first\",\"version\":1}");
+        assertThat(refused.getStatusCode()).as("a table with reader features is not written").isEqualTo(HttpStatus.CONFLICT);
+        assertThat((String) refused.getBody().get("error")).contains("deletionVectors");
+
         ResponseEntity<Map> tagged = post("/api/tables/spark_plain/tags", "{\"tag\":\"before-merge\",\"version\":1}");
         assertThat(tagged.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         Map<String, Object> byTag = http.getForObject("/api/tables/spark_plain/rows?limit=10000&tag=before-merge", Map.class);

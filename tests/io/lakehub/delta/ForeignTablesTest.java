@@ -186,6 +186,20 @@ class ForeignTablesTest {
     }
 
     @Test
+    void aTableWithReaderFeaturesIsReadButNotChanged() throws Exception {
+        DeltaTable table = fixture("deletion_vectors");
+        long before = table.latest().version();
+        assertThatThrownBy(() -> new TableTags(table).set("v1", 1L, false)).isInstanceOf(UnwritableTableException.class)
+                .hasMessageContaining("deletionVectors").hasMessageContaining("protocol (1,2)");
+        assertThatThrownBy(() -> new TableMaintenance(lake).optimize("deletion_vectors"))
+                .isInstanceOf(UnwritableTableException.class);
+        assertThat(table.latest().version()).as("nothing was committed").isEqualTo(before);
+        new TableTags(fixture("spark_plain")).set("first", 0L, false);
+        assertThat(new TableTags(new DeltaTable(lake, "spark_plain")).version("first")).as("a (1,2) Spark table takes a tag")
+                .isZero();
+    }
+
+    @Test
     void aFeatureTheHubDoesNotReadIsNamed() throws Exception {
         DeltaTable table = fixture("spark_plain");
         Files.writeString(Path.of(table.path().toUri()).resolve("_delta_log/00000000000000000005.json"),
