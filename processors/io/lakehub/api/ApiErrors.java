@@ -4,13 +4,19 @@ import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakehub.delta.VersionGoneException;
+import io.lakehub.replication.ReplicationService;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
@@ -33,9 +39,58 @@ public class ApiErrors {
         return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    /**
+     * What each JSON request body of the admin API is called in an error, and an example of one: the
+     * body type of the endpoint that refused the request picks the text, so a malformed replication
+     * request is not answered with the tag example.
+     */
+    private static final Map<Class<?>, String[]> BODIES = Map.of(
+            ReplicationService.Request.class, new String[] {"a replication request",
+                "{\"requestId\":\"team-2025-12\",\"table\":\"insurance_complaints\",\"target\":\"replicas\","
+                        + "\"columns\":[\"company\",\"closed\"],\"notify\":[\"team@example.org\"]}"},
+            TablesController.TagRequest.class, new String[] {"a tag request", "{\"tag\":\"v2015\",\"version\":3}"},
+            WatermarksController.WatermarkRequest.class, new String[] {"a watermark",
+                "{\"value\":\"2024-01-01T00:00:00\"}"});
+
+    /**
+     * A request body that is missing, is not JSON, or does not fit the endpoint's body type: 400 with
+     * {@code "the request body is not valid JSON for <what the endpoint takes> (line L, column C: <parser
+     * message>); expected a JSON object such as <example>"}. The location is the one Jackson reports
+     * ({@link JsonProcessingException#getLocation()}, 1-based line and column of the body); the example
+     * is the endpoint's own ({@link #BODIES}), or none for a body type not listed there.
+     *
+     * @param handler the controller method that was to take the body (null if Spring gives none)
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    public ResponseEntity<Map<String, Object>> unreadableBody(HttpMessageNotReadableException e) {
-        return error(HttpStatus.BAD_REQUEST, "the request body must be a JSON object such as {\"tag\":\"v2015\",\"version\":3}");
+    public ResponseEntity<Map<String, Object>> unreadableBody(HttpMessageNotReadableException e, HandlerMethod handler) {
+        Class<?> type = bodyType(handler);
+        String[] known = type == null ? null : BODIES.get(type);
+        String what = known != null ? known[0]
+                : type != null ? "a " + type.getSimpleName() : "this endpoint";
+        String example = known == null ? "" : "; expected a JSON object such as " + known[1];
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof JsonProcessingException json) {
+            JsonLocation at = json.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            return error(HttpStatus.BAD_REQUEST, "the request body is not valid JSON for " + what + " (" + where
+                    + json.getOriginalMessage() + ")" + example);
+        }
+        return error(HttpStatus.BAD_REQUEST, "the request body is missing or unreadable for " + what + " ("
+                + cause.getMessage() + ")" + example);
+    }
+
+    /** The type of the {@code @RequestBody} parameter of a controller method, or null. */
+    private static Class<?> bodyType(HandlerMethod handler) {
+        if (handler == null) {
+            return null;
+        }
+        for (MethodParameter p : handler.getMethodParameters()) {
+            if (p.hasParameterAnnotation(RequestBody.class)) {
+                return p.getParameterType();
+            }
+        }
+        return null;
     }
 
     @ExceptionHandler({IllegalStateException.class, ConcurrentModificationException.class})

@@ -26,6 +26,51 @@ public class MaintenanceProperties {
     private Duration initialDelay = Duration.ofMinutes(10);
     /** Schedules by silver table name ({@code silver/<name>}); a table not listed is maintained only on request. */
     private Map<String, TableSchedule> tables = new LinkedHashMap<>();
+    /** The removal of failed attempts' files at start ({@link io.lakehub.delta.OrphanFiles}). */
+    private OrphanFilesSettings orphanFiles = new OrphanFilesSettings();
+
+    public OrphanFilesSettings getOrphanFiles() {
+        return orphanFiles;
+    }
+
+    public void setOrphanFiles(OrphanFilesSettings orphanFiles) {
+        this.orphanFiles = orphanFiles;
+    }
+
+    /**
+     * {@code lakehub.maintenance.orphan-files.*}: at each start the hub removes what its own failed
+     * attempts left and no commit can reference (stale {@code _staging/} files, never-committed hub data
+     * files of silver tables), once older than {@code min-age}; the rule is in {@link io.lakehub.delta.OrphanFiles}.
+     */
+    public static class OrphanFilesSettings {
+        /** Remove orphan files at start. Default true. */
+        private boolean enabled = true;
+        /**
+         * Only files last modified longer ago than this are removed; far above the time from writing a
+         * data file to committing it (a load: seconds to minutes), so a concurrent writer's file is safe. Default 24 h.
+         */
+        private Duration minAge = Duration.ofHours(24);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getMinAge() {
+            return minAge;
+        }
+
+        /** @throws IllegalArgumentException if negative */
+        public void setMinAge(Duration minAge) {
+            if (minAge.isNegative()) {
+                throw new IllegalArgumentException("lakehub.maintenance.orphan-files.min-age must not be negative: " + minAge);
+            }
+            this.minAge = minAge;
+        }
+    }
 
     public Duration getMinRetention() {
         return minRetention;

@@ -54,7 +54,10 @@ import org.springframework.stereotype.Component;
  * <ol>
  *   <li>Records are grouped by partition; those at or below the partition's {@code txn} version in
  *       {@code silver/events_<hub>} (app id {@code lakehub-events-<hub>-<partition>}) were committed
- *       before (a replay after a crash between the Delta commit and the offset commit) and are skipped.</li>
+ *       before (a replay after a crash between the Delta commit and the offset commit) and are skipped.
+ *       So is a line of a replay file ({@link EventRecord#replayed()}) at or below its replay's committed
+ *       position in that partition ({@code txn} app id {@code lakehub-events-<hub>-replay-<replay>-<partition>},
+ *       see {@link io.lakehub.events.generator.ReplayFile}): a restarted replay that published it again.</li>
  *   <li>Bronze: the raw records as Parquet (partition, offset, enqueued_time, key, body), one file per
  *       (enqueued minute, partition) at {@code bronze/events/<hub>/yyyy=/MM=/dd=/HH=/mm=/part-p<partition>-o<first>-<last>.parquet},
  *       written under {@code _staging/} and renamed, so a redelivered batch overwrites its file.</li>
@@ -62,7 +65,8 @@ import org.springframework.stereotype.Component;
  *       failedRules, source position, enqueuedTime, quarantinedAt) to
  *       {@code quarantine/events/<hub>/yyyy=/MM=/dd=/HH=/part-p<partition>-o<first>-<last>.jsonl}.</li>
  *   <li>Valid ones are appended to {@code silver/events_<hub>} in one Delta commit that carries a
- *       {@code txn} per partition with the partition's last offset in the batch.</li>
+ *       {@code txn} per partition with the partition's last offset in the batch, and per (replay,
+ *       partition) the last replayed position in the batch.</li>
  *   <li>The {@link EventCommitListener}s are called with the committed valid rows and the partitions'
  *       silver positions before and after (windowed aggregates); their failures are logged, not rethrown.</li>
  *   <li>Only then the offsets are committed to Kafka (synchronously, per partition).</li>
@@ -140,6 +144,20 @@ public class LandEventBatch implements Processor {
         this(lake, props, counters, listeners.orderedStream().toList());
     }
 
+    /** Kafka record header naming the replay file a record's line comes from (UTF-8; set by the generator). */
+    public static final String REPLAY_HEADER = "lakehub.replay";
+
+    /** Kafka record header with the line's stable replay position (decimal text; {@link EventRecord.Replayed#position()}). */
+    public static final String REPLAY_POSITION_HEADER = "lakehub.replay.position";
+
+    /**
+     * The {@code txn} app id of a replay file's lines in one partition: its version is the last replayed
+     * position ({@link EventRecord.Replayed#position()}) committed there.
+     */
+    public static String replayAppId(String hub, String replay, int partition) {
+        return "lakehub-events-" + hub + "-replay-" + replay + "-" + partition;
+    }
+
     /** The {@code txn} app id of a partition. */
     public static String appId(String hub, int partition) {
         return "lakehub-events-" + hub + "-" + partition;
@@ -180,7 +198,8 @@ public class LandEventBatch implements Processor {
                     m.getHeader(KafkaConstants.OFFSET, Long.class),
                     ts == null || ts < 0 ? Instant.now() : Instant.ofEpochMilli(ts),
                     key == null ? null : key.toString(),
-                    m.getBody(String.class));
+                    m.getBody(String.class),
+                    replayed(m));
             records.add(r);
             if (r.position() >= lastOffset.getOrDefault(r.partition(), Long.MIN_VALUE)) {
                 lastOffset.put(r.partition(), r.position());
@@ -199,6 +218,27 @@ public class LandEventBatch implements Processor {
             }
             commit.commit();
         }
+    }
+
+    /** A record's replay headers, or null when it has none (or they are not readable). */
+    private static EventRecord.Replayed replayed(Message m) {
+        String replay = text(m.getHeader(REPLAY_HEADER));
+        String position = text(m.getHeader(REPLAY_POSITION_HEADER));
+        if (replay == null || position == null) {
+            return null;
+        }
+        try {
+            return new EventRecord.Replayed(replay, Long.parseLong(position.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(Object header) {
+        if (header instanceof byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        return header == null ? null : header.toString();
     }
 
     /**
@@ -271,13 +311,14 @@ public class LandEventBatch implements Processor {
         // a replay of what an earlier commit already holds: skip it, its files are in the lake
         Map<Integer, List<EventRecord>> fresh = new TreeMap<>();
         Map<Integer, Long> committedOffsets = new TreeMap<>();
+        Map<String, Long> committedReplays = new TreeMap<>();
         long skipped = 0;
         for (Map.Entry<Integer, List<EventRecord>> e : byPartition.entrySet()) {
             long committed = silver.txnVersion(appId(hub, e.getKey()));
             committedOffsets.put(e.getKey(), committed);
             List<EventRecord> keep = new ArrayList<>();
             for (EventRecord ev : e.getValue()) {
-                if (ev.position() > committed) {
+                if (ev.position() > committed && !replayedBefore(hub, ev, committedReplays)) {
                     keep.add(ev);
                 } else {
                     skipped++;
@@ -320,7 +361,8 @@ public class LandEventBatch implements Processor {
                 }
             }
             validCount = validRows.size();
-            version = commitSilver(hub, fresh, committedOffsets, validRows, bronzeFiles, quarantineFiles, quarantined);
+            version = commitSilver(hub, fresh, committedOffsets, committedReplays, validRows, bronzeFiles, quarantineFiles,
+                    quarantined);
         }
 
         Map<Integer, Long> lastPositions = new TreeMap<>();
@@ -330,6 +372,19 @@ public class LandEventBatch implements Processor {
         LOG.debug("events {}: {} events ({} valid, {} quarantined, {} replayed and skipped) from partitions {}, silver version {}",
                 hub, events.size(), validCount, quarantined, skipped, byPartition.keySet(), version);
         return new Landed(bronzeCount, validCount, quarantined, skipped, version, lastPositions);
+    }
+
+    /**
+     * Whether a replayed line is at or below its replay's committed position in its partition; the
+     * committed positions read are kept in {@code committed} (app id to version) for the commit.
+     */
+    private boolean replayedBefore(String hub, EventRecord ev, Map<String, Long> committed) {
+        if (ev.replayed() == null) {
+            return false;
+        }
+        String id = replayAppId(hub, ev.replayed().replay(), ev.partition());
+        long version = committed.computeIfAbsent(id, silver::txnVersion);
+        return ev.replayed().position() <= version;
     }
 
     /** Calls the commit listeners; a failure is logged only, silver is committed and they catch up from it. */
@@ -354,7 +409,8 @@ public class LandEventBatch implements Processor {
     }
 
     private long commitSilver(String hub, Map<Integer, List<EventRecord>> fresh, Map<Integer, Long> committedOffsets,
-                              List<Object[]> rows, List<String> bronzeFiles, List<String> quarantineFiles, long quarantined)
+                              Map<String, Long> committedReplays, List<Object[]> rows, List<String> bronzeFiles,
+                              List<String> quarantineFiles, long quarantined)
             throws IOException {
         List<AddFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
@@ -386,6 +442,17 @@ public class LandEventBatch implements Processor {
             p.put("first", l.get(0).position());
             p.put("last", last);
             p.put("events", l.size());
+            for (EventRecord ev : l) {
+                if (ev.replayed() != null) {
+                    String id = replayAppId(hub, ev.replayed().replay(), e.getKey());
+                    txns.merge(id, ev.replayed().position(), Math::max);
+                    expected.put(id, committedReplays.get(id));
+                    ObjectNode replays = lineage.has("replays") ? (ObjectNode) lineage.get("replays") : lineage.putObject("replays");
+                    ObjectNode replay = replays.has(ev.replayed().replay()) ? (ObjectNode) replays.get(ev.replayed().replay())
+                            : replays.putObject(ev.replayed().replay());
+                    replay.put(Integer.toString(e.getKey()), txns.get(id));
+                }
+            }
         }
         lineage.put("valid", rows.size());
         lineage.put("quarantined", quarantined);

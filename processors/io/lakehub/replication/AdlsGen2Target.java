@@ -157,4 +157,13 @@ public final class AdlsGen2Target implements ReplicaTarget {
             throw new IOException("cannot write " + file + " to adls target " + name + ": " + e.getMessage(), e);
         }
     }
+
+    @Override
+    public void delete(String destination, String file) throws IOException {
+        try {
+            fileSystem.getFileClient(path(destination) + "/" + file).deleteIfExists();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot delete " + file + " from adls target " + name + ": " + e.getMessage(), e);
+        }
+    }
 }

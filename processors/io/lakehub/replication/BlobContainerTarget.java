@@ -27,7 +27,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
  * <p>Blob storage has no folder rename, so publishing uses the block blob commit protocol (Azure
  * "Put Block" / "Put Block List"): every file of the replica is first uploaded as uncommitted blocks
  * of {@value #BLOCK_BYTES} bytes, which no listing or read shows; only when all files are staged are
- * their block lists committed, data files first and {@code _lineage.json} last. A crash before that
+ * their block lists committed, data files first and the manifest ({@code _lineage.pending.json}) last. A crash before that
  * leaves only uncommitted blocks, which the service discards after a week; a failure during the commits
  * deletes the blobs already committed. Memory is bounded by one block. Thread-safe (the SDK client is).
  */
@@ -189,6 +189,15 @@ public final class BlobContainerTarget implements ReplicaTarget {
             container.getBlobClient(blobPrefix(destination) + file).upload(BinaryData.fromBytes(content), true);
         } catch (RuntimeException e) {
             throw new IOException("cannot write " + file + " to blob target " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(String destination, String file) throws IOException {
+        try {
+            container.getBlobClient(blobPrefix(destination) + file).deleteIfExists();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot delete " + file + " from blob target " + name + ": " + e.getMessage(), e);
         }
     }
 }

@@ -109,4 +109,9 @@ public final class LocalFolderTarget implements ReplicaTarget {
         Files.write(tmp, content);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
+
+    @Override
+    public void delete(String destination, String file) throws IOException {
+        Files.deleteIfExists(ReplicaPaths.resolveInside(ReplicaPaths.resolveInside(root, destination), file));
+    }
 }

@@ -9,13 +9,14 @@ import java.util.List;
  * A named place replicas are written to: a local folder, an Azure Blob container or an ADLS Gen2 file
  * system. A replica is a folder (its <em>destination</em>, a checked relative path below the target's
  * root, see {@link ReplicaPaths}) holding data files, for Delta a {@code _delta_log/}, and
- * {@code _lineage.json}.
+ * its manifest: {@code _lineage.pending.json} until validation passes, then {@code _lineage.json}
+ * ({@link RunReplication#LINEAGE}: present means validated).
  *
  * <p>A replica is first built completely in a local staging folder, then {@link #publish published}
  * in one step that makes it visible: an atomic folder rename where the store has one (local folder,
  * ADLS Gen2 with hierarchical namespace), otherwise (Blob) uncommitted blocks that become blobs only
- * when their block lists are committed, data files first and {@code _lineage.json} last, so a reader
- * that waits for {@code _lineage.json} never sees a partial replica. Implementations are thread-safe.
+ * when their block lists are committed, data files first and the manifest last; {@code _lineage.json}
+ * is written only after validation, so a reader that waits for it never sees a partial or unvalidated replica. Implementations are thread-safe.
  */
 public interface ReplicaTarget {
 
@@ -58,7 +59,7 @@ public interface ReplicaTarget {
      *
      * @param staged the staging folder, complete
      * @param destination the checked relative destination
-     * @param files the staged files in commit order (last: {@code _lineage.json}), relative {@code /}-separated names
+     * @param files the staged files in commit order (last: the manifest), relative {@code /}-separated names
      * @throws IOException if publishing fails; what was made visible is removed again where possible
      */
     void publish(Path staged, String destination, List<String> files) throws IOException;
@@ -84,6 +85,14 @@ public interface ReplicaTarget {
      * @throws IOException if it cannot be written
      */
     void replace(String destination, String file, byte[] content) throws IOException;
+
+    /**
+     * Removes one file of a published replica (the pending manifest once {@code _lineage.json} is written);
+     * a file that is not there is no error.
+     *
+     * @throws IOException if it cannot be removed
+     */
+    void delete(String destination, String file) throws IOException;
 
     /** Removes a staging folder (best effort). */
     default void discardStaging(Path staged) {

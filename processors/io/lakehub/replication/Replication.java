@@ -14,7 +14,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * <p>Status: {@code QUEUED} (accepted, 202 returned), {@code RUNNING}, then {@code SUCCEEDED} (copied and
  * validated) or {@code FAILED} (see {@code error}; a replica that failed validation stays at its
- * destination with its {@code _lineage.json} saying so). Times are ISO-8601 UTC text. Fields are public
+ * destination with its {@code _lineage.pending.json} saying so, and never gets a {@code _lineage.json}). Times are ISO-8601 UTC text. Fields are public
  * for Jackson; instances are changed only by the thread running the replication.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

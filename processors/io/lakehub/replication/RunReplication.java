@@ -45,24 +45,38 @@ import org.springframework.stereotype.Component;
  *   <li><b>copy</b>: the rows of the version stream file by file through the filter into the format's
  *   writer in a staging folder (memory bounded by one Parquet row group), with the per-column
  *   checksums of what is written ({@link ColumnChecksums}); for Delta, a {@code WRITE} commit of the
- *   files; then {@code _lineage.json} with every file's size and SHA-256.</li>
+ *   files; then the manifest {@value #PENDING_LINEAGE} with every file's size and SHA-256 and validation
+ *   {@code PENDING}.</li>
  *   <li><b>publish</b>: {@link ReplicaTarget#publish}; before it nothing is visible at the destination,
  *   and a failure discards the staging folder.</li>
  *   <li><b>validate</b> from the target: every file of the lineage is there with its size and SHA-256;
  *   the schema is the selection's; the row count and every column checksum equal the source
- *   selection's. The result goes into the record and into {@code _lineage.json}.</li>
+ *   selection's. The result goes into the record. Only when it PASSED is the manifest written as
+ *   {@value #LINEAGE} (validation included) and {@value #PENDING_LINEAGE} removed; a FAILED validation
+ *   is written into {@value #PENDING_LINEAGE} and no {@value #LINEAGE} appears.</li>
  * </ol>
- * A replication found RUNNING after a restart runs again: its staging folder is rebuilt, and a
- * destination already holding its own {@code _lineage.json} (published before the crash) is validated
- * instead of copied again. Stateless apart from the test seams; thread-safe.
+ * So a replica's {@value #LINEAGE} is its completion marker: present means published <em>and</em>
+ * validated (a consumer that waits for it, as Spark jobs wait for {@code _SUCCESS}, never takes an
+ * unvalidated copy, even after a crash between publish and validation).
+ *
+ * <p>A replication found RUNNING after a restart runs again: its staging folder is rebuilt, and a
+ * destination already holding its own manifest (either name, published before the crash) is validated
+ * instead of copied again, its counts (rows written and read) restored from the manifest. Stateless
+ * apart from the test seams; thread-safe.
  */
 @Component("runReplication")
 public class RunReplication implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunReplication.class);
 
-    /** Name of the lineage manifest beside the replica's files. */
+    /** Name of the lineage manifest beside the replica's files; it exists only once validation PASSED. */
     public static final String LINEAGE = "_lineage.json";
+
+    /**
+     * Name of the manifest published with the files, before validation (status {@code PENDING}), and
+     * kept with the failed checks when validation FAILED; renamed to {@link #LINEAGE} when it PASSED.
+     */
+    public static final String PENDING_LINEAGE = "_lineage.pending.json";
 
     private final LakeStorage lake;
     private final ReplicationStore store;
@@ -166,7 +180,10 @@ public class RunReplication implements Processor {
         StructType selection = selection(full, slots);
         RowFilter filter = RowFilter.parse(r.filter, full);
         if (target.exists(r.destination)) {
-            Map<String, Object> lineage = readLineage(target, r.destination);
+            Map<String, Object> lineage = readLineage(target, r.destination, LINEAGE);
+            if (lineage == null || !r.id.equals(lineage.get("replicationId"))) {
+                lineage = readLineage(target, r.destination, PENDING_LINEAGE);
+            }
             if (lineage != null && r.id.equals(lineage.get("replicationId"))) {
                 // published before a restart: validate what is there instead of copying again
                 restoreFromLineage(r, lineage);
@@ -237,9 +254,9 @@ public class RunReplication implements Processor {
             }
             r.files = described;
             r.location = target.location(r.destination);
-            Files.write(staged.resolve(LINEAGE), lineage(r, selection, Map.of("status", "PENDING")));
+            Files.write(staged.resolve(PENDING_LINEAGE), lineage(r, selection, Map.of("status", "PENDING")));
             List<String> commitOrder = new ArrayList<>(files);
-            commitOrder.add(LINEAGE);
+            commitOrder.add(PENDING_LINEAGE);
             target.publish(staged, r.destination, commitOrder);
         } catch (Exception e) {
             target.discardStaging(staged);
@@ -256,10 +273,11 @@ public class RunReplication implements Processor {
         r.files = files;
         r.checksums = checksums;
         r.rowsWritten = ((Number) lineage.get("rows")).longValue();
+        r.rowsRead = lineage.get("rowsRead") instanceof Number n ? n.longValue() : null;
     }
 
-    private static Map<String, Object> readLineage(ReplicaTarget target, String destination) {
-        try (InputStream in = target.open(destination, LINEAGE)) {
+    private static Map<String, Object> readLineage(ReplicaTarget target, String destination, String name) {
+        try (InputStream in = target.open(destination, name)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = ReplicationStore.JSON.readValue(in, Map.class);
             return m;
@@ -402,10 +420,33 @@ public class RunReplication implements Processor {
         validation.put("validatedAt", Instant.now().toString());
         validation.put("checks", checks);
         r.validation = validation;
-        Map<String, Object> lineage = readLineage(target, r.destination);
-        if (lineage != null) {
-            lineage.put("validation", validation);
-            target.replace(r.destination, LINEAGE, ReplicationStore.JSON.writeValueAsBytes(lineage));
+        writeValidatedLineage(target, r.destination, validation, passed);
+    }
+
+    /**
+     * Records the validation in the manifest: PASSED writes {@link #LINEAGE} (the completion marker) and
+     * only then removes {@link #PENDING_LINEAGE}; FAILED rewrites {@link #PENDING_LINEAGE}. A crash in
+     * between leaves both names, and the restarted run validates again and finishes the step.
+     */
+    private static void writeValidatedLineage(ReplicaTarget target, String destination, Map<String, Object> validation,
+                                              boolean passed) throws IOException {
+        Map<String, Object> lineage = readLineage(target, destination, PENDING_LINEAGE);
+        boolean pending = lineage != null;
+        if (lineage == null) {
+            lineage = readLineage(target, destination, LINEAGE);
+        }
+        if (lineage == null) {
+            return;
+        }
+        lineage.put("validation", validation);
+        byte[] content = ReplicationStore.JSON.writeValueAsBytes(lineage);
+        if (passed) {
+            target.replace(destination, LINEAGE, content);
+            if (pending) {
+                target.delete(destination, PENDING_LINEAGE);
+            }
+        } else if (pending) {
+            target.replace(destination, PENDING_LINEAGE, content);
         }
     }
 

@@ -128,6 +128,7 @@ public class InsuranceComplaintsSample {
      *
      * @return rows landed, 0 if they were there already
      * @throws IOException if the sample cannot be read or the table written
+     * @throws io.lakehub.delta.SchemaMismatchException if the table exists with other columns; the file written for it is removed again
      */
     public static long seed(LakeStorage lake) throws IOException {
         DeltaTable table = new DeltaTable(lake, TABLE);
@@ -157,8 +158,14 @@ public class InsuranceComplaintsSample {
             throw e;
         }
         long rows = writer.rows();
-        table.commitAppend(List.of(file), rows, SCHEMA, Map.of(APP_ID, 0L),
-                "{\"source\":\"" + RESOURCE + "\",\"dataset\":\"data.ct.gov t64r-mt64\",\"rows\":" + rows + "}");
+        try {
+            table.commitAppend(List.of(file), rows, SCHEMA, Map.of(APP_ID, 0L),
+                    "{\"source\":\"" + RESOURCE + "\",\"dataset\":\"data.ct.gov t64r-mt64\",\"rows\":" + rows + "}");
+        } catch (RuntimeException e) {
+            // the commit did not happen (another schema, another writer seeded it first): the file is an orphan
+            table.deleteUnreferenced(List.of(file));
+            throw e;
+        }
         return rows;
     }
 

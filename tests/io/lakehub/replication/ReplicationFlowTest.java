@@ -132,6 +132,9 @@ class ReplicationFlowTest {
     RunReplication runner;
 
     @Autowired
+    org.apache.camel.CamelContext camel;
+
+    @Autowired
     LakeStorage lake;
 
     @Autowired
@@ -284,6 +287,64 @@ class ReplicationFlowTest {
         assertThat(MAIL.getReceivedMessages()).hasSize(1);
     }
 
+    /** The hub process dying at the point of the seam: nothing after it runs, the record is not saved again. */
+    static final class HubKilled extends Error {
+        HubKilled() {
+            super("simulated kill between publish and validation");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCrashBetweenPublishAndValidationShowsNoLineageAndTheResumedRunValidatesAndMailsRowsRead() throws Exception {
+        long expected = anthemRowsInSample();
+        Path replica = dir.resolve("replicas/killed/after-publish");
+        List<String> seen = new ArrayList<>();
+        String id;
+        // the request is accepted and queued while the run route is stopped, so this test runs the first
+        // attempt itself and kills it at the seam; the queued id then plays the requeue of the restart
+        camel.getRouteController().stopRoute("replication-run");
+        try {
+            id = (String) post(request("anthem-crash-publish-1", "replicas", "killed/after-publish", "parquet")).getBody()
+                    .get("id");
+            runner.afterPublish(r -> {
+                // what a consumer of the target sees between publish and validation
+                try (Stream<Path> files = Files.list(replica)) {
+                    files.forEach(f -> seen.add(f.getFileName().toString()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                throw new HubKilled();
+            });
+            org.apache.camel.Exchange attempt = new org.apache.camel.support.DefaultExchange(camel);
+            attempt.getMessage().setBody(id);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.process(attempt)).isInstanceOf(HubKilled.class);
+            runner.afterPublish(null);
+        } finally {
+            camel.getRouteController().startRoute("replication-run");
+        }
+        assertThat(seen).as("the published replica before validation").contains(RunReplication.PENDING_LINEAGE)
+                .doesNotContain(RunReplication.LINEAGE).anyMatch(f -> f.endsWith(".parquet"));
+
+        Map<String, Object> r = awaitFinished(id);
+        assertThat(r).containsEntry("status", "SUCCEEDED");
+        assertThat((Map<String, Object>) r.get("validation")).containsEntry("status", "PASSED");
+        assertThat(((Number) r.get("rowsWritten")).longValue()).isEqualTo(expected);
+        assertThat(r.get("rowsRead")).as("rows read, restored by the resumed run").isNotNull();
+        assertThat(((Number) r.get("rowsRead")).longValue()).isEqualTo(1902);
+
+        // now the marker is there, validated, and the pending manifest is gone
+        Map<String, Object> lineage = JSON.readValue(replica.resolve(RunReplication.LINEAGE).toFile(), Map.class);
+        assertThat(lineage).containsEntry("replicationId", id).containsEntry("rowsRead", 1902);
+        assertThat((Map<String, Object>) lineage.get("validation")).containsEntry("status", "PASSED");
+        assertThat(replica.resolve(RunReplication.PENDING_LINEAGE)).doesNotExist();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> MAIL.getReceivedMessages().length == 1);
+        String body = GreenMailUtil.getBody(MAIL.getReceivedMessages()[0]);
+        assertThat(body).contains(expected + " replicated of 1902 read").doesNotContain("of null read")
+                .contains("Validation: PASSED");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void deltaAndParquetReplicasValidateAndAreReadableAsTheirFormat() throws Exception {
@@ -335,7 +396,10 @@ class ReplicationFlowTest {
         assertThat(checks(r)).filteredOn(c -> "rowCount".equals(c.get("name"))).singleElement()
                 .satisfies(c -> assertThat(c).containsEntry("passed", true));
         assertThat((String) r.get("error")).contains("validation failed: files, checksum:company");
-        Map<String, Object> lineage = JSON.readValue(dir.resolve("replicas/corrupt/anthem/_lineage.json").toFile(), Map.class);
+        // no completion marker for a copy that failed validation: its manifest keeps the pending name
+        assertThat(dir.resolve("replicas/corrupt/anthem/_lineage.json")).doesNotExist();
+        Map<String, Object> lineage = JSON.readValue(dir.resolve("replicas/corrupt/anthem/_lineage.pending.json").toFile(),
+                Map.class);
         assertThat((Map<String, Object>) lineage.get("validation")).containsEntry("status", "FAILED");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> MAIL.getReceivedMessages().length == 1);
@@ -365,6 +429,35 @@ class ReplicationFlowTest {
         assertThat(MAIL.getReceivedMessages()[0].getSubject()).contains("FAILED");
         assertThat(GreenMailUtil.getBody(MAIL.getReceivedMessages()[0])).contains("simulated crash after 100 rows")
                 .contains("Validation: not run");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMalformedJsonBodyIsRefusedWithTheReplicationRequestExampleAndTheParseLocation() throws Exception {
+        int recordsBefore = http.getForObject("/api/replications?limit=1000", List.class).size();
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        // a missing comma after the table name, on line 3 of the body
+        String body = "{\n  \"requestId\": \"malformed-1\",\n  \"table\": \"insurance_complaints\"\n  \"target\": \"replicas\"\n}";
+        ResponseEntity<Map> r = http.postForEntity("/api/replications", new HttpEntity<>(body, headers), Map.class);
+        assertThat(r.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        String error = (String) r.getBody().get("error");
+        assertThat(error).contains("not valid JSON for a replication request").contains("line 4, column")
+                .contains("\"requestId\"").contains("\"target\"").doesNotContain("\"tag\"");
+
+        ResponseEntity<Map> wrongShape = http.postForEntity("/api/replications",
+                new HttpEntity<>("[\"insurance_complaints\"]", headers), Map.class);
+        assertThat(wrongShape.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((String) wrongShape.getBody().get("error")).contains("not valid JSON for a replication request")
+                .contains("line 1, column 1");
+
+        // the tag endpoint still answers with its own example
+        ResponseEntity<Map> tag = http.postForEntity("/api/tables/insurance_complaints/tags",
+                new HttpEntity<>("{\"tag\": v1}", headers), Map.class);
+        assertThat(tag.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((String) tag.getBody().get("error")).contains("not valid JSON for a tag request").contains("\"tag\":\"v2015\"");
+
+        assertThat(http.getForObject("/api/replications?limit=1000", List.class)).hasSize(recordsBefore);
     }
 
     @Test

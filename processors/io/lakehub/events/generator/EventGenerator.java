@@ -8,6 +8,9 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 
 import io.lakehub.config.EventsProperties;
+import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.LakeStorage;
+import io.lakehub.events.LandEventBatch;
 import io.lakehub.events.inprocess.InProcessEventLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,12 @@ import org.springframework.stereotype.Component;
  * by at most one second's worth of events. A run ends when stopped, at {@code limit} events, at the end
  * of a replayed file, or on a publishing error (kept in {@link #status()} and logged).
  *
+ * <p>A replay resumes: it starts after the lines {@code silver/events_<hub>} already holds, read back from
+ * the table's {@code txn} actions ({@link ReplayFile}: stable positions, line number per partition), so a
+ * replay stopped mid-file (the run stopped, the hub stopped or killed) and started again publishes each
+ * line the lake does not hold, and no other; a file replayed to its end publishes nothing the next time.
+ * {@link #status()} shows the replay's identity and the lines skipped as already committed.
+ *
  * <p>Starts by itself when the hub is ready if {@code lakehub.events.generator.enabled} is true, except
  * with {@code --once} and except when it would publish {@code in-process} while the events flow does not
  * consume that transport (the log would fill and wait for ever). Thread-safe.
@@ -39,6 +48,7 @@ public class EventGenerator {
     private final GeneratorProperties props;
     private final EventsProperties events;
     private final InProcessEventLog log;
+    private final LakeStorage lake;
     private final boolean once;
 
     private Thread thread;
@@ -56,6 +66,7 @@ public class EventGenerator {
         final Map<String, Long> bad = new TreeMap<>();
         volatile Instant endedAt;
         volatile String error;
+        volatile ReplayFile replay;
 
         Run(String mode, String transport, double rate, long limit) {
             this.mode = mode;
@@ -69,12 +80,15 @@ public class EventGenerator {
      * @param props  {@code lakehub.events.generator.*}
      * @param events {@code lakehub.events.*}: the consumed transport, and the Kafka bootstrap servers and topic
      * @param log    the in-process log the {@code in-process} transport publishes to
+     * @param lake   the lake whose {@code silver/events_<hub>} says where a replay resumes
      * @param args   the command line: with {@code --once} the generator never starts by itself
      */
-    public EventGenerator(GeneratorProperties props, EventsProperties events, InProcessEventLog log, ApplicationArguments args) {
+    public EventGenerator(GeneratorProperties props, EventsProperties events, InProcessEventLog log, LakeStorage lake,
+                          ApplicationArguments args) {
         this.props = props;
         this.events = events;
         this.log = log;
+        this.lake = lake;
         this.once = args.containsOption("once");
     }
 
@@ -91,6 +105,22 @@ public class EventGenerator {
             return;
         }
         start(null, null, null);
+    }
+
+    /**
+     * The replay of a file over the destination's partitions, resuming after the positions
+     * {@code silver/events_<hub>} committed for it (none if the table does not exist yet).
+     */
+    private ReplayFile replay(Path file, EventPublisher publisher) throws Exception {
+        String hub = events.getHub();
+        String id = ReplayFile.id(file);
+        DeltaTable silver = new DeltaTable(lake, "events_" + hub);
+        boolean exists = silver.exists();
+        ReplayFile replay = new ReplayFile(file, props.isLoop(), publisher.partitions(),
+                p -> exists ? silver.txnVersion(LandEventBatch.replayAppId(hub, id, p)) : -1L);
+        LOG.info("events generator: replay {} over {} partitions resumes after the positions silver/events_{} committed",
+                id, publisher.partitions(), hub);
+        return replay;
     }
 
     private boolean inProcessConsumed() {
@@ -118,39 +148,42 @@ public class EventGenerator {
         if (r < 0 || Double.isNaN(r)) {
             throw new IllegalArgumentException("rate must be 0 (as fast as possible) or more events per second: " + r);
         }
-        EventSource source;
-        try {
-            source = switch (m) {
-                case "watch" -> new WatchEvents(props.getSeed(), props.getUsers(), props.getTitles(), props.getBadShare(),
-                        Instant::now);
-                case "replay" -> {
-                    if (props.getFile() == null || props.getFile().isBlank()) {
-                        throw new IllegalArgumentException("replay needs lakehub.events.generator.file (a .jsonl or .jsonl.gz file)");
-                    }
-                    yield new ReplayFile(Path.of(props.getFile()), props.isLoop());
-                }
-                default -> throw new IllegalArgumentException("generator mode must be watch or replay: " + m);
-            };
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("replay file " + props.getFile() + ": " + e.getMessage(), e);
+        if (!"watch".equals(m) && !"replay".equals(m)) {
+            throw new IllegalArgumentException("generator mode must be watch or replay: " + m);
+        }
+        if ("replay".equals(m) && (props.getFile() == null || props.getFile().isBlank())) {
+            throw new IllegalArgumentException("replay needs lakehub.events.generator.file (a .jsonl or .jsonl.gz file)");
         }
         EventPublisher publisher;
         switch (transport) {
             case "in-process" -> {
                 if (!inProcessConsumed()) {
-                    closeQuietly(source);
                     throw new IllegalStateException("the generator publishes in-process but the events flow does not consume it "
                             + "(lakehub.events.enabled=true and lakehub.events.transport=in-process)");
                 }
                 publisher = EventPublisher.inProcess(log);
             }
             case "kafka" -> publisher = EventPublisher.kafka(events.getBootstrapServers(), events.getTopic(), props.getKafka());
-            default -> {
-                closeQuietly(source);
-                throw new IllegalArgumentException("lakehub.events.generator.transport must be in-process or kafka: " + transport);
+            default -> throw new IllegalArgumentException("lakehub.events.generator.transport must be in-process or kafka: "
+                    + transport);
+        }
+        EventSource source;
+        try {
+            source = "watch".equals(m)
+                    ? new WatchEvents(props.getSeed(), props.getUsers(), props.getTitles(), props.getBadShare(), Instant::now)
+                    : replay(Path.of(props.getFile()), publisher);
+        } catch (Exception e) {
+            closeQuietly(publisher);
+            if (e instanceof java.io.IOException) {
+                throw new IllegalArgumentException("replay file " + props.getFile() + ": " + e.getMessage(), e);
             }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("replay of " + props.getFile() + ": " + e.getMessage(), e);
         }
         Run current = new Run(m, transport, r, l);
+        current.replay = source instanceof ReplayFile rf ? rf : null;
         run = current;
         stopRequested = false;
         thread = new Thread(() -> publish(current, source, publisher), "lakehub-events-generator");
@@ -192,7 +225,8 @@ public class EventGenerator {
 
     /**
      * @return running, and of the current or last run: mode, transport, rate, limit, published, bad (per defect),
-     *         startedAt, endedAt, error
+     *         startedAt, endedAt, error; for a replay also replay (its identity) and skippedAsCommitted (lines a
+     *         commit already held, not published again)
      */
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -212,6 +246,11 @@ public class EventGenerator {
             m.put("startedAt", r.startedAt.toString());
             m.put("endedAt", r.endedAt == null ? null : r.endedAt.toString());
             m.put("error", r.error);
+            ReplayFile replay = r.replay;
+            if (replay != null) {
+                m.put("replay", replay.id());
+                m.put("skippedAsCommitted", replay.skipped());
+            }
         }
         return m;
     }
@@ -238,7 +277,7 @@ public class EventGenerator {
                         }
                     }
                 }
-                publisher.publish(e.key(), e.payload());
+                publisher.publish(e);
                 i++;
                 r.published = i;
                 if (e.bad() != null) {
@@ -254,15 +293,16 @@ public class EventGenerator {
             LOG.warn("events generator stopped after {} events: {}", i, r.error);
         } finally {
             r.endedAt = Instant.now();
-            LOG.info("events generator: {} run ended after {} events", r.mode, i);
+            LOG.info("events generator: {} run ended after {} events{}", r.mode, i,
+                    source instanceof ReplayFile rf ? " (" + rf.skipped() + " lines skipped: already committed)" : "");
         }
     }
 
-    private static void closeQuietly(EventSource s) {
+    private static void closeQuietly(AutoCloseable s) {
         try {
             s.close();
-        } catch (java.io.IOException e) {
-            LOG.debug("closing the event source: {}", e.getMessage());
+        } catch (Exception e) {
+            LOG.debug("closing the event source or publisher: {}", e.getMessage());
         }
     }
 }

@@ -105,7 +105,21 @@ public class InProcessEventLog {
     public EventRecord publish(String key, String body, java.time.Duration timeout) throws InterruptedException {
         int p = key == null ? (int) Math.floorMod(roundRobin.getAndIncrement(), (long) partitions.length)
                 : Math.floorMod(key.hashCode(), partitions.length);
-        return partition(p).append(key, body, timeout == null ? 0 : timeout.toNanos());
+        return partition(p).append(key, body, null, timeout == null ? 0 : timeout.toNanos());
+    }
+
+    /**
+     * Appends an event to a given partition, waiting while it is full: how a replay places each line by
+     * its line number, so the partition's order is the file's.
+     *
+     * @param partition the partition, 0 to {@link #partitions()} - 1
+     * @param replayed  the line's replay position, carried to the lander (null for none)
+     * @throws IllegalArgumentException if there is no such partition
+     * @see #publish(String, String, java.time.Duration)
+     */
+    public EventRecord publish(int partition, String key, String body, EventRecord.Replayed replayed,
+                               java.time.Duration timeout) throws InterruptedException {
+        return partition(partition).append(key, body, replayed, timeout == null ? 0 : timeout.toNanos());
     }
 
     /** Events held in a partition (published, not yet committed). */
@@ -184,7 +198,8 @@ public class InProcessEventLog {
             }
         }
 
-        EventRecord append(String key, String body, long timeoutNanos) throws InterruptedException {
+        EventRecord append(String key, String body, EventRecord.Replayed replayed, long timeoutNanos)
+                throws InterruptedException {
             lock.lockInterruptibly();
             try {
                 long wait = timeoutNanos;
@@ -199,7 +214,7 @@ public class InProcessEventLog {
                         wait = notFull.awaitNanos(wait);
                     }
                 }
-                EventRecord r = new EventRecord(SOURCE, id, next, Instant.now(), key, body);
+                EventRecord r = new EventRecord(SOURCE, id, next, Instant.now(), key, body, replayed);
                 ring[(int) (next % ring.length)] = r;
                 next++;
                 return r;

@@ -96,6 +96,49 @@ class GeneratorSourcesTest {
         assertThatThrownBy(() -> new ReplayFile(Path.of("no-such-file.jsonl"), false)).isInstanceOf(NoSuchFileException.class);
     }
 
+    @Test
+    void aReplayHasStablePositionsAndResumesAfterEachPartitionsCommittedLine() throws Exception {
+        Path file = Path.of(getClass().getResource("/events/wikipedia_edits_2015-09-12_first2500.jsonl.gz").toURI());
+        List<GeneratedEvent> all = new ArrayList<>();
+        try (ReplayFile replay = new ReplayFile(file, false, 3, p -> -1L)) {
+            GeneratedEvent e;
+            while ((e = replay.next()) != null) {
+                all.add(e);
+            }
+        }
+        assertThat(all).hasSize(2500);
+        for (int i = 0; i < all.size(); i++) {
+            // line i + 1 of the file, always in the same partition
+            assertThat(all.get(i).replayed().position()).isEqualTo(i + 1);
+            assertThat(all.get(i).partition()).isEqualTo(i % 3);
+            assertThat(all.get(i).replayed().replay()).isEqualTo("wikipedia_edits_2015-09-12_first2500.jsonl.gz");
+        }
+
+        // committed up to line 301 in partition 0, 152 in partition 1, nothing in partition 2
+        long[] committed = {301, 152, -1};
+        List<GeneratedEvent> resumed = new ArrayList<>();
+        long skipped;
+        try (ReplayFile replay = new ReplayFile(file, false, 3, p -> committed[p])) {
+            GeneratedEvent e;
+            while ((e = replay.next()) != null) {
+                resumed.add(e);
+            }
+            skipped = replay.skipped();
+        }
+        List<GeneratedEvent> expected = all.stream()
+                .filter(e -> e.replayed().position() > committed[e.partition()]).toList();
+        assertThat(resumed).containsExactlyElementsOf(expected);
+        assertThat(skipped).isEqualTo(101 + 51).isEqualTo(all.size() - resumed.size());
+
+        // a looping replay resumes in the pass it was in: pass 1, line 10 of partition 0 committed
+        long loopCommitted = 1L << 32 | 10;
+        try (ReplayFile replay = new ReplayFile(file, true, 1, p -> loopCommitted)) {
+            GeneratedEvent first = replay.next();
+            assertThat(first.replayed().position()).isEqualTo(1L << 32 | 11);
+            assertThat(first.payload()).isEqualTo(all.get(10).payload());
+        }
+    }
+
     private static EventsProperties.FieldRule field(String type, List<String> values) {
         EventsProperties.FieldRule f = new EventsProperties.FieldRule();
         f.setType(type);
