@@ -98,6 +98,17 @@ public class ApiErrors {
         return error(HttpStatus.CONFLICT, e.getMessage());
     }
 
+    /**
+     * A table whose log cannot be read: 422 when it uses a Delta feature the hub does not read (the table is
+     * fine, the request cannot be served), 500 when its log is broken; the message names the feature or the
+     * broken file.
+     */
+    @ExceptionHandler(io.lakehub.delta.UnreadableTableException.class)
+    public ResponseEntity<Map<String, Object>> unreadable(io.lakehub.delta.UnreadableTableException e) {
+        return error(e.reason() == io.lakehub.delta.UnreadableTableException.Reason.UNSUPPORTED_FEATURE
+                ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+    }
+
     @ExceptionHandler(VersionGoneException.class)
     public ResponseEntity<Map<String, Object>> gone(VersionGoneException e) {
         return error(HttpStatus.GONE, e.getMessage());

@@ -16,19 +16,20 @@ import java.util.NavigableMap;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StructField;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.FileStats;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableTags;
 import io.lakehub.delta.TableVersions;
 import io.lakehub.delta.TableVersions.Selector;
 import io.lakehub.delta.VersionDiff;
 import io.lakehub.delta.VersionExport;
 import io.lakehub.delta.VersionGoneException;
+import io.lakehub.delta.VersionRows;
+import io.lakehub.delta.UnreadableTableException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -82,7 +83,12 @@ public class TablesController {
         this.replications = replications;
     }
 
-    /** Tables with a {@code _delta_log} under {@code silver/}. */
+    /**
+     * Tables with a {@code _delta_log} under {@code silver/}: a summary each ({@code name, path, version,
+     * files, rows, bytes, protocol}). A table the hub cannot read (a Delta feature Kernel does not read, a
+     * broken log) is listed with {@code readable: false}, {@code reason} and {@code error} instead, and
+     * does not hide the others.
+     */
     @GetMapping
     public List<Map<String, Object>> list() throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -96,7 +102,14 @@ public class TablesController {
             if (dir.isDirectory() && name.matches("[A-Za-z0-9_]+") && fs.exists(new Path(dir.getPath(), "_delta_log"))) {
                 DeltaTable table = new DeltaTable(lake, name);
                 if (table.exists()) {
-                    out.add(summary(table, table.latest()));
+                    try {
+                        out.add(summary(table, table.latest()));
+                    } catch (UnreadableTableException e) {
+                        out.add(unreadable(table, e.reason().name(), e.getMessage()));
+                    } catch (RuntimeException e) {
+                        out.add(unreadable(table, UnreadableTableException.Reason.BROKEN_LOG.name(),
+                                "table " + name + " cannot be read: " + e.getMessage()));
+                    }
                 }
             }
         }
@@ -113,42 +126,54 @@ public class TablesController {
                                         @RequestParam(required = false) String asOf) {
         DeltaTable table = new DeltaTable(lake, name);
         TableVersions versions = new TableVersions(table);
-        Snapshot s = versions.resolve(Selector.of(version, tag, asOf));
+        TableSnapshot s = versions.resolve(Selector.of(version, tag, asOf));
         Map<String, Object> out = summary(table, s);
-        Instant committed = versions.commitTimestamp(s.getVersion());
+        Instant committed = versions.commitTimestamp(s.version());
         out.put("timestamp", committed == null ? null : committed.toString());
-        out.put("tags", new TableTags(table).list().stream().filter(t -> t.version() == s.getVersion())
+        out.put("tags", new TableTags(table).list().stream().filter(t -> t.version() == s.version())
                 .map(TableTags.Tag::name).toList());
         out.put("readable", versions.readable(s));
         List<Map<String, Object>> columns = new ArrayList<>();
-        for (StructField f : s.getMetadata().getSchema().getFields()) {
+        for (StructField f : s.schema().getFields()) {
             columns.add(Map.of("name", f.getName(), "type", f.getDataType().getSimpleString(), "nullable", f.isNullable()));
         }
         out.put("columns", columns);
-        out.put("properties", s.getMetadata().getConfiguration());
+        out.put("properties", s.properties());
         return out;
     }
 
-    private static Map<String, Object> summary(DeltaTable table, Snapshot s) {
+    private static Map<String, Object> unreadable(DeltaTable table, String reason, String error) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", table.name());
+        m.put("path", "silver/" + table.name());
+        m.put("readable", false);
+        m.put("reason", reason);
+        m.put("error", error);
+        return m;
+    }
+
+    private static Map<String, Object> summary(DeltaTable table, TableSnapshot s) {
         long rows = 0;
         long bytes = 0;
         ObjectMapper json = new ObjectMapper();
-        for (AddFile f : s.getAllFiles()) {
-            bytes += f.getSize();
-            try {
-                rows += json.readTree(FileStats.unquote(f.getStats())).path("numRecords").asLong();
-            } catch (IOException | RuntimeException e) {
-                rows = -1;
-                break;
+        for (io.lakehub.delta.DataFile f : s.files()) {
+            bytes += f.size();
+            long n = f.numRecords();
+            if (n < 0 || f.deletionVector() != null) {
+                rows = -1; // unknown without reading: no statistics, or a deletion vector hides some
+            }
+            if (rows >= 0) {
+                rows += n;
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", table.name());
         m.put("path", "silver/" + table.name());
-        m.put("version", s.getVersion());
-        m.put("files", s.getAllFiles().size());
+        m.put("version", s.version());
+        m.put("files", s.files().size());
         m.put("rows", rows);
         m.put("bytes", bytes);
+        m.put("protocol", s.protocol());
         return m;
     }
 
@@ -181,11 +206,11 @@ public class TablesController {
         }
         DeltaTable table = new DeltaTable(lake, name);
         TableVersions versions = new TableVersions(table);
-        Snapshot s = versions.resolve(Selector.of(version, tag, asOf));
+        TableSnapshot s = versions.resolve(Selector.of(version, tag, asOf));
         versions.requireReadable(s);
-        String[] names = s.getMetadata().getSchema().getFieldNames();
+        String[] names = s.schema().getFieldNames();
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (DeltaTable.RowIterator it = table.rows(s)) {
+        try (VersionRows it = table.rows(s)) {
             while (it.hasNext() && rows.size() < limit) {
                 Object[] row = it.next();
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -196,14 +221,14 @@ public class TablesController {
             }
         } catch (UncheckedIOException e) {
             if (VersionGoneException.isMissingFile(e)) {
-                int missing = versions.missingFiles(s.getAllFiles()).size();
-                throw new VersionGoneException(name, s.getVersion(), Math.max(1, missing));
+                int missing = versions.missingFiles(s.files()).size();
+                throw new VersionGoneException(name, s.version(), Math.max(1, missing));
             }
             throw e;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("table", name);
-        out.put("version", s.getVersion());
+        out.put("version", s.version());
         out.put("count", rows.size());
         out.put("rows", rows);
         return out;
@@ -226,9 +251,9 @@ public class TablesController {
         }
         DeltaTable table = new DeltaTable(lake, name);
         TableVersions versions = new TableVersions(table);
-        Snapshot s = versions.resolve(Selector.of(version, tag, asOf));
+        TableSnapshot s = versions.resolve(Selector.of(version, tag, asOf));
         versions.requireReadable(s);
-        String filename = name + "-v" + s.getVersion() + (parquet ? ".parquet" : ".csv");
+        String filename = name + "-v" + s.version() + (parquet ? ".parquet" : ".csv");
         if (!parquet) {
             response.setContentType(new MediaType("text", "csv", StandardCharsets.UTF_8).toString());
             response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
@@ -349,8 +374,8 @@ public class TablesController {
         }
         DeltaTable table = new DeltaTable(lake, name);
         TableVersions versions = new TableVersions(table);
-        Snapshot a = versions.resolve(fromSel);
-        Snapshot b = versions.resolve(toSel);
+        TableSnapshot a = versions.resolve(fromSel);
+        TableSnapshot b = versions.resolve(toSel);
         List<String> keyCols = VersionDiff.keyColumns(a, b,
                 keyColumns == null ? null : Arrays.asList(keyColumns.split(",")));
         VersionDiff.Result r = VersionDiff.compare(table, a, b, keyCols, keys);

@@ -60,6 +60,13 @@ public final class ColumnTypes {
     private static final DateTimeFormatter STATS_TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
+    private static final DateTimeFormatter STATS_TIMESTAMP_NTZ = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
+
+    /** Microseconds since 1970-01-01T00:00 of a wall-clock date-time (a {@code timestamp_ntz} value). */
+    public static long micros(LocalDateTime wallClock) {
+        return micros(wallClock.toInstant(ZoneOffset.UTC));
+    }
+
     private ColumnTypes() {
     }
 
@@ -71,7 +78,7 @@ public final class ColumnTypes {
         return type instanceof LongType || type instanceof IntegerType || type instanceof DoubleType
                 || type instanceof FloatType || type instanceof BooleanType || type instanceof StringType
                 || type instanceof BinaryType || type instanceof DateType || type instanceof TimestampType
-                || type instanceof DecimalType;
+                || type instanceof DecimalType || type instanceof TimestampNtzType;
     }
 
     /**
@@ -138,6 +145,10 @@ public final class ColumnTypes {
             return Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
         } else if (type instanceof TimestampType) {
             return Types.primitive(PrimitiveTypeName.INT96, repetition).named(name);
+        } else if (type instanceof TimestampNtzType) {
+            // Delta protocol "Timestamp without timezone": INT64 microseconds, not adjusted to UTC
+            return Types.primitive(PrimitiveTypeName.INT64, repetition)
+                    .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS)).named(name);
         } else if (type instanceof DecimalType d) {
             return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(decimalBytes(d.getPrecision()))
                     .as(LogicalTypeAnnotation.decimalType(d.getScale(), d.getPrecision())).named(name);
@@ -210,6 +221,12 @@ public final class ColumnTypes {
             return STATS_TIMESTAMP.format(truncated);
         } else if (value instanceof LocalDate date) {
             return date.toString();
+        } else if (value instanceof LocalDateTime wallClock) {
+            LocalDateTime truncated = wallClock.truncatedTo(ChronoUnit.MILLIS);
+            if (roundUp && truncated.isBefore(wallClock)) {
+                truncated = truncated.plusNanos(1_000_000);
+            }
+            return STATS_TIMESTAMP_NTZ.format(truncated);
         } else if (value instanceof byte[] || value instanceof Boolean || value instanceof List) {
             return null;
         }
@@ -239,6 +256,8 @@ public final class ColumnTypes {
             return LocalDate.parse(json.asText());
         } else if (type instanceof TimestampType) {
             return java.time.OffsetDateTime.parse(json.asText()).toInstant();
+        } else if (type instanceof TimestampNtzType) {
+            return LocalDateTime.parse(json.asText());
         } else if (type instanceof DecimalType) {
             return json.decimalValue();
         }
@@ -306,6 +325,8 @@ public final class ColumnTypes {
                 return LocalDate.parse(text);
             } else if (type instanceof TimestampType) {
                 return instantOf(LocalDateTime.parse(text));
+            } else if (type instanceof TimestampNtzType) {
+                return LocalDateTime.parse(text);
             } else if (type instanceof DecimalType d) {
                 return new BigDecimal(text).setScale(d.getScale());
             } else if (type instanceof BinaryType) {

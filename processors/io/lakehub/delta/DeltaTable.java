@@ -126,44 +126,92 @@ public final class DeltaTable {
         return path;
     }
 
-    /** Whether the table has at least one commit. */
+    /**
+     * Whether the table has at least one commit: a commit file or a checkpoint in {@code _delta_log}
+     * (a listing, so also true for a table the hub cannot read).
+     *
+     * @throws UncheckedIOException if the log folder cannot be listed
+     */
     public boolean exists() {
-        return log().update().getVersion() >= 0;
-    }
-
-    /** The latest snapshot (refreshed from storage). */
-    public Snapshot latest() {
-        return log().update();
+        Path logPath = new Path(path, "_delta_log");
+        try {
+            org.apache.hadoop.fs.FileSystem fs = logPath.getFileSystem(lake.conf());
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(logPath)) {
+                String n = f.getPath().getName();
+                if (n.matches("\\d{20}\\.json") || n.matches("\\d{20}\\.checkpoint.*\\.parquet")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the log of " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /**
-     * The snapshot as of a version.
+     * The latest version, read through Delta Kernel.
+     *
+     * @throws NoSuchElementException   if the table does not exist
+     * @throws UnreadableTableException if Kernel cannot read its log
+     */
+    public TableSnapshot latest() {
+        return snapshot(null);
+    }
+
+    /**
+     * A version, read through Delta Kernel (every reader feature Kernel reads; {@link TableSnapshot}).
      *
      * @param version a version number, or {@code null} for the latest
-     * @throws NoSuchElementException if the table or that version does not exist (or its log was cleaned up)
+     * @throws NoSuchElementException   if the table or that version does not exist (or its log was cleaned up)
+     * @throws UnreadableTableException if the log uses a feature Kernel does not read or cannot be replayed
      */
-    public Snapshot snapshot(Long version) {
-        Snapshot latest = log().update();
-        if (latest.getVersion() < 0) {
+    public TableSnapshot snapshot(Long version) {
+        var engine = KernelSupport.engine(lake.conf());
+        if (!exists()) {
             throw new NoSuchElementException("table " + name + " does not exist");
         }
+        io.delta.kernel.Snapshot latest = KernelSupport.load(engine, name, path.toString(), null);
         if (version == null || version == latest.getVersion()) {
-            return latest;
+            return new TableSnapshot(name, engine, latest);
         }
         if (version < 0 || version > latest.getVersion()) {
             throw new NoSuchElementException("table " + name + " has versions 0.." + latest.getVersion() + ", not " + version);
         }
+        io.delta.kernel.Snapshot at;
         try {
-            return log().getSnapshotForVersionAsOf(version);
-        } catch (RuntimeException e) {
-            throw new NoSuchElementException("version " + version + " of " + name + " can no longer be read: " + e.getMessage());
+            at = KernelSupport.load(engine, name, path.toString(), version);
+        } catch (UnreadableTableException e) {
+            if (e.reason() == UnreadableTableException.Reason.UNSUPPORTED_FEATURE) {
+                throw e;
+            }
+            throw new NoSuchElementException("version " + version + " of " + name + " can no longer be read: "
+                    + e.getMessage());
+        }
+        return new TableSnapshot(name, engine, at);
+    }
+
+    /**
+     * Checks that the hub's writer can commit to this table: protocol reader 1 / writer at most 2 (or no
+     * table yet).
+     *
+     * @throws UnwritableTableException if the table needs a newer protocol
+     * @throws UnreadableTableException if its log cannot be read
+     */
+    public void requireWritable() {
+        if (!exists()) {
+            return;
+        }
+        Map<String, Object> protocol = snapshot(null).protocol();
+        if (((Number) protocol.get("minReaderVersion")).intValue() > 1 || ((Number) protocol.get("minWriterVersion")).intValue() > 2) {
+            throw new UnwritableTableException(name, protocol);
         }
     }
 
     /** The table properties ({@code metaData.configuration}) of the latest version; empty if none. */
     public Map<String, String> properties() {
-        Snapshot s = log().update();
-        return s.getVersion() < 0 ? Map.of() : s.getMetadata().getConfiguration();
+        return exists() ? snapshot(null).properties() : Map.of();
     }
 
     /** The {@code txn} version recorded for {@code appId}, or -1 if none (Delta protocol "Transaction Identifiers"). */
@@ -172,37 +220,82 @@ public final class DeltaTable {
     }
 
     /**
-     * The commit history, newest first.
+     * The commit history, newest first, as maps (see {@link HistoryEntry#toMap()}).
      *
      * @param limit most entries to return
-     * @return one map per version: version, timestamp (ms), operation (for a maintenance commit the
-     *         name in its operationParameters, e.g. OPTIMIZE), logOperation (as in the log), operationParameters,
-     *         operationMetrics, userMetadata (parsed JSON when it is JSON), readVersion, engineInfo
      */
     public List<Map<String, Object>> history(int limit) {
-        long latest = log().update().getVersion();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (long v = latest; v >= 0 && out.size() < limit; v--) {
-            CommitInfo info;
-            try {
-                info = log().getCommitInfoAt(v);
-            } catch (RuntimeException e) {
+        for (HistoryEntry e : historyEntries(limit)) {
+            out.add(e.toMap());
+        }
+        return out;
+    }
+
+    /**
+     * The commit history, newest first: the {@code commitInfo} of each commit file still in the log
+     * (older ones are cleaned up after a checkpoint; the history stops there).
+     *
+     * @param limit most entries to return
+     * @throws UncheckedIOException if the log cannot be listed or a commit file cannot be read
+     */
+    public List<HistoryEntry> historyEntries(int limit) {
+        java.util.NavigableMap<Long, java.time.Instant> commits = new TableVersions(this).commitTimestamps();
+        List<HistoryEntry> out = new ArrayList<>();
+        Long v = commits.isEmpty() ? null : commits.lastKey();
+        while (v != null && out.size() < limit) {
+            out.add(commitInfo(v));
+            Long before = commits.lowerKey(v);
+            if (before == null || before != v - 1) {
                 break; // older log files were cleaned up after a checkpoint
             }
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("version", v);
-            entry.put("timestamp", info.getTimestamp() == null ? null : info.getTimestamp().getTime());
-            // delta-standalone can only name maintenance commits "Manual Update"; their real name
-            // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
-            String named = info.getOperationParameters().get("operation");
-            entry.put("operation", "Manual Update".equals(info.getOperation()) && named != null ? named : info.getOperation());
-            entry.put("logOperation", info.getOperation());
-            entry.put("operationParameters", info.getOperationParameters());
-            entry.put("operationMetrics", info.getOperationMetrics().orElse(Map.of()));
-            entry.put("userMetadata", info.getUserMetadata().map(DeltaTable::parseJsonOrText).orElse(null));
-            entry.put("readVersion", info.getReadVersion().orElse(null));
-            entry.put("engineInfo", info.getEngineInfo().orElse(null));
-            out.add(entry);
+            v = before;
+        }
+        return out;
+    }
+
+    private HistoryEntry commitInfo(long version) {
+        Path file = new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
+        JsonNode info = null;
+        try {
+            org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(lake.conf());
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null && info == null) {
+                    if (line.contains("\"commitInfo\"")) {
+                        JsonNode action = JSON.readTree(line);
+                        if (action.has("commitInfo")) {
+                            info = action.get("commitInfo");
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read commit " + version + " of " + name + ": " + e.getMessage(), e);
+        }
+        if (info == null) {
+            return new HistoryEntry(version, null, null, null, Map.of(), Map.of(), null, null, null);
+        }
+        Map<String, String> params = textMap(info.get("operationParameters"));
+        String logOperation = info.hasNonNull("operation") ? info.get("operation").asText() : null;
+        // delta-standalone could only name maintenance commits "Manual Update"; their real name
+        // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
+        String named = params.get("operation");
+        return new HistoryEntry(version,
+                info.hasNonNull("timestamp") ? info.get("timestamp").asLong() : null,
+                "Manual Update".equals(logOperation) && named != null ? named : logOperation,
+                logOperation, params, textMap(info.get("operationMetrics")),
+                info.hasNonNull("userMetadata") ? parseJsonOrText(info.get("userMetadata").asText()) : null,
+                info.hasNonNull("readVersion") ? info.get("readVersion").asLong() : null,
+                info.hasNonNull("engineInfo") ? info.get("engineInfo").asText() : null);
+    }
+
+    private static Map<String, String> textMap(JsonNode node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node != null && node.isObject()) {
+            node.fields().forEachRemaining(e -> out.put(e.getKey(),
+                    e.getValue().isNull() ? null : e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
         }
         return out;
     }
@@ -216,99 +309,20 @@ public final class DeltaTable {
     }
 
     /**
-     * Iterates the rows of a snapshot, file by file, in the snapshot's schema. Memory is bounded by
-     * one Parquet row group. Close the iterator when done early.
+     * Iterates the rows of a version, file by file, in its schema, deletion vectors applied. Memory is
+     * bounded by one batch of one file. Close the iterator when done early.
      */
-    public RowIterator rows(Snapshot snapshot) {
-        List<AddFile> files = new ArrayList<>(snapshot.getAllFiles());
-        files.sort(Comparator.comparingLong(AddFile::getModificationTime).thenComparing(AddFile::getPath));
-        return new RowIterator(files, snapshot.getMetadata().getSchema());
+    public RowIterator rows(TableSnapshot snapshot) {
+        return new RowIterator(snapshot);
     }
 
-    /** Rows of a snapshot, read lazily from its data files. */
-    public final class RowIterator implements Iterator<Object[]>, AutoCloseable {
-        private final Iterator<AddFile> files;
-        private final StructType schema;
-        private ParquetRowReader reader;
-        private Object[] next;
-        private int[] fillSlots = new int[0];
-        private Object[] fillValues = new Object[0];
-
-        RowIterator(List<AddFile> files, StructType schema) {
-            this.files = files.iterator();
-            this.schema = schema;
-        }
-
-        /**
-         * Partition values fill a file's partition columns when the file does not hold them (Spark
-         * leaves them out of data files; lakehub keeps them in). Text forms per the Delta protocol's
-         * "Partition Value Serialization".
-         */
-        private void partitionFill(Map<String, String> values) {
-            List<Integer> slots = new ArrayList<>();
-            List<Object> parsed = new ArrayList<>();
-            for (Map.Entry<String, String> e : values.entrySet()) {
-                int slot = ParquetRowReader.index(schema, e.getKey());
-                if (slot >= 0 && e.getValue() != null) {
-                    slots.add(slot);
-                    parsed.add(ColumnTypes.parseText(schema.getFields()[slot].getDataType(), e.getValue().replace(' ', 'T')));
-                }
-            }
-            fillSlots = slots.stream().mapToInt(Integer::intValue).toArray();
-            fillValues = parsed.toArray();
-        }
-
-        /** The schema the rows are in. */
-        public StructType schema() {
-            return schema;
-        }
-
-        @Override
-        public boolean hasNext() {
-            try {
-                while (next == null) {
-                    if (reader != null) {
-                        next = reader.next();
-                        if (next != null) {
-                            for (int i = 0; i < fillSlots.length; i++) {
-                                if (next[fillSlots[i]] == null) {
-                                    next[fillSlots[i]] = fillValues[i];
-                                }
-                            }
-                            break;
-                        }
-                        reader.close();
-                        reader = null;
-                    }
-                    if (!files.hasNext()) {
-                        return false;
-                    }
-                    AddFile file = files.next();
-                    partitionFill(file.getPartitionValues());
-                    reader = new ParquetRowReader(new Path(path, file.getPath()), lake.conf(), schema);
-                }
-                return true;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Object[] next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Object[] row = next;
-            next = null;
-            return row;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (reader != null) {
-                reader.close();
-                reader = null;
-            }
+    /**
+     * The rows of a version ({@link VersionRows}) under the name callers of {@link #rows} use; kept so
+     * they need not change while the Delta package moves to Kernel.
+     */
+    public static final class RowIterator extends VersionRows {
+        RowIterator(TableSnapshot snapshot) {
+            super(snapshot, snapshot.entries());
         }
     }
 

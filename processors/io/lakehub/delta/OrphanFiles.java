@@ -157,7 +157,7 @@ public final class OrphanFiles {
      */
     private static Set<String> referencedNames(DeltaTable table) {
         Set<String> names = new HashSet<>();
-        for (AddFile f : table.latest().getAllFiles()) {
+        for (DataFile f : table.latest().getAllFiles()) {
             names.add(name(f.getPath()));
         }
         Iterator<VersionLog> changes = table.log().getChanges(0, false);

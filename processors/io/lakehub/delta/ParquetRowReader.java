@@ -246,6 +246,20 @@ public final class ParquetRowReader implements Closeable {
                         sink.accept(Instant.EPOCH.plusSeconds(epochDay * 86_400L).plusNanos(nanosOfDay));
                     }
                 };
+            } else if (type instanceof TimestampNtzType) {
+                LogicalTypeAnnotation.TimeUnit unit = logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
+                        ? ts.getUnit() : LogicalTypeAnnotation.TimeUnit.MICROS;
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addLong(long value) {
+                        Instant at = switch (unit) {
+                            case MILLIS -> Instant.ofEpochMilli(value);
+                            case MICROS -> ColumnTypes.fromMicros(value);
+                            case NANOS -> Instant.EPOCH.plusNanos(value);
+                        };
+                        sink.accept(java.time.LocalDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+                    }
+                };
             } else if (type instanceof DateType) {
                 return new PrimitiveConverter() {
                     @Override

@@ -293,6 +293,8 @@ public final class ParquetRowWriter implements Closeable {
                 out.addBinary(Binary.fromConstantByteArray(bytes));
             } else if (v instanceof LocalDate date) {
                 out.addInteger((int) date.toEpochDay());
+            } else if (v instanceof java.time.LocalDateTime wallClock) {
+                out.addLong(ColumnTypes.micros(wallClock));
             } else if (v instanceof Instant instant) {
                 out.addBinary(Binary.fromConstantByteArray(ColumnTypes.int96(instant)));
             } else if (v instanceof BigDecimal decimal) {

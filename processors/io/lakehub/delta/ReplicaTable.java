@@ -44,6 +44,22 @@ public final class ReplicaTable {
     }
 
     /**
+     * Why a Delta replica cannot hold these columns, or null if it can: the replica is written at protocol
+     * (1,2), which has no {@code timestamp_ntz} (it needs the {@code timestampNtz} table feature, Delta
+     * protocol "Timestamp without timezone"); the Kernel writer (issue 13, writes) lifts this.
+     */
+    public static String unsupported(StructType schema) {
+        List<String> ntz = new ArrayList<>();
+        for (io.delta.standalone.types.StructField f : schema.getFields()) {
+            if (f.getDataType() instanceof TimestampNtzType) {
+                ntz.add(f.getName());
+            }
+        }
+        return ntz.isEmpty() ? null : "a delta replica is written at protocol (1,2), which cannot hold timestamp_ntz columns ("
+                + String.join(", ", ntz) + "); choose format parquet or csv, or leave those columns out";
+    }
+
+    /**
      * Creates the table: {@code _delta_log/00000000000000000000.json} with the schema, the files, and
      * {@code commitInfo.userMetadata}.
      *
@@ -56,6 +72,10 @@ public final class ReplicaTable {
      */
     public static long create(java.nio.file.Path folder, String name, StructType schema, List<AddFile> files, long rows,
                               String userMetadata) {
+        String unsupported = unsupported(schema);
+        if (unsupported != null) {
+            throw new IllegalArgumentException(unsupported);
+        }
         DeltaLog log = DeltaLog.forTable(conf(), new Path(folder.toUri()));
         OptimisticTransaction txn = log.startTransaction();
         if (txn.readVersion() >= 0) {

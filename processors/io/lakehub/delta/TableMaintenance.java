@@ -696,6 +696,7 @@ public final class TableMaintenance {
     private DeltaTable existing(String table) {
         DeltaTable t = new DeltaTable(lake, table);
         t.snapshot(null);
+        t.requireWritable();
         return t;
     }
 

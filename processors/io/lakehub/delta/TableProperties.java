@@ -72,9 +72,11 @@ public final class TableProperties {
      *                     Called again after a lost race; it may throw to refuse the change.
      * @param userMetadata JSON or text for {@code commitInfo.userMetadata}, or null
      * @throws NoSuchElementException if the table does not exist
+     * @throws UnwritableTableException if the table's protocol is newer than (1,2)
      * @throws DeltaConcurrentModificationException if other writers kept winning the race
      */
     public Result commit(BiFunction<Map<String, String>, Long, Edit> edit, String userMetadata) {
+        table.requireWritable();
         for (int attempt = 1; ; attempt++) {
             OptimisticTransaction txn = table.log().startTransaction();
             if (txn.readVersion() < 0) {

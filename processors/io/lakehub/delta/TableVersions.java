@@ -21,8 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.AddFile;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -141,7 +139,7 @@ public final class TableVersions {
      *                                longer be rebuilt from the log, the tag does not exist, or
      *                                {@code asOf} is before the first commit
      */
-    public Snapshot resolve(Selector selector) {
+    public TableSnapshot resolve(Selector selector) {
         if (selector.version() != null) {
             return table.snapshot(selector.version());
         }
@@ -167,14 +165,11 @@ public final class TableVersions {
      * @throws UnreadableVersionException  if the version needs a reader feature beyond plain Parquet files
      */
     public VersionFiles files(Selector selector) {
-        Snapshot s;
+        TableSnapshot s;
         try {
             s = resolve(selector);
-        } catch (NoSuchElementException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // delta-standalone refuses a log whose protocol needs a newer reader (deletion vectors,
-            // column mapping, v2 checkpoints) while rebuilding the snapshot
+        } catch (UnreadableTableException e) {
+            // Kernel refuses a log with a feature it does not read, or a broken log
             throw new UnreadableVersionException(table.name(), selector.version() == null ? -1 : selector.version(),
                     e.getMessage());
         }
@@ -192,7 +187,11 @@ public final class TableVersions {
         }
         List<VersionFiles.DataFile> files = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (AddFile f : s.getAllFiles()) {
+        for (DataFile f : s.getAllFiles()) {
+            if (f.deletionVector() != null) {
+                throw new UnreadableVersionException(table.name(), s.getVersion(),
+                        "data file " + f.path() + " has a deletion vector");
+            }
             long rows = -1;
             try {
                 if (f.getStats() != null) {
@@ -232,8 +231,8 @@ public final class TableVersions {
     }
 
     /**
-     * The latest version committed at or before {@code instant} (delta-standalone's
-     * {@code DeltaLog.getVersionBeforeOrAtTimestamp}, milliseconds).
+     * The latest version committed at or before {@code instant}, milliseconds, by the commit times of
+     * {@link #commitTimestamps()} (the rule of Delta's {@code TIMESTAMP AS OF} without in-commit timestamps).
      *
      * @throws NoSuchElementException if the table does not exist or {@code instant} is before its first commit
      */
@@ -241,19 +240,17 @@ public final class TableVersions {
         if (!table.exists()) {
             throw new NoSuchElementException("table " + table.name() + " does not exist");
         }
-        long version;
-        try {
-            version = table.log().getVersionBeforeOrAtTimestamp(instant.toEpochMilli());
-        } catch (RuntimeException e) {
-            Map.Entry<Long, Instant> first = commitTimestamps().firstEntry();
-            throw new NoSuchElementException("table " + table.name() + " has no version committed at or before " + instant
-                    + (first == null ? "" : ": its oldest version in the log, " + first.getKey() + ", was committed at "
-                    + first.getValue()));
+        NavigableMap<Long, Instant> times = commitTimestamps();
+        Map.Entry<Long, Instant> at = times.floorEntry(Long.MAX_VALUE);
+        for (Map.Entry<Long, Instant> e : times.descendingMap().entrySet()) {
+            if (!e.getValue().isAfter(instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) {
+                return e.getKey();
+            }
+            at = e;
         }
-        if (version < 0) {
-            throw new NoSuchElementException("table " + table.name() + " does not exist");
-        }
-        return version;
+        throw new NoSuchElementException("table " + table.name() + " has no version committed at or before " + instant
+                + (at == null ? "" : ": its oldest version in the log, " + at.getKey() + ", was committed at "
+                + at.getValue()));
     }
 
     /**
@@ -281,7 +278,9 @@ public final class TableVersions {
         TreeMap<Long, Instant> out = new TreeMap<>();
         long previous = Long.MIN_VALUE;
         for (Map.Entry<Long, Long> e : millis.entrySet()) {
-            long ts = previous != Long.MIN_VALUE && previous > e.getValue() ? previous + 1 : e.getValue();
+            // Delta's DeltaHistoryManager.monotonizeCommitTimestamps: a commit not later than the one
+            // before it (a copied log, a coarse clock) gets that time plus 1 ms
+            long ts = previous != Long.MIN_VALUE && previous >= e.getValue() ? previous + 1 : e.getValue();
             out.put(e.getKey(), Instant.ofEpochMilli(ts));
             previous = ts;
         }
@@ -299,8 +298,8 @@ public final class TableVersions {
      *
      * @throws VersionGoneException if any is missing
      */
-    public void requireReadable(Snapshot snapshot) {
-        requireReadable(snapshot.getVersion(), snapshot.getAllFiles());
+    public void requireReadable(TableSnapshot snapshot) {
+        requireReadable(snapshot.version(), snapshot.files());
     }
 
     /**
@@ -309,7 +308,7 @@ public final class TableVersions {
      * @throws VersionGoneException  if any is missing
      * @throws UncheckedIOException  if the table folder cannot be listed
      */
-    public void requireReadable(long version, Collection<AddFile> files) {
+    public void requireReadable(long version, Collection<DataFile> files) {
         int missing = missingFiles(files).size();
         if (missing > 0) {
             throw new VersionGoneException(table.name(), version, missing);
@@ -317,8 +316,8 @@ public final class TableVersions {
     }
 
     /** Whether every data file of the snapshot still exists. */
-    public boolean readable(Snapshot snapshot) {
-        return missingFiles(snapshot.getAllFiles()).isEmpty();
+    public boolean readable(TableSnapshot snapshot) {
+        return missingFiles(snapshot.files()).isEmpty();
     }
 
     /**
@@ -326,16 +325,16 @@ public final class TableVersions {
      *
      * @throws UncheckedIOException if a folder cannot be listed for another reason than not existing
      */
-    public List<AddFile> missingFiles(Collection<AddFile> files) {
-        Map<Path, List<AddFile>> byFolder = new LinkedHashMap<>();
-        for (AddFile f : files) {
-            Path p = new Path(table.path(), f.getPath());
+    public List<DataFile> missingFiles(Collection<DataFile> files) {
+        Map<Path, List<DataFile>> byFolder = new LinkedHashMap<>();
+        for (DataFile f : files) {
+            Path p = new Path(table.path(), f.path());
             byFolder.computeIfAbsent(p.getParent(), k -> new ArrayList<>()).add(f);
         }
-        List<AddFile> missing = new ArrayList<>();
+        List<DataFile> missing = new ArrayList<>();
         try {
             FileSystem fs = table.path().getFileSystem(table.lake().conf());
-            for (Map.Entry<Path, List<AddFile>> folder : byFolder.entrySet()) {
+            for (Map.Entry<Path, List<DataFile>> folder : byFolder.entrySet()) {
                 Set<String> present = new HashSet<>();
                 try {
                     for (FileStatus s : fs.listStatus(folder.getKey())) {
@@ -344,8 +343,8 @@ public final class TableVersions {
                 } catch (FileNotFoundException e) {
                     // the whole folder is gone: every file in it is missing
                 }
-                for (AddFile f : folder.getValue()) {
-                    if (!present.contains(new Path(table.path(), f.getPath()).getName())) {
+                for (DataFile f : folder.getValue()) {
+                    if (!present.contains(new Path(table.path(), f.path()).getName())) {
                         missing.add(f);
                     }
                 }

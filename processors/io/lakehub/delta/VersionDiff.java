@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import org.apache.hadoop.fs.Path;
@@ -103,20 +101,20 @@ public final class VersionDiff {
      * @return the names as the union schema spells them
      * @throws IllegalArgumentException if no key columns are known or one is not a column of either version
      */
-    public static List<String> keyColumns(Snapshot from, Snapshot to, List<String> requested) {
+    public static List<String> keyColumns(TableSnapshot from, TableSnapshot to, List<String> requested) {
         List<String> names = requested == null ? List.of() : requested.stream().map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
         if (names.isEmpty()) {
-            names = split(to.getMetadata().getConfiguration().get(KEYS_PROPERTY));
+            names = split(to.properties().get(KEYS_PROPERTY));
         }
         if (names.isEmpty()) {
-            names = split(from.getMetadata().getConfiguration().get(KEYS_PROPERTY));
+            names = split(from.properties().get(KEYS_PROPERTY));
         }
         if (names.isEmpty()) {
             throw new IllegalArgumentException("the table has no " + KEYS_PROPERTY
                     + " property naming its key columns; give them as keyColumns=a,b");
         }
-        StructType union = union(from.getMetadata().getSchema(), to.getMetadata().getSchema());
+        StructType union = union(from.schema(), to.schema());
         List<String> out = new ArrayList<>();
         for (String n : names) {
             StructField f = SchemaEvolution.find(union, n);
@@ -155,19 +153,19 @@ public final class VersionDiff {
      * @throws VersionGoneException if a data file that has to be read was removed by VACUUM
      * @throws IOException          if a data file cannot be read
      */
-    public static Result compare(DeltaTable table, Snapshot from, Snapshot to, List<String> keyColumns, boolean withKeys)
+    public static Result compare(DeltaTable table, TableSnapshot from, TableSnapshot to, List<String> keyColumns, boolean withKeys)
             throws IOException {
         return new VersionDiff(table).run(from, to, keyColumns, withKeys);
     }
 
-    private Result run(Snapshot from, Snapshot to, List<String> keyColumns, boolean withKeys) throws IOException {
-        List<AddFile> onlyFrom = minus(from.getAllFiles(), to.getAllFiles());
-        List<AddFile> onlyTo = minus(to.getAllFiles(), from.getAllFiles());
+    private Result run(TableSnapshot from, TableSnapshot to, List<String> keyColumns, boolean withKeys) throws IOException {
+        List<DataFile> onlyFrom = minus(from.files(), to.files());
+        List<DataFile> onlyTo = minus(to.files(), from.files());
         TableVersions versions = new TableVersions(table);
-        versions.requireReadable(from.getVersion(), onlyFrom);
-        versions.requireReadable(to.getVersion(), onlyTo);
+        versions.requireReadable(from.version(), onlyFrom);
+        versions.requireReadable(to.version(), onlyTo);
 
-        StructType schema = union(from.getMetadata().getSchema(), to.getMetadata().getSchema());
+        StructType schema = union(from.schema(), to.schema());
         int[] keyIdx = new int[keyColumns.size()];
         for (int i = 0; i < keyIdx.length; i++) {
             keyIdx[i] = ParquetRowReader.index(schema, keyColumns.get(i));
@@ -208,28 +206,29 @@ public final class VersionDiff {
         KeyList deleted = buildFrom ? onlyBuilt : onlyStreamed;
         Keys keys = withKeys ? new Keys(inserted.render(keyColumns), updated.render(keyColumns), deleted.render(keyColumns),
                 inserted.truncated() || updated.truncated() || deleted.truncated()) : null;
-        return new Result(table.name(), from.getVersion(), to.getVersion(), keyColumns, inserted.count, updated.count,
+        return new Result(table.name(), from.version(), to.version(), keyColumns, inserted.count, updated.count,
                 deleted.count, copied[0], onlyFrom.size(), onlyTo.size(), keys);
     }
 
-    private static List<AddFile> minus(Collection<AddFile> files, Collection<AddFile> other) {
+    /** Files of one version not in the other: same path with another deletion vector counts as different. */
+    private static List<DataFile> minus(Collection<DataFile> files, Collection<DataFile> other) {
         Set<String> paths = new HashSet<>();
-        for (AddFile f : other) {
-            paths.add(f.getPath());
+        for (DataFile f : other) {
+            paths.add(f.identity());
         }
-        List<AddFile> out = new ArrayList<>();
-        for (AddFile f : files) {
-            if (!paths.contains(f.getPath())) {
+        List<DataFile> out = new ArrayList<>();
+        for (DataFile f : files) {
+            if (!paths.contains(f.identity())) {
                 out.add(f);
             }
         }
         return out;
     }
 
-    private static long bytes(List<AddFile> files) {
+    private static long bytes(List<DataFile> files) {
         long total = 0;
-        for (AddFile f : files) {
-            total += f.getSize();
+        for (DataFile f : files) {
+            total += f.size();
         }
         return total;
     }
@@ -238,25 +237,35 @@ public final class VersionDiff {
         void accept(Object[] row);
     }
 
-    private void read(Snapshot snapshot, List<AddFile> files, StructType schema, RowConsumer consumer) throws IOException {
-        for (AddFile f : files) {
-            try (ParquetRowReader reader = new ParquetRowReader(new Path(table.path(), f.getPath()), table.lake().conf(),
-                    schema)) {
-                Object[] row;
-                while ((row = reader.next()) != null) {
-                    consumer.accept(row);
+    /**
+     * Reads the rows of some files of a version through Kernel (deletion vectors applied, logical names),
+     * each row widened to {@code schema} (the union of both versions' columns) by column name.
+     */
+    private void read(TableSnapshot snapshot, List<DataFile> files, StructType schema, RowConsumer consumer)
+            throws IOException {
+        StructType own = snapshot.schema();
+        int[] slot = new int[schema.length()];
+        for (int i = 0; i < slot.length; i++) {
+            slot[i] = ParquetRowReader.index(own, schema.getFields()[i].getName());
+        }
+        try (VersionRows rows = snapshot.rows(files)) {
+            while (rows.hasNext()) {
+                Object[] row = rows.next();
+                Object[] wide = new Object[slot.length];
+                for (int i = 0; i < slot.length; i++) {
+                    wide[i] = slot[i] < 0 ? null : row[slot[i]];
                 }
-            } catch (IOException | UncheckedIOException e) {
-                if (VersionGoneException.isMissingFile(e)) {
-                    throw new VersionGoneException(table.name(), snapshot.getVersion(),
-                            Math.max(1, new TableVersions(table).missingFiles(files).size()));
-                }
-                throw e;
+                consumer.accept(wide);
             }
+        } catch (UncheckedIOException e) {
+            if (VersionGoneException.isMissingFile(e)) {
+                throw new VersionGoneException(table.name(), snapshot.version(),
+                        Math.max(1, new TableVersions(table).missingFiles(files).size()));
+            }
+            throw e;
         }
     }
 
-    /** A map key for a row's key: byte arrays by content, several columns as a list. */
     private static Object key(Object[] row, int[] keyIdx) {
         if (keyIdx.length == 1) {
             return comparable(row[keyIdx[0]]);

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
-import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.AddFile;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -38,10 +37,10 @@ public final class VersionExport {
      * @throws VersionGoneException if a data file is missing
      * @throws IOException          if a data file cannot be read or {@code out} written
      */
-    public static void csv(DeltaTable table, Snapshot snapshot, OutputStream out) throws IOException {
+    public static void csv(DeltaTable table, TableSnapshot snapshot, OutputStream out) throws IOException {
         CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)),
-                CSVFormat.RFC4180.builder().setHeader(snapshot.getMetadata().getSchema().getFieldNames()).get());
-        try (DeltaTable.RowIterator it = table.rows(snapshot)) {
+                CSVFormat.RFC4180.builder().setHeader(snapshot.schema().getFieldNames()).get());
+        try (VersionRows it = table.rows(snapshot)) {
             while (it.hasNext()) {
                 for (Object v : it.next()) {
                     csv.print(ColumnTypes.text(v));
@@ -62,12 +61,12 @@ public final class VersionExport {
      * @throws VersionGoneException if a data file is missing
      * @throws IOException          if a data file cannot be read or the file written (nothing is left behind)
      */
-    public static java.nio.file.Path parquet(DeltaTable table, Snapshot snapshot, java.nio.file.Path folder)
+    public static java.nio.file.Path parquet(DeltaTable table, TableSnapshot snapshot, java.nio.file.Path folder)
             throws IOException {
         ParquetRowWriter writer = new ParquetRowWriter(new Path(folder.toUri()), table.lake().conf(),
-                snapshot.getMetadata().getSchema());
+                snapshot.schema());
         AddFile written;
-        try (DeltaTable.RowIterator it = table.rows(snapshot)) {
+        try (VersionRows it = table.rows(snapshot)) {
             while (it.hasNext()) {
                 writer.write(it.next());
             }
@@ -86,10 +85,10 @@ public final class VersionExport {
         return file;
     }
 
-    private static RuntimeException gone(DeltaTable table, Snapshot snapshot, UncheckedIOException e) {
+    private static RuntimeException gone(DeltaTable table, TableSnapshot snapshot, UncheckedIOException e) {
         if (VersionGoneException.isMissingFile(e)) {
-            return new VersionGoneException(table.name(), snapshot.getVersion(),
-                    Math.max(1, new TableVersions(table).missingFiles(snapshot.getAllFiles()).size()));
+            return new VersionGoneException(table.name(), snapshot.version(),
+                    Math.max(1, new TableVersions(table).missingFiles(snapshot.files()).size()));
         }
         return e;
     }

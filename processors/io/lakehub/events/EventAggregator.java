@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.LongType;
 import io.delta.standalone.types.StringType;
@@ -708,16 +707,16 @@ public class EventAggregator implements EventCommitListener {
         if (ranges.isEmpty()) {
             return;
         }
-        Snapshot s = silver.latest();
-        if (s.getVersion() < 0) {
+        if (!silver.exists()) {
             return;
         }
-        for (AddFile f : s.getAllFiles()) {
-            JsonNode stats = stats(f);
+        io.lakehub.delta.TableSnapshot s = silver.latest();
+        for (io.lakehub.delta.DataFile f : s.files()) {
+            JsonNode stats = f.statsJson();
             if (stats != null && !mayHold(stats, ranges)) {
                 continue;
             }
-            try (ParquetRowReader reader = new ParquetRowReader(new Path(silver.path(), f.getPath()), lake.conf(),
+            try (ParquetRowReader reader = new ParquetRowReader(new Path(silver.path(), f.path()), lake.conf(),
                     LandEventBatch.SILVER_SCHEMA)) {
                 Object[] row;
                 while ((row = reader.next()) != null) {
@@ -751,15 +750,15 @@ public class EventAggregator implements EventCommitListener {
 
     /** The partitions of silver: the range of the partition column's statistics over its files. */
     private List<Integer> silverPartitions() {
-        Snapshot s = silver.latest();
         List<Integer> out = new ArrayList<>();
-        if (s.getVersion() < 0) {
+        if (!silver.exists()) {
             return out;
         }
+        io.lakehub.delta.TableSnapshot s = silver.latest();
         int lo = Integer.MAX_VALUE;
         int hi = Integer.MIN_VALUE;
-        for (AddFile f : s.getAllFiles()) {
-            JsonNode stats = stats(f);
+        for (io.lakehub.delta.DataFile f : s.files()) {
+            JsonNode stats = f.statsJson();
             if (stats != null && stats.path("minValues").has("partition")) {
                 lo = Math.min(lo, stats.path("minValues").get("partition").asInt());
                 hi = Math.max(hi, stats.path("maxValues").get("partition").asInt());

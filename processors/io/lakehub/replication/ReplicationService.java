@@ -12,10 +12,10 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.delta.standalone.Snapshot;
 import io.delta.standalone.types.StructType;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableVersions;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -114,11 +114,22 @@ public class ReplicationService {
         ReplicaFormat format = ReplicaFormat.of(req.format());
         DeltaTable table = new DeltaTable(lake, req.table());
         TableVersions versions = new TableVersions(table);
-        Snapshot snapshot = versions.resolve(TableVersions.Selector.of(req.version(), req.tag(), null));
+        TableSnapshot snapshot = versions.resolve(TableVersions.Selector.of(req.version(), req.tag(), null));
         versions.requireReadable(snapshot);
-        StructType schema = snapshot.getMetadata().getSchema();
+        StructType schema = snapshot.schema();
         List<String> columns = columns(req.columns(), schema);
         RowFilter filter = RowFilter.parse(req.filter(), schema);
+        if (format == ReplicaFormat.DELTA) {
+            List<io.delta.standalone.types.StructField> chosen = new java.util.ArrayList<>();
+            for (String c : columns) {
+                chosen.add(schema.get(c));
+            }
+            String unsupported = io.lakehub.delta.ReplicaTable.unsupported(
+                    new StructType(chosen.toArray(new io.delta.standalone.types.StructField[0])));
+            if (unsupported != null) {
+                throw new IllegalArgumentException(unsupported);
+            }
+        }
         List<String> notify = recipients(req.recipients());
         String requestedBy = req.requestedBy() == null || req.requestedBy().isBlank() ? "anonymous" : req.requestedBy().trim();
         if (requestedBy.length() > 128 || requestedBy.chars().anyMatch(Character::isISOControl)) {
@@ -134,7 +145,7 @@ public class ReplicationService {
         r.table = table.name();
         r.requestedVersion = req.version();
         r.requestedTag = req.tag() == null || req.tag().isBlank() ? null : req.tag().trim();
-        r.sourceVersion = snapshot.getVersion();
+        r.sourceVersion = snapshot.version();
         r.columns = columns;
         r.filter = filter.text();
         r.format = format.id();

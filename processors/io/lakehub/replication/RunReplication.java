@@ -18,13 +18,14 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
-import io.delta.standalone.Snapshot;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ReplicaTable;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableVersions;
+import io.lakehub.delta.VersionRows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -172,9 +173,9 @@ public class RunReplication implements Processor {
     /** Copies into staging and publishes; returns the staging folder (gone after a local publish). */
     private Path copyAndPublish(Replication r, ReplicaTarget target) throws Exception {
         DeltaTable table = new DeltaTable(lake, r.table);
-        Snapshot snapshot = table.snapshot(r.sourceVersion);
+        TableSnapshot snapshot = table.snapshot(r.sourceVersion);
         new TableVersions(table).requireReadable(snapshot);
-        StructType full = snapshot.getMetadata().getSchema();
+        StructType full = snapshot.schema();
         int[] slots = slots(full, r.columns);
         StructType selection = selection(full, slots);
         RowFilter filter = RowFilter.parse(r.filter, full);
@@ -199,7 +200,7 @@ public class RunReplication implements Processor {
         ReplicaFormat.Writer writer = format.writer(staged, selection, props.getRowsPerFile());
         List<String> files;
         io.lakehub.run.RunProgress.Active active = progress == null ? null : progress.start(r.id, "replication", r.table);
-        try (DeltaTable.RowIterator rows = table.rows(snapshot)) {
+        try (VersionRows rows = table.rows(snapshot)) {
             while (rows.hasNext()) {
                 Object[] row = rows.next();
                 read++;
@@ -332,7 +333,7 @@ public class RunReplication implements Processor {
     private void validate(Replication r, ReplicaTarget target) throws Exception {
         List<Map<String, Object>> checks = new ArrayList<>();
         DeltaTable table = new DeltaTable(lake, r.table);
-        StructType full = table.snapshot(r.sourceVersion).getMetadata().getSchema();
+        StructType full = table.snapshot(r.sourceVersion).schema();
         StructType selection = selection(full, slots(full, r.columns));
         Map<String, Long> listed = new LinkedHashMap<>();
         for (ReplicaTarget.RemoteFile f : target.list(r.destination)) {

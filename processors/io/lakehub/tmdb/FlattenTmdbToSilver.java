@@ -133,7 +133,7 @@ public class FlattenTmdbToSilver implements Processor {
         String appId = PullTmdbLists.appId(done.runId());
         if (table.txnVersion(appId) >= 0) {
             LOG.info("tmdb-pull {}: already in silver/{}, nothing to write", done.runId(), table.name());
-            return new DeltaTable.CommitOutcome(table.latest().getVersion(), true, "NONE", 0, 0, 0, 0, 0, 0);
+            return new DeltaTable.CommitOutcome(table.latest().version(), true, "NONE", 0, 0, 0, 0, 0, 0);
         }
         StagedLoad load = new StagedLoad(SCHEMA, KEYS);
         long duplicates = 0;

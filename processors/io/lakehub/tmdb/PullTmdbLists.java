@@ -352,7 +352,7 @@ public class PullTmdbLists implements Processor {
         if (!details.exists()) {
             return known;
         }
-        try (DeltaTable.RowIterator rows = details.rows(details.latest())) {
+        try (io.lakehub.delta.VersionRows rows = details.rows(details.latest())) {
             int slot = java.util.Arrays.asList(rows.schema().getFieldNames()).indexOf("movie_id");
             while (rows.hasNext()) {
                 Object id = rows.next()[slot];

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.delta.standalone.Snapshot;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
@@ -200,7 +200,7 @@ class TableVersionsApiTest {
         Path file = Files.write(dir.resolve("downloaded.parquet"), r.getBody());
 
         DeltaTable table = new DeltaTable(lake, "api_parquet");
-        Snapshot v1 = table.snapshot(1L);
+        TableSnapshot v1 = table.snapshot(1L);
         List<List<Object>> expected = new ArrayList<>();
         try (DeltaTable.RowIterator it = table.rows(v1)) {
             it.forEachRemaining(row -> expected.add(java.util.Arrays.asList(row)));
@@ -221,7 +221,7 @@ class TableVersionsApiTest {
         ItemsTable items = new ItemsTable(lake, "api_gone");
         items.insert(1, 2).load();
         items.rename(2, "two").load();
-        Snapshot v0 = new DeltaTable(lake, "api_gone").snapshot(0L);
+        TableSnapshot v0 = new DeltaTable(lake, "api_gone").snapshot(0L);
         Files.delete(dir.resolve("lake/silver/api_gone").resolve(v0.getAllFiles().get(0).getPath()));
 
         for (String url : List.of("/api/tables/api_gone/rows?version=0", "/api/tables/api_gone/export?version=0",

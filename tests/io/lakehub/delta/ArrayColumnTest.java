@@ -55,7 +55,7 @@ class ArrayColumnTest {
                 row(3L, "unknown genres", null),
                 row(4L, "three genres", Arrays.asList(16, 12, 35)))), "test-arrays", 0, Map.of(), List.of(), null, 1);
 
-        AddFile file = table.latest().getAllFiles().get(0);
+        io.lakehub.delta.DataFile file = table.latest().getAllFiles().get(0);
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
                 new org.apache.hadoop.fs.Path(table.path(), file.getPath()), lake.conf()))) {
             MessageType parquet = reader.getFooter().getFileMetaData().getSchema();

@@ -63,7 +63,7 @@ class OrphanFilesTest {
     }
 
     private static Set<String> live(DeltaTable table) {
-        return table.latest().getAllFiles().stream().map(AddFile::getPath).collect(Collectors.toCollection(TreeSet::new));
+        return table.latest().getAllFiles().stream().map(DataFile::getPath).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static void age(Path file, Duration age) throws Exception {

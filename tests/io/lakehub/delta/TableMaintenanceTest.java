@@ -102,7 +102,7 @@ class TableMaintenanceTest {
         assertThat(rows(1)).as("the previous version is still readable").isEqualTo(rowsV1);
         assertThat(rows(0)).as("and the first").isEqualTo(rowsV0);
         int readByDeltaStandalone = 0;
-        try (CloseableIterator<RowRecord> it = table.snapshot(2L).open()) {
+        try (CloseableIterator<RowRecord> it = io.delta.standalone.DeltaLog.forTable(lake.conf(), table.path()).getSnapshotForVersionAsOf(2L).open()) {
             while (it.hasNext()) {
                 assertThat(it.next().getLong("id")).isBetween(1L, 23L);
                 readByDeltaStandalone++;
@@ -138,16 +138,16 @@ class TableMaintenanceTest {
         assertThat(r.filesRemoved()).isEqualTo(6);
         assertThat(r.filesAdded()).isEqualTo(3);
         assertThat(rows(r.version())).isEqualTo(rowsV1);
-        List<AddFile> after = table.snapshot(null).getAllFiles();
+        List<io.lakehub.delta.DataFile> after = table.snapshot(null).getAllFiles();
         assertThat(fileRows(after)).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
         assertThat(fileRows(after).stream().mapToLong(Long::longValue).sum()).isEqualTo(23);
         // packed in order of the key minimum (lakehub.keys = id), so the files' id ranges stay narrow for MERGE pruning
         assertThat(idRanges(after)).containsExactlyInAnyOrder("1..12", "6..15", "16..23");
     }
 
-    private static List<String> idRanges(List<AddFile> files) throws Exception {
+    private static List<String> idRanges(List<io.lakehub.delta.DataFile> files) throws Exception {
         List<String> out = new ArrayList<>();
-        for (AddFile f : files) {
+        for (io.lakehub.delta.DataFile f : files) {
             JsonNode stats = JSON.readTree(FileStats.unquote(f.getStats()));
             out.add(stats.get("minValues").get("id").asLong() + ".." + stats.get("maxValues").get("id").asLong());
         }
@@ -350,9 +350,9 @@ class TableMaintenanceTest {
         return out;
     }
 
-    private static List<Long> fileRows(List<AddFile> files) throws Exception {
+    private static List<Long> fileRows(List<io.lakehub.delta.DataFile> files) throws Exception {
         List<Long> out = new ArrayList<>();
-        for (AddFile f : files) {
+        for (io.lakehub.delta.DataFile f : files) {
             out.add(JSON.readTree(FileStats.unquote(f.getStats())).get("numRecords").asLong());
         }
         return out;
@@ -367,7 +367,7 @@ class TableMaintenanceTest {
     }
 
     private Set<String> liveFiles() {
-        return table.snapshot(null).getAllFiles().stream().map(AddFile::getPath).collect(Collectors.toCollection(TreeSet::new));
+        return table.snapshot(null).getAllFiles().stream().map(io.lakehub.delta.DataFile::getPath).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private Set<String> dataFiles() throws Exception {

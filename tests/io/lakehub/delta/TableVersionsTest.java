@@ -17,7 +17,7 @@ import java.util.NoSuchElementException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.standalone.DeltaLog;
-import io.delta.standalone.Snapshot;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableVersions.Selector;
 import io.lakehub.testsupport.ItemsTable;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +42,7 @@ class TableVersionsTest {
         lake = new LakeStorage(dir.resolve("lake").toString());
     }
 
-    private static List<List<Object>> rows(DeltaTable table, Snapshot s) throws Exception {
+    private static List<List<Object>> rows(DeltaTable table, TableSnapshot s) throws Exception {
         List<List<Object>> out = new ArrayList<>();
         try (DeltaTable.RowIterator it = table.rows(s)) {
             while (it.hasNext()) {
@@ -53,7 +53,7 @@ class TableVersionsTest {
     }
 
     /** {@code id=name} of each row of a version. */
-    private static List<String> names(DeltaTable table, Snapshot s) throws Exception {
+    private static List<String> names(DeltaTable table, TableSnapshot s) throws Exception {
         return rows(table, s).stream().map(r -> r.get(0) + "=" + r.get(1)).sorted().toList();
     }
 
@@ -83,7 +83,7 @@ class TableVersionsTest {
         new TableTags(items.table()).set("train.2024-01", 1, false);
 
         DeltaTable table = items.table();
-        Snapshot byTag = new TableVersions(table).resolve(Selector.of(null, "v2015", null));
+        TableSnapshot byTag = new TableVersions(table).resolve(Selector.of(null, "v2015", null));
         assertThat(byTag.getVersion()).isZero();
         assertThat(names(table, byTag)).containsExactly("1=item1", "2=item2", "3=item3");
         assertThat(names(table, table.snapshot(3L))).as("the tag commit holds the same rows")
@@ -190,7 +190,7 @@ class TableVersionsTest {
         items.insert(1, 2, 3).load();
         items.rename(2, "two").load();
         DeltaTable table = items.table();
-        Snapshot v0 = table.snapshot(0L);
+        TableSnapshot v0 = table.snapshot(0L);
         assertThat(v0.getAllFiles()).hasSize(1);
         // what VACUUM does to a file that version 1 no longer references
         Files.delete(dir.resolve("lake/silver/vacuumed").resolve(v0.getAllFiles().get(0).getPath()));
@@ -213,7 +213,7 @@ class TableVersionsTest {
         items.rename(2, "two").insert(4, 5).load();
         DeltaTable table = items.table();
         for (long v = 0; v <= 1; v++) {
-            Snapshot s = table.snapshot(v);
+            TableSnapshot s = table.snapshot(v);
             Path folder = Files.createDirectory(dir.resolve("export-" + v));
             Path file = VersionExport.parquet(table, s, folder);
             List<List<Object>> back = new ArrayList<>();

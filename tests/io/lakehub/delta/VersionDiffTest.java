@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.delta.standalone.Snapshot;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.testsupport.ItemsTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +36,8 @@ class VersionDiffTest {
     }
 
     private static VersionDiff.Result diff(DeltaTable table, long from, long to) throws Exception {
-        Snapshot a = table.snapshot(from);
-        Snapshot b = table.snapshot(to);
+        TableSnapshot a = table.snapshot(from);
+        TableSnapshot b = table.snapshot(to);
         return VersionDiff.compare(table, a, b, VersionDiff.keyColumns(a, b, null), true);
     }
 
@@ -79,8 +79,8 @@ class VersionDiffTest {
     @Test
     void keyColumnsComeFromTheTableOrTheCaller() throws Exception {
         DeltaTable table = history().table();
-        Snapshot a = table.snapshot(0L);
-        Snapshot b = table.snapshot(1L);
+        TableSnapshot a = table.snapshot(0L);
+        TableSnapshot b = table.snapshot(1L);
         assertThat(VersionDiff.keyColumns(a, b, List.of("ID"))).as("as the schema spells it").containsExactly("id");
         assertThatThrownBy(() -> VersionDiff.keyColumns(a, b, List.of("nope")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope' is not a column");
@@ -100,9 +100,9 @@ class VersionDiffTest {
         io.delta.standalone.types.StructType schema = new io.delta.standalone.types.StructType(
                 new io.delta.standalone.types.StructField[] {
                         new io.delta.standalone.types.StructField("id", new io.delta.standalone.types.LongType())});
-        io.delta.standalone.actions.Metadata md = io.delta.standalone.actions.Metadata.builder().schema(schema).build();
-        Snapshot s = org.mockito.Mockito.mock(Snapshot.class);
-        org.mockito.Mockito.when(s.getMetadata()).thenReturn(md);
+        TableSnapshot s = org.mockito.Mockito.mock(TableSnapshot.class);
+        org.mockito.Mockito.when(s.schema()).thenReturn(schema);
+        org.mockito.Mockito.when(s.properties()).thenReturn(Map.of());
         assertThatThrownBy(() -> VersionDiff.keyColumns(s, s, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("keyColumns=a,b");
         assertThat(VersionDiff.keyColumns(s, s, List.of("id"))).containsExactly("id");

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.Snapshot;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
@@ -254,7 +254,7 @@ class EventsFlowTest {
     private void assertSilverHoldsOnce(DeltaTable silver, List<Sent> good) throws IOException {
         List<String> payloads = new ArrayList<>();
         Set<String> positions = new HashSet<>();
-        Snapshot s = silver.latest();
+        TableSnapshot s = silver.latest();
         try (DeltaTable.RowIterator rows = silver.rows(s)) {
             while (rows.hasNext()) {
                 Object[] r = rows.next();

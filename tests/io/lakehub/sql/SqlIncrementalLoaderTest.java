@@ -35,7 +35,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.standalone.DeltaLog;
-import io.delta.standalone.Snapshot;
+import io.lakehub.delta.TableSnapshot;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.data.CloseableIterator;
 import io.delta.standalone.data.RowRecord;
@@ -1381,7 +1381,7 @@ class SqlIncrementalLoaderTest {
     /** Rows read by delta-standalone's own reader, converted to the value classes of {@link ColumnTypes}. */
     private static Map<Long, Map<String, Object>> standaloneRows(DeltaTable table, Long version) throws IOException {
         DeltaLog log = DeltaLog.forTable(LakeStorage.hadoopConfiguration(), table.path());
-        Snapshot snapshot = version == null ? log.update() : log.getSnapshotForVersionAsOf(version);
+        io.delta.standalone.Snapshot snapshot = version == null ? log.update() : log.getSnapshotForVersionAsOf(version);
         StructType schema = snapshot.getMetadata().getSchema();
         Map<Long, Map<String, Object>> out = new TreeMap<>();
         try (CloseableIterator<RowRecord> it = snapshot.open()) {
@@ -1439,8 +1439,8 @@ class SqlIncrementalLoaderTest {
         }
     }
 
-    private static Set<String> referenced(Snapshot snapshot) {
-        return snapshot.getAllFiles().stream().map(AddFile::getPath).collect(Collectors.toCollection(HashSet::new));
+    private static Set<String> referenced(TableSnapshot snapshot) {
+        return snapshot.getAllFiles().stream().map(io.lakehub.delta.DataFile::getPath).collect(Collectors.toCollection(HashSet::new));
     }
 
     private Path bronzeLoadDir(String t, int load) {

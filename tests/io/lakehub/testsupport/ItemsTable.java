@@ -100,6 +100,11 @@ public final class ItemsTable {
         return r.tableVersion();
     }
 
+    /** Loads the changes since the last load, if any, and tells what the load did (version -1: nothing to load). */
+    public SqlIncrementalLoader.LoadResult loadResult() throws Exception {
+        return loader.loadOnce();
+    }
+
     /**
      * Loads row {@code id} again, unchanged, through a second source (its own watermark) writing into
      * the same table: a MERGE that replaces the row with an identical copy, as a replayed or
