@@ -7,17 +7,17 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StringType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import io.lakehub.config.FilesProperties;
 import io.lakehub.delta.DeltaTable;
-import io.lakehub.delta.FileStats;
+import io.lakehub.delta.DataFile;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.VersionDiff;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -112,8 +112,8 @@ public class FlattenToSilver implements Processor {
     void holdSuspiciousDump(FileRun run, DeclaredSchema schema) {
         String where = "lakehub.files.kinds[" + schema.kind() + "]";
         DeltaTable main = new DeltaTable(lake, schema.table());
-        Snapshot current = main.latest();
-        String keeps = current.getVersion() < 0 ? "no table is created" : schema.table() + " keeps version " + current.getVersion();
+        TableSnapshot current = main.exists() ? main.latest() : null;
+        String keeps = current == null ? "no table is created" : schema.table() + " keeps version " + current.version();
         if (run.rows == 0) {
             if (!schema.allowEmpty()) {
                 throw new HeldDumpException("no data rows: the file holds only its header, and " + where
@@ -121,24 +121,20 @@ public class FlattenToSilver implements Processor {
             }
             return;
         }
-        if (schema.minRowsRatio() <= 0 || current.getVersion() < 0) {
+        if (schema.minRowsRatio() <= 0 || current == null) {
             return;
         }
         long rows = 0;
-        for (AddFile f : current.getAllFiles()) {
-            String stats = FileStats.unquote(f.getStats());
-            if (stats == null) {
+        for (DataFile f : current.files()) {
+            long n = f.numRecords();
+            if (n < 0) {
                 return;
             }
-            try {
-                rows += JSON.readTree(stats).path("numRecords").asLong();
-            } catch (IOException e) {
-                return;
-            }
+            rows += n;
         }
         if (run.rows < schema.minRowsRatio() * rows) {
             throw new HeldDumpException("too few rows: " + run.rows + " rows where " + schema.table() + " has " + rows
-                    + " at version " + current.getVersion() + ", below " + where + ".min-rows-ratio " + schema.minRowsRatio()
+                    + " at version " + current.version() + ", below " + where + ".min-rows-ratio " + schema.minRowsRatio()
                     + " of them; " + keeps, "min-rows-ratio");
         }
     }
