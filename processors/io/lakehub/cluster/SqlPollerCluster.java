@@ -306,6 +306,46 @@ public class SqlPollerCluster implements CamelContextConfiguration, RoutePolicyF
         return status != null && status.isStarted();
     }
 
+    /**
+     * Whether this instance may start a load of a source now: always without clustering, and for a source whose
+     * poller is not clustered here (a disabled one); with clustering, only on the leader of its namespace.
+     *
+     * @throws NotLeaderException on a follower, with the leader's id when the cluster view reports a remote leader
+     */
+    public void requireLeader(String source) {
+        Optional<CamelClusterView> view = view(source);
+        if (view.isEmpty() || view.get().getLocalMember().isLeader()) {
+            return;
+        }
+        throw new NotLeaderException(source, instance.id(), leaderOf(view.get()));
+    }
+
+    /**
+     * The id of the instance that leads a source's namespace, as far as the lock records it: this instance's id
+     * when it leads, the remote leader's when the view reports one (Kubernetes Lease holder), empty without
+     * clustering, for a source not clustered here, or when the lock does not say (jdbc).
+     */
+    public Optional<String> leader(String source) {
+        return view(source).flatMap(v -> v.getLocalMember().isLeader() ? Optional.of(instance.id()) : leaderOf(v));
+    }
+
+    private static Optional<String> leaderOf(CamelClusterView view) {
+        return view.getLeader().filter(m -> !m.isLocal()).map(m -> m.getId());
+    }
+
+    /** The open view of a source's namespace, empty without clustering or when its poller is not clustered here. */
+    private Optional<CamelClusterView> view(String source) {
+        CamelClusterService s = service;
+        if (!active || s == null || !policies.containsKey(namespace(source))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(s.getView(namespace(source)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open cluster view " + namespace(source) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The cluster service, once enabled and in use. */
     public Optional<CamelClusterService> service() {
         return Optional.ofNullable(service);

@@ -191,19 +191,49 @@ class ClusterJdbcLockTest {
     }
 
     @Test
-    void typeJdbcKeepsThePollRouteOnTheLeaderOnly() throws Exception {
+    void typeJdbcKeepsThePollRouteOnTheLeaderOnlyAndAFollowersRunNowIsAConflict() throws Exception {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         AtomicInteger pollsA = new AtomicInteger();
         AtomicInteger pollsB = new AtomicInteger();
-        try (CamelContext a = instance("hub-a", h2, pollsA); CamelContext b = instance("hub-b", h2, pollsB)) {
+        Hub a = instance("hub-a", h2, pollsA);
+        Hub b = instance("hub-b", h2, pollsB);
+        try (CamelContext ca = a.camel(); CamelContext cb = b.camel()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> pollsA.get() + pollsB.get() > 0);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-                    .until(() -> List.of(polling(a), polling(b)).stream().filter(p -> p).count() == 1);
+                    .until(() -> List.of(polling(ca), polling(cb)).stream().filter(p -> p).count() == 1);
+            Hub leader = polling(ca) ? a : b;
+            Hub follower = leader == a ? b : a;
+            leader.cluster().requireLeader("orders");
+            assertThat(leader.cluster().leader("orders")).contains(leader == a ? "hub-a" : "hub-b");
+            assertThat(follower.cluster().leader("orders")).as("the jdbc lock does not say which").isEmpty();
+            leader.cluster().requireLeader("not-clustered");
+            assertThatThrownBy(() -> follower.cluster().requireLeader("orders"))
+                    .isInstanceOfSatisfying(NotLeaderException.class, e -> {
+                        assertThat(e.source()).isEqualTo("orders");
+                        assertThat(e.instance()).isEqualTo(follower == a ? "hub-a" : "hub-b");
+                        assertThat(e.leader()).as("the jdbc lock stores a UUID of the id, not the id").isNull();
+                        var answer = new io.lakehub.api.ApiErrors().notLeader(e);
+                        assertThat(answer.getStatusCode().value()).isEqualTo(409);
+                        assertThat(answer.getBody()).containsEntry("source", "orders")
+                                .containsEntry("instance", e.instance()).containsKey("leader");
+                    });
         }
     }
 
-    private CamelContext instance(String id, DataSource ds, AtomicInteger polls) throws Exception {
+    @Test
+    void aConflictNamesTheLeaderWhenTheLockRecordsIt() {
+        var answer = new io.lakehub.api.ApiErrors().notLeader(
+                new NotLeaderException("orders", "lakehub-7d9f8-b", java.util.Optional.of("lakehub-7d9f8-a")));
+        assertThat(answer.getStatusCode().value()).isEqualTo(409);
+        assertThat(answer.getBody()).containsEntry("leader", "lakehub-7d9f8-a").containsEntry("instance", "lakehub-7d9f8-b");
+        assertThat((String) answer.getBody().get("error")).contains("instance lakehub-7d9f8-a does; send the request there");
+    }
+
+    private record Hub(SqlPollerCluster cluster, CamelContext camel) {
+    }
+
+    private Hub instance(String id, DataSource ds, AtomicInteger polls) throws Exception {
         ClusterProperties props = new ClusterProperties();
         props.setType(ClusterProperties.Type.JDBC);
         props.setInstanceId(id);
@@ -222,7 +252,7 @@ class ClusterJdbcLockTest {
             }
         });
         assertThat(cluster.service()).get().isInstanceOf(JdbcClusterService.class);
-        return camel;
+        return new Hub(cluster, camel);
     }
 
     private static boolean polling(CamelContext camel) {
