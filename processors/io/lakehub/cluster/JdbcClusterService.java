@@ -5,7 +5,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +33,7 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.leader.Context;
 import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
+import org.springframework.integration.util.UUIDConverter;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
@@ -38,8 +45,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * <p>Timing: the lock row's time to live is {@code ttl}; the leader renews it every {@code heartbeat}, followers
  * try to take it every {@code heartbeat}. A leader that dies keeps its namespaces until its row is older than the
  * ttl, so they move within ttl + one heartbeat; a leader that stops cleanly deletes its rows and the next
- * follower's attempt wins. The member id is this instance's id; the table stores a UUID derived from it
- * (CHAR(36)), so a follower knows that another member leads but not which.
+ * follower's attempt wins. The member id is this instance's id, stored as {@code CLIENT_ID} (CHAR(36)), so a
+ * follower's view names the leader; an id longer than 36 characters is stored as a UUID of it, and then the
+ * leader is known to lead but not by name.
  *
  * <p>Schema step: with {@code initializeSchema} the service creates the lock table at start when it is missing,
  * from the {@code CREATE TABLE INT_LOCK} statement of the {@code schema-<database>.sql} Spring Integration ships
@@ -91,6 +99,41 @@ public class JdbcClusterService extends AbstractCamelClusterService<JdbcClusterS
         this.initializeSchema = initializeSchema;
     }
 
+    /**
+     * The {@code CLIENT_ID} (CHAR(36)) this member writes: its id when it fits, else a name-based UUID of it
+     * (followers then cannot name this leader).
+     */
+    static String clientId(String id) {
+        return id.length() <= 36 ? id : UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The member whose unexpired row holds a namespace's lock ({@code CLIENT_ID} of lock key
+     * {@code UUIDConverter.getUUID(namespace)} in this region, renewed within the ttl), trimmed; empty when none
+     * does, or when the database cannot be asked.
+     */
+    Optional<String> holder(String namespace) {
+        String sql = "SELECT CLIENT_ID, CREATED_DATE FROM " + table() + " WHERE REGION = ? AND LOCK_KEY = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, region);
+            ps.setString(2, UUIDConverter.getUUID(namespace).toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String client = rs.getString(1);
+                Timestamp renewed = rs.getTimestamp(2);
+                // Spring Integration's DefaultLockRepository writes UTC local times
+                boolean live = renewed != null && renewed.toLocalDateTime().plus(ttl)
+                        .isAfter(LocalDateTime.now(ZoneOffset.UTC));
+                return live && client != null ? Optional.of(client.trim()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            LOG.debug("cluster: cannot read the holder of {}: {}", namespace, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The lock table's name, {@code <prefix>LOCK}. */
     public String table() {
         return tablePrefix + "LOCK";
@@ -111,7 +154,7 @@ public class JdbcClusterService extends AbstractCamelClusterService<JdbcClusterS
         if (initializeSchema) {
             createLockTable(dataSource, tablePrefix);
         }
-        DefaultLockRepository repo = new DefaultLockRepository(dataSource, getId());
+        DefaultLockRepository repo = new DefaultLockRepository(dataSource, clientId(getId()));
         repo.setPrefix(tablePrefix);
         repo.setRegion(region);
         repo.setTimeToLive((int) ttl.toMillis());
@@ -220,7 +263,8 @@ public class JdbcClusterService extends AbstractCamelClusterService<JdbcClusterS
 
     /**
      * One namespace: a {@link LockRegistryLeaderInitiator} on lock key {@code <namespace>} whose grant and revoke
-     * become Camel leadership events. Members are this one and, while another leads, an anonymous leader.
+     * become Camel leadership events. Members are this one and, while another leads, that one as read from the
+     * lock table.
      */
     public static final class JdbcClusterView extends AbstractCamelClusterView {
 
@@ -239,9 +283,27 @@ public class JdbcClusterService extends AbstractCamelClusterService<JdbcClusterS
             return local;
         }
 
+        /** This member while it leads; else the holder recorded in the lock table (one query), if any. */
         @Override
         public Optional<CamelClusterMember> getLeader() {
-            return leader.get() ? Optional.of(local) : Optional.empty();
+            if (leader.get()) {
+                return Optional.of(local);
+            }
+            return service.holder(getNamespace()).filter(h -> !h.equals(clientId(service.getId())))
+                    .map(Remote::new);
+        }
+
+        /** Another member that holds the namespace's lock. */
+        private record Remote(String getId) implements CamelClusterMember {
+            @Override
+            public boolean isLeader() {
+                return true;
+            }
+
+            @Override
+            public boolean isLocal() {
+                return false;
+            }
         }
 
         @Override

@@ -5,8 +5,9 @@ import java.util.Optional;
 /**
  * A request that only the leader of a cluster namespace may serve (a sql-incremental "run now") reached a follower.
  * The admin API answers 409 Conflict with {@code source}, {@code instance} (this one) and {@code leader}: the leading
- * member's id when the lock records it (Kubernetes Lease: the holder's pod name; file lock: when Camel reports it),
- * null when it does not (the jdbc lock stores a UUID of the id, not the id). Send the request to the leader.
+ * member's id when the lock records it (Kubernetes Lease: the holder's pod name; jdbc: the lock row's client id, for
+ * ids of at most 36 characters; file lock: when Camel reports it), null when it does not. Send the request to the
+ * leader.
  */
 public class NotLeaderException extends IllegalStateException {
 

@@ -89,7 +89,11 @@ class ClusterJdbcLockTest {
             CamelContext leader = va.getLocalMember().isLeader() ? a : b;
             CamelClusterView follower = leader == a ? vb : va;
             assertThat(follower.getLocalMember().isLeader()).isFalse();
-            assertThat(follower.getLeader()).as("a follower knows of no local leader").isEmpty();
+            assertThat(follower.getLeader()).as("the follower reads the leader from the lock row")
+                    .hasValueSatisfying(m -> {
+                        assertThat(m.isLocal()).isFalse();
+                        assertThat(m.getId()).isEqualTo(leader == a ? "hub-a" : "hub-b");
+                    });
             long closed = System.nanoTime();
             leader.close();
             await().atMost(TAKEOVER).until(() -> follower.getLocalMember().isLeader());
@@ -180,6 +184,30 @@ class ClusterJdbcLockTest {
     }
 
     @Test
+    void anIdLongerThanTheClientIdColumnIsStoredAsItsUuid() {
+        String pod = "lakehub-0123456789abcdef0123456789-7d9f8b6c5-x2x4q";
+        assertThat(JdbcClusterService.clientId("hub-a")).isEqualTo("hub-a");
+        assertThat(JdbcClusterService.clientId(pod)).hasSize(36).isEqualTo(JdbcClusterService.clientId(pod))
+                .isNotEqualTo(JdbcClusterService.clientId(pod + "z"));
+    }
+
+    @Test
+    void mariadbAMemberWithALongPodNameStillLeads() throws Exception {
+        DataSource ds = Databases.mariadb();
+        String prefix = Databases.uniqueName("lk") + "_";
+        String pod = "lakehub-0123456789abcdef0123456789-7d9f8b6c5-x2x4q";
+        try (CamelContext a = new DefaultCamelContext()) {
+            a.addService(member(pod, ds, prefix), true, true);
+            a.start();
+            CamelClusterView va = a.hasService(JdbcClusterService.class).getView(SqlPollerCluster.namespace("orders"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> va.getLocalMember().isLeader());
+            assertThat(va.getLeader()).hasValueSatisfying(m -> assertThat(m.getId()).isEqualTo(pod));
+        } finally {
+            Databases.dropTable(ds, prefix + "LOCK");
+        }
+    }
+
+    @Test
     void theLockTableComesFromSpringIntegrationsScripts() {
         assertThat(JdbcClusterService.lockTableDdl("PostgreSQL", "LH_")).startsWith("CREATE TABLE LH_LOCK")
                 .contains("CREATED_DATE TIMESTAMP NOT NULL").contains("primary key (LOCK_KEY, REGION)");
@@ -206,13 +234,14 @@ class ClusterJdbcLockTest {
             Hub follower = leader == a ? b : a;
             leader.cluster().requireLeader("orders");
             assertThat(leader.cluster().leader("orders")).contains(leader == a ? "hub-a" : "hub-b");
-            assertThat(follower.cluster().leader("orders")).as("the jdbc lock does not say which").isEmpty();
+            assertThat(follower.cluster().leader("orders")).as("read from the lock row")
+                    .contains(leader == a ? "hub-a" : "hub-b");
             leader.cluster().requireLeader("not-clustered");
             assertThatThrownBy(() -> follower.cluster().requireLeader("orders"))
                     .isInstanceOfSatisfying(NotLeaderException.class, e -> {
                         assertThat(e.source()).isEqualTo("orders");
                         assertThat(e.instance()).isEqualTo(follower == a ? "hub-a" : "hub-b");
-                        assertThat(e.leader()).as("the jdbc lock stores a UUID of the id, not the id").isNull();
+                        assertThat(e.leader()).isEqualTo(leader == a ? "hub-a" : "hub-b");
                         var answer = new io.lakehub.api.ApiErrors().notLeader(e);
                         assertThat(answer.getStatusCode().value()).isEqualTo(409);
                         assertThat(answer.getBody()).containsEntry("source", "orders")
