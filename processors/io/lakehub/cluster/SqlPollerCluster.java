@@ -34,11 +34,10 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.stereotype.Component;
 
 /**
- * Single-active sql-incremental polling and tmdb-pull scheduling: when {@code lakehub.cluster.enabled} is true, every route
- * {@code sql-incremental-poll-<source>} gets a Camel {@link ClusteredRoutePolicy} for namespace
- * {@code sql-incremental-<source>}, so it is started only on the instance that leads that namespace in a
- * {@link FileLockClusterService} rooted at {@code lakehub.cluster.root}, and stopped when that instance
- * loses the lead. Sources lead independently, so several sources may spread over several instances.
+ * Single-active sql-incremental polling and tmdb-pull scheduling: when {@code lakehub.cluster.type} is not
+ * {@code none}, every route {@code sql-incremental-poll-<source>} gets a Camel {@link ClusteredRoutePolicy} for
+ * namespace {@code sql-incremental-<source>}, so it is started only on the instance that leads that namespace in
+ * the cluster service of that type, and stopped when that instance loses the lead. Sources lead independently, so several sources may spread over several instances.
  *
  * <p>A route policy factory rather than a {@code master:} endpoint keeps the route template in
  * routes/sql-incremental.camel.yaml the same with clustering on or off. The admin API's "run now" and
