@@ -6,6 +6,7 @@ import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lakehub.cluster.NotLeaderException;
 import io.lakehub.delta.VersionGoneException;
 import io.lakehub.replication.ReplicationService;
 import org.springframework.core.MethodParameter;
@@ -107,6 +108,21 @@ public class ApiErrors {
     public ResponseEntity<Map<String, Object>> unreadable(io.lakehub.delta.UnreadableTableException e) {
         return error(e.reason() == io.lakehub.delta.UnreadableTableException.Reason.UNSUPPORTED_FEATURE
                 ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+    }
+
+    /**
+     * "Run now" on a follower: 409 with {@code source}, {@code instance} (this follower) and {@code leader} (the
+     * leading instance's id, or null when the lock does not record it).
+     */
+    @ExceptionHandler(NotLeaderException.class)
+    public ResponseEntity<Map<String, Object>> notLeader(NotLeaderException e) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", HttpStatus.CONFLICT.value());
+        body.put("error", e.getMessage());
+        body.put("source", e.source());
+        body.put("instance", e.instance());
+        body.put("leader", e.leader());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
     }
 
     @ExceptionHandler(VersionGoneException.class)

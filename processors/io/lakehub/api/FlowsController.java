@@ -31,8 +31,10 @@ import org.springframework.web.bind.annotation.RestController;
  * <ul>
  *   <li>{@code GET /api/flows/sql-incremental}: each source with its settings, watermark and last run, and
  *   whether this instance ({@code instance}) polls it now ({@code polling}: false on the followers when
- *   {@code lakehub.cluster.enabled} is on)</li>
- *   <li>{@code POST /api/flows/sql-incremental/{source}/run}: starts a load now (202; the result is in the runs)</li>
+ *   {@code lakehub.cluster.type} is not none) and who leads it ({@code leader}: an instance id, null without
+ *   clustering or when the lock does not record it)</li>
+ *   <li>{@code POST /api/flows/sql-incremental/{source}/run}: starts a load now (202; the result is in the runs); on a
+ *   follower 409 with {@code leader} (the leading instance, null if the lock does not record it)</li>
  *   <li>{@code GET /api/runs?source=&limit=}: recent runs, newest first</li>
  *   <li>{@code POST /api/samples/lendingclub/inject?year=}: adds the sample loans of an issue year to the source</li>
  * </ul>
@@ -83,15 +85,21 @@ public class FlowsController {
             m.put("lastRun", runs.last(t.getName()));
             m.put("instance", instance.id());
             m.put("polling", cluster.polling(producer.getCamelContext(), t.getName()));
+            m.put("leader", cluster.leader(t.getName()).orElse(null));
             out.add(m);
         }
         return out;
     }
 
-    /** Starts one load of a source in the background. */
+    /**
+     * Starts one load of a source in the background: 202. With clustering on, only the source's leader starts one;
+     * a follower answers 409 naming the leader when the lock records it
+     * ({@link io.lakehub.cluster.NotLeaderException}), so no second load runs beside the active poller.
+     */
     @PostMapping("/flows/sql-incremental/{source}/run")
     public ResponseEntity<Map<String, Object>> runNow(@PathVariable String source) {
         sources.loader(source);
+        cluster.requireLeader(source);
         CompletableFuture<?> ignored = producer.asyncSend("direct:sql-incremental-load", e -> e.setVariable("sqlSource", source));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("source", source, "status", "started"));
     }

@@ -32,8 +32,7 @@ class SqlPollerClusterTest {
 
     private SqlPollerCluster cluster(String type) {
         ClusterProperties props = new ClusterProperties();
-        props.setEnabled(true);
-        props.setType(type);
+        props.setType(ClusterProperties.Type.valueOf(type.toUpperCase(java.util.Locale.ROOT)));
         props.setInstanceId("unit");
         return new SqlPollerCluster(props, new HubInstance(props), new LakeStorage(dir.resolve("lake").toString()),
                 new DefaultApplicationArguments());
@@ -91,10 +90,11 @@ class SqlPollerClusterTest {
     }
 
     @Test
-    void anUnknownTypeIsRefused() throws Exception {
-        try (CamelContext camel = new DefaultCamelContext()) {
-            assertThatThrownBy(() -> cluster("zookeeper").beforeApplicationStart(camel))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'file' or 'camel'");
-        }
+    void anUnknownTypeIsRefusedWhenTheSettingsBind() {
+        var source = new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                java.util.Map.of("lakehub.cluster.type", "zookeeper"));
+        assertThatThrownBy(() -> new org.springframework.boot.context.properties.bind.Binder(source)
+                .bind("lakehub.cluster", ClusterProperties.class))
+                .hasStackTraceContaining("zookeeper").hasStackTraceContaining("lakehub.cluster.type");
     }
 }

@@ -48,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * moves polling to the other within the lease; rows inserted before, during and after the failover are
  * each in silver exactly once. Then a third instance joins, the second stops cleanly ({@code SIGTERM}) and
  * the third takes over before a lease has passed. Skips without PostgreSQL (fails with {@code CI=true}).
+ *
+ * <p>{@code -Dit.cluster.type=jdbc} runs the same with the database lock ({@code lakehub.cluster.type=jdbc}, table
+ * {@code INT_LOCK} in the source database, ttl = lease) instead of the file lock: the instances then share only the
+ * lake folder and the database.
  */
 class SqlPollerFailoverIT {
 
@@ -56,6 +60,8 @@ class SqlPollerFailoverIT {
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration LEASE = Duration.ofSeconds(5);
     private static final List<String> SOURCES = List.of("ta", "tb");
+    /** The lock type under test: file (default) or jdbc. */
+    private static final String TYPE = System.getProperty("it.cluster.type", "file");
 
     @TempDir
     Path work;
@@ -162,7 +168,11 @@ class SqlPollerFailoverIT {
         assertThat(Files.readString(work.resolve("hub-b.log")))
                 .contains("cluster: instance hub-b is now the active poller of sql-incremental ta")
                 .contains("cluster: instance hub-b is now the active poller of sql-incremental tb");
-        assertThat(work.resolve("lake/_hub/cluster/sql-incremental-ta")).exists();
+        if (TYPE.equals("file")) {
+            assertThat(work.resolve("lake/_hub/cluster/sql-incremental-ta")).exists();
+        } else {
+            assertThat(work.resolve("lake/_hub/cluster")).as("no lock folder with type %s", TYPE).doesNotExist();
+        }
 
         // a clean shutdown (SIGTERM) empties the heartbeat file: a follower takes over at its next check,
         // without waiting for the lease
@@ -199,7 +209,8 @@ class SqlPollerFailoverIT {
                 "--lakehub.events.enabled=false",
                 "--lakehub.security.users." + TestUsers.VIEWER + ".secret=" + TestUsers.VIEWER_SECRET,
                 "--lakehub.security.users." + TestUsers.VIEWER + ".role=viewer",
-                "--lakehub.sql.initial-delay=0s", "--lakehub.cluster.enabled=true", "--lakehub.cluster.instance-id=" + id,
+                "--lakehub.sql.initial-delay=0s", "--lakehub.cluster.type=" + TYPE, "--lakehub.cluster.instance-id=" + id,
+                "--lakehub.cluster.jdbc.region=" + tables.get("ta"),
                 "--lakehub.cluster.heartbeat=" + HEARTBEAT.toSeconds() + "s",
                 "--lakehub.cluster.lease=" + LEASE.toSeconds() + "s"));
         int i = 0;

@@ -20,8 +20,9 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker/k8s/*.yaml parse, and hold together: the probes reach the actuator on the container's port, the
- * pods run as the image's non-root user, the lock volume is ReadWriteMany and mounted where the ConfigMap
- * points {@code LAKEHUB_CLUSTER_ROOT}, and the ConfigMap's overlay binds to valid source tables. (No
+ * pods run as the image's non-root user, single-active polling goes through Leases (profile kubernetes, the pod
+ * name and namespace from the downward API, a Role on {@code coordination.k8s.io} leases bound to the pods'
+ * service account) with no lock volume, and the ConfigMap's overlay binds to valid source tables. (No
  * Kubernetes API server here: {@code kubectl apply --dry-run=server} is for a real cluster.)
  */
 class KubernetesManifestsTest {
@@ -58,10 +59,11 @@ class KubernetesManifestsTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theDeploymentProbesTheActuatorAndMountsTheSharedLockFolder() throws Exception {
+    void theDeploymentProbesTheActuatorAndLocksThroughLeasesWithoutAVolume() throws Exception {
         List<Map<String, Object>> docs = documents();
         assertThat(docs).extracting(d -> (Object) d.get("kind"))
-                .contains("Deployment", "Service", "ConfigMap", "PersistentVolumeClaim", "ServiceAccount");
+                .contains("Deployment", "Service", "ConfigMap", "ServiceAccount", "Role", "RoleBinding")
+                .doesNotContain("PersistentVolumeClaim");
         Map<String, Object> deployment = kind(docs, "Deployment");
         assertThat(map(deployment, "spec").get("replicas")).isEqualTo(2);
         Map<String, Object> pod = map(deployment, "spec", "template", "spec");
@@ -76,10 +78,21 @@ class KubernetesManifestsTest {
 
         Map<String, Object> configMap = kind(docs, "ConfigMap");
         Map<String, Object> data = map(configMap, "data");
-        assertThat(data).containsEntry("SPRING_PROFILES_ACTIVE", "azure").containsEntry("LAKEHUB_CLUSTER_ENABLED", "true");
+        assertThat(data).containsEntry("SPRING_PROFILES_ACTIVE", "azure,kubernetes")
+                .doesNotContainKeys("LAKEHUB_CLUSTER_ENABLED", "LAKEHUB_CLUSTER_ROOT");
         List<Map<String, Object>> mounts = (List<Map<String, Object>>) container.get("volumeMounts");
-        assertThat(mounts).extracting(m -> (Object) m.get("mountPath")).contains(data.get("LAKEHUB_CLUSTER_ROOT"), "/work/config");
-        assertThat(map(kind(docs, "PersistentVolumeClaim"), "spec").get("accessModes").toString()).contains("ReadWriteMany");
+        assertThat(mounts).as("only the configuration is mounted: no lock volume")
+                .extracting(m -> (Object) m.get("mountPath")).containsExactly("/work/config");
+        assertThat((List<Map<String, Object>>) pod.get("volumes")).extracting(v -> (Object) v.keySet())
+                .allSatisfy(keys -> assertThat(keys.toString()).doesNotContain("persistentVolumeClaim"));
+        List<Map<String, Object>> containerEnv = (List<Map<String, Object>>) container.get("env");
+        assertThat(containerEnv).anySatisfy(e -> {
+            assertThat(e).containsEntry("name", "LAKEHUB_POD_NAME");
+            assertThat(map(e, "valueFrom", "fieldRef")).containsEntry("fieldPath", "metadata.name");
+        }).anySatisfy(e -> {
+            assertThat(e).containsEntry("name", "LAKEHUB_K8S_NAMESPACE");
+            assertThat(map(e, "valueFrom", "fieldRef")).containsEntry("fieldPath", "metadata.namespace");
+        });
         assertThat(map(kind(docs, "Service"), "spec").get("ports").toString()).contains("targetPort=http");
         assertThat(data.keySet()).noneMatch(k -> k.contains("PASSWORD") || k.contains("SECRET"));
 
@@ -92,5 +105,28 @@ class KubernetesManifestsTest {
         SqlSourceTable orders = props.getSql().getTables().get(0);
         orders.validate();
         assertThat(orders.getKeys()).containsExactly("order_id");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePodsServiceAccountMayCreateAndRenewLeases() throws Exception {
+        List<Map<String, Object>> docs = documents();
+        String account = (String) map(kind(docs, "Deployment"), "spec", "template", "spec").get("serviceAccountName");
+        assertThat(map(kind(docs, "ServiceAccount"), "metadata")).containsEntry("name", account);
+        Map<String, Object> role = kind(docs, "Role");
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) role.get("rules");
+        assertThat(rules).anySatisfy(r -> {
+            assertThat((List<Object>) r.get("apiGroups")).containsExactly("coordination.k8s.io");
+            assertThat((List<Object>) r.get("resources")).containsExactly("leases");
+            assertThat((List<Object>) r.get("verbs")).containsExactlyInAnyOrder("get", "list", "watch", "create", "update",
+                    "patch");
+        });
+        Map<String, Object> binding = kind(docs, "RoleBinding");
+        assertThat(map(binding, "roleRef")).containsEntry("kind", "Role")
+                .containsEntry("name", map(role, "metadata").get("name"))
+                .containsEntry("apiGroup", "rbac.authorization.k8s.io");
+        assertThat((List<Map<String, Object>>) binding.get("subjects")).singleElement().satisfies(s -> assertThat(s)
+                .containsEntry("kind", "ServiceAccount").containsEntry("name", account));
+        assertThat(docs).allSatisfy(d -> assertThat(d).containsKeys("apiVersion", "kind", "metadata"));
     }
 }
