@@ -102,6 +102,23 @@ class LakeSqlGoldTest {
         assertThat(files.columns()).extracting(VersionFiles.Column::type).containsExactly("long", "decimal(38,0)", "decimal(38,2)");
         assertThat(files.files()).hasSize(1);
         assertThat(files.files().get(0).rows()).isEqualTo(1);
+
+        // a Delta reader other than the SQL engine (Delta Kernel, through the hub's Delta package) reads every
+        // gold version with the rows the engine answered: version 0 from items v0 (3 rows), version 1 from v1
+        assertThat(goldRows("item_totals", 0L)).containsExactly(List.of(3L, 6L));
+        assertThat(goldRows("item_totals", 1L)).containsExactly(List.of(5L, 15L));
+    }
+
+    /** The first two columns of each row of a gold version, read through Delta Kernel. */
+    private List<List<Long>> goldRows(String table, long version) throws Exception {
+        List<List<Long>> rows = new java.util.ArrayList<>();
+        try (var it = DeltaTable.gold(lake, table).snapshot(version).rows()) {
+            while (it.hasNext()) {
+                Object[] r = it.next();
+                rows.add(List.of(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+            }
+        }
+        return rows;
     }
 
     @Test
