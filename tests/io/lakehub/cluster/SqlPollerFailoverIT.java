@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -36,22 +37,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.testsupport.Databases;
 import io.lakehub.testsupport.TestUsers;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two hub processes ({@code java -jar lakehub.jar}, as two containers would run it) share one lake and
- * one PostgreSQL source of two tables, with {@code lakehub.cluster.enabled=true} (file locks in
- * {@code <lake>/_hub/cluster}, heartbeat 1 s, lease 5 s). The issue's "done when": each table is polled by
+ * one database source of two tables, with a cluster lock ({@code lakehub.cluster.type} file or jdbc,
+ * heartbeat 1 s, lease 5 s). The issue's "done when": each table is polled by
  * one instance at a time (the Delta history's lineage names the instance of every load, and the admin API
  * says which instance polls); killing the active instance ({@code destroyForcibly}, no clean shutdown)
  * moves polling to the other within the lease; rows inserted before, during and after the failover are
  * each in silver exactly once. Then a third instance joins, the second stops cleanly ({@code SIGTERM}) and
- * the third takes over before a lease has passed. Skips without PostgreSQL (fails with {@code CI=true}).
+ * the third takes over before a lease has passed.
  *
- * <p>{@code -Dit.cluster.type=jdbc} runs the same with the database lock ({@code lakehub.cluster.type=jdbc}, table
- * {@code INT_LOCK} in the source database, ttl = lease) instead of the file lock: the instances then share only the
- * lake folder and the database.
+ * <p>Each process runs in a working directory of its own ({@code <tmp>/hub-a}, {@code hub-b}, {@code hub-c}: its
+ * {@code ./data}, {@code ./landing} and so on), so the processes share only the lake folder and the database, as
+ * two machines would. The test runs as three variants, each about 100 s:
+ * <ul>
+ *   <li>{@code file/postgres}: the file lock ({@code <lake>/_hub/cluster}) on a PostgreSQL source;</li>
+ *   <li>{@code jdbc/postgres}: the database lock ({@code lakehub.cluster.type=jdbc}, table {@code INT_LOCK} in the
+ *       source database, ttl = lease) instead of the file lock: no lock folder at all;</li>
+ *   <li>{@code jdbc/mariadb}: the same with MariaDB as the source and lock database (profile {@code mariadb}).</li>
+ * </ul>
+ * {@code -Dit.cluster.type=file|jdbc} and {@code -Dit.cluster.db=postgres|mariadb} narrow the run to the matching
+ * variants. Each variant skips when its database is unreachable (fails with {@code CI=true}).
  */
 class SqlPollerFailoverIT {
 
@@ -60,8 +71,55 @@ class SqlPollerFailoverIT {
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration LEASE = Duration.ofSeconds(5);
     private static final List<String> SOURCES = List.of("ta", "tb");
-    /** The lock type under test: file (default) or jdbc. */
-    private static final String TYPE = System.getProperty("it.cluster.type", "file");
+    /** Narrows the variants to one lock type (file or jdbc); empty: all. */
+    private static final String ONLY_TYPE = System.getProperty("it.cluster.type", "");
+    /** Narrows the variants to one database (postgres or mariadb); empty: all. */
+    private static final String ONLY_DB = System.getProperty("it.cluster.db", "");
+
+    /** The source (and, with type jdbc, lock) database of a variant. */
+    enum Db {
+        POSTGRES("postgres", Databases.PG_URL_ENV, Databases.DEFAULT_PG_URL, "postgres",
+                " (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL,"
+                        + " updated_at TIMESTAMP(6) NOT NULL DEFAULT clock_timestamp())",
+                "INSERT INTO %s (id, name) VALUES (?, ?)"),
+        /** DATETIME(6) holding the UTC wall clock, as the source's default time-zone (UTC) reads it. */
+        MARIADB("mariadb", Databases.MARIADB_URL_ENV, Databases.DEFAULT_MARIADB_URL, "root",
+                " (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL, updated_at DATETIME(6) NOT NULL)"
+                        + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+                "INSERT INTO %s (id, name, updated_at) VALUES (?, ?, UTC_TIMESTAMP(6))");
+
+        final String profile;
+        final String urlEnv;
+        final String defaultUrl;
+        final String defaultUser;
+        final String columns;
+        final String insert;
+
+        Db(String profile, String urlEnv, String defaultUrl, String defaultUser, String columns, String insert) {
+            this.profile = profile;
+            this.urlEnv = urlEnv;
+            this.defaultUrl = defaultUrl;
+            this.defaultUser = defaultUser;
+            this.columns = columns;
+            this.insert = insert;
+        }
+
+        DataSource dataSource() {
+            return this == POSTGRES ? Databases.postgres() : Databases.mariadb();
+        }
+
+        String url() {
+            String url = System.getenv(urlEnv);
+            return url == null || url.isBlank() ? defaultUrl : url.trim();
+        }
+    }
+
+    static Stream<Arguments> variants() {
+        return Stream.of(Arguments.of("file", Db.POSTGRES), Arguments.of("jdbc", Db.POSTGRES),
+                        Arguments.of("jdbc", Db.MARIADB))
+                .filter(a -> ONLY_TYPE.isBlank() || ONLY_TYPE.equals(a.get()[0]))
+                .filter(a -> ONLY_DB.isBlank() || ((Db) a.get()[1]).profile.equals(ONLY_DB));
+    }
 
     @TempDir
     Path work;
@@ -70,7 +128,9 @@ class SqlPollerFailoverIT {
     private final List<Process> hubs = new ArrayList<>();
     private final Map<String, String> tables = Map.of("ta", Databases.uniqueName("failover_a"),
             "tb", Databases.uniqueName("failover_b"));
-    private DataSource pg;
+    private DataSource ds;
+    private String type;
+    private Db db;
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -78,11 +138,14 @@ class SqlPollerFailoverIT {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }
-        if (pg != null) {
-            tables.values().forEach(t -> Databases.dropTable(pg, t));
+        if (ds != null) {
+            tables.values().forEach(t -> Databases.dropTable(ds, t));
         }
-        // the two hubs' logs outlive the temporary folder, for a failure's diagnosis
-        Path keep = Path.of("target", "failover-logs");
+        if (db == null) {
+            return;
+        }
+        // the hubs' logs outlive the temporary folder, for a failure's diagnosis
+        Path keep = Path.of("target", "failover-logs", type + "-" + db.profile);
         Files.createDirectories(keep);
         for (String id : List.of("hub-a", "hub-b", "hub-c")) {
             Path log = work.resolve(id + ".log");
@@ -92,12 +155,14 @@ class SqlPollerFailoverIT {
         }
     }
 
-    @Test
-    void eachTableIsPolledByOneInstanceAndMovesToTheOtherWithinTheLeaseWhenItDies() throws Exception {
-        pg = Databases.postgres();
+    @ParameterizedTest(name = "{0} lock, {1} source")
+    @MethodSource("variants")
+    void eachTableIsPolledByOneInstanceAndMovesToTheOtherWithinTheLeaseWhenItDies(String type, Db db) throws Exception {
+        this.type = type;
+        this.db = db;
+        ds = db.dataSource();
         for (String t : tables.values()) {
-            exec("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL,"
-                    + " updated_at TIMESTAMP(6) NOT NULL DEFAULT clock_timestamp())");
+            exec("CREATE TABLE " + t + db.columns);
         }
         AtomicLong nextId = new AtomicLong(1);
         insertRows(nextId, 100);
@@ -140,8 +205,8 @@ class SqlPollerFailoverIT {
         assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
         awaitPolling(portB, "hub-b", Set.copyOf(SOURCES), LEASE.plus(HEARTBEAT).plusSeconds(15));
         long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
-        System.out.printf("failover: hub-b polls %s %d ms after hub-a was killed (heartbeat %s, lease %s)%n",
-                SOURCES, failoverMs, HEARTBEAT, LEASE);
+        System.out.printf("failover [%s/%s]: hub-b polls %s %d ms after hub-a was killed (heartbeat %s, lease %s)%n",
+                type, db.profile, SOURCES, failoverMs, HEARTBEAT, LEASE);
         // a follower notices a silent leader after lease, checked every heartbeat, then starts the route
         assertThat(failoverMs).as("failover time in ms").isLessThanOrEqualTo(LEASE.plus(HEARTBEAT.multipliedBy(2))
                 .plusSeconds(1).toMillis());
@@ -168,10 +233,16 @@ class SqlPollerFailoverIT {
         assertThat(Files.readString(work.resolve("hub-b.log")))
                 .contains("cluster: instance hub-b is now the active poller of sql-incremental ta")
                 .contains("cluster: instance hub-b is now the active poller of sql-incremental tb");
-        if (TYPE.equals("file")) {
+        if (type.equals("file")) {
             assertThat(work.resolve("lake/_hub/cluster/sql-incremental-ta")).exists();
         } else {
-            assertThat(work.resolve("lake/_hub/cluster")).as("no lock folder with type %s", TYPE).doesNotExist();
+            assertThat(work.resolve("lake/_hub/cluster")).as("no lock folder with type %s", type).doesNotExist();
+        }
+        // nothing but the lake folder is shared: each process wrote into its own working directory only
+        try (Stream<Path> shared = Files.list(work)) {
+            assertThat(shared.map(f -> f.getFileName().toString()))
+                    .as("the processes' common folder holds only the lake, their own working directories and logs")
+                    .allMatch(n -> n.equals("lake") || n.matches("hub-[abc](\\.log)?"));
         }
 
         // a clean shutdown (SIGTERM) empties the heartbeat file: a follower takes over at its next check,
@@ -185,8 +256,8 @@ class SqlPollerFailoverIT {
         long stoppedAt = System.nanoTime();
         awaitPolling(portC, "hub-c", Set.copyOf(SOURCES), LEASE.plusSeconds(15));
         long handoverMs = (System.nanoTime() - stoppedAt) / 1_000_000;
-        System.out.printf("handover: hub-c polls %s %d ms after hub-b stopped cleanly (lease %s)%n", SOURCES,
-                handoverMs, LEASE);
+        System.out.printf("handover [%s/%s]: hub-c polls %s %d ms after hub-b stopped cleanly (lease %s)%n", type,
+                db.profile, SOURCES, handoverMs, LEASE);
         assertThat(handoverMs).as("handover after a clean stop, in ms").isLessThan(LEASE.toMillis());
         insertRows(nextId, 20);
         long all = nextId.get() - 1;
@@ -199,17 +270,14 @@ class SqlPollerFailoverIT {
     }
 
     private Process start(String id, int port) throws IOException {
-        String url = System.getenv(Databases.PG_URL_ENV);
-        if (url == null || url.isBlank()) {
-            url = Databases.DEFAULT_PG_URL;
-        }
+        String url = db.url();
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-jar", new File(JAR).getAbsolutePath(),
-                "--spring.profiles.active=postgres", "--server.port=" + port,
+                "--spring.profiles.active=" + db.profile, "--server.port=" + port,
                 "--lakehub.lake.root=" + work.resolve("lake"), "--lakehub.sample.lendingclub.enabled=false",
                 "--lakehub.events.enabled=false",
                 "--lakehub.security.users." + TestUsers.VIEWER + ".secret=" + TestUsers.VIEWER_SECRET,
                 "--lakehub.security.users." + TestUsers.VIEWER + ".role=viewer",
-                "--lakehub.sql.initial-delay=0s", "--lakehub.cluster.type=" + TYPE, "--lakehub.cluster.instance-id=" + id,
+                "--lakehub.sql.initial-delay=0s", "--lakehub.cluster.type=" + type, "--lakehub.cluster.instance-id=" + id,
                 "--lakehub.cluster.jdbc.region=" + tables.get("ta"),
                 "--lakehub.cluster.heartbeat=" + HEARTBEAT.toSeconds() + "s",
                 "--lakehub.cluster.lease=" + LEASE.toSeconds() + "s"));
@@ -219,11 +287,13 @@ class SqlPollerFailoverIT {
             cmd.addAll(List.of(p + "name=" + s, p + "table=" + tables.get(s), p + "keys=id",
                     p + "watermark-column=updated_at", p + "schedule=300ms", p + "lag=1s"));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+        // a working directory per process (its ./data, ./landing ...): only the lake folder and the database are shared
+        Path dir = Files.createDirectories(work.resolve(id));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(id + ".log").toFile()));
-        // the JDBC URL and credentials go through the environment, as the postgres profile reads them
+        // the JDBC URL and credentials go through the environment, as the postgres and mariadb profiles read them
         pb.environment().put("LAKEHUB_DB_URL", url);
-        pb.environment().put("LAKEHUB_DB_USER", param(url, "user", "postgres"));
+        pb.environment().put("LAKEHUB_DB_USER", param(url, "user", db.defaultUser));
         pb.environment().put("LAKEHUB_DB_PASSWORD", param(url, "password", ""));
         Process p = pb.start();
         hubs.add(p);
@@ -306,7 +376,7 @@ class SqlPollerFailoverIT {
 
     private Set<Long> sourceIds(String table) throws Exception {
         Set<Long> ids = new HashSet<>();
-        try (Connection c = pg.getConnection(); Statement st = c.createStatement();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT id FROM " + table)) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
@@ -317,11 +387,11 @@ class SqlPollerFailoverIT {
 
     /** Inserts the next {@code n} ids into both source tables, each row in its own auto-committed statement. */
     private void insertRows(AtomicLong nextId, int n) throws Exception {
-        try (Connection c = pg.getConnection()) {
+        try (Connection c = ds.getConnection()) {
             for (int i = 0; i < n; i++) {
                 long id = nextId.get();
                 for (String t : tables.values()) {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, name) VALUES (?, ?)")) {
+                    try (PreparedStatement ps = c.prepareStatement(String.format(db.insert, t))) {
                         ps.setLong(1, id);
                         ps.setString(2, "row" + id);
                         ps.executeUpdate();
@@ -333,7 +403,7 @@ class SqlPollerFailoverIT {
     }
 
     private void exec(String sql) throws Exception {
-        try (Connection c = pg.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
