@@ -9,38 +9,37 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
  * GET requests to the TMDB v3 API through route {@code tmdb-pull-fetch-page} (the camel-http
- * producer behind the rate throttle), with TMDB's authentication and retry rules.
+ * producer behind the rate throttle), with TMDB's authentication and error rules.
  *
  * <p>Authentication (https://developer.themoviedb.org/docs/authentication-application): a v4 read
  * access token goes in {@code Authorization: Bearer <token>}, otherwise the v3 key in query parameter
  * {@code api_key}. Both travel in message headers of a fresh exchange only, never in the endpoint URI;
  * every message this class produces goes through {@link TmdbProperties#mask(String)}.
  *
- * <p>Retries, at most {@code max-attempts} attempts per request:
+ * <p>Retries are Camel redeliveries in the route (routeConfiguration {@code tmdb-pull-fetch-errors},
+ * rules in {@link TmdbRetry}), at most {@code max-attempts} attempts per request: a 429 waits its
+ * {@code Retry-After}, a 5xx, timeout or refused connection the exponential backoff. What comes back
+ * here is the outcome after the redeliveries:
  * <ul>
- *   <li>429: wait {@code Retry-After} (delta-seconds or an HTTP-date, RFC 9110 section 10.2.3), or the
- *       backoff when absent; a Retry-After above {@code max-retry-after} fails at once;</li>
- *   <li>5xx, a timeout or a connection failure: exponential backoff from {@code backoff}, doubling,
- *       capped at {@code max-backoff}, with jitter (a random point in the upper half of the delay);</li>
+ *   <li>2xx: the response, with the attempts it took ({@code CamelRedeliveryCounter} + 1);</li>
  *   <li>401: fails the run (bad or missing credentials, TMDB status_code 7 or 10);</li>
+ *   <li>429 with a Retry-After above {@code max-retry-after}: fails the run at once, not retried;</li>
+ *   <li>429, 5xx or no response after the last attempt: fails the run;</li>
  *   <li>other 4xx (404 status_code 34, 422 invalid page): fails the request, not retried.</li>
  * </ul>
  * Thread-safe.
  */
 public class TmdbApi {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TmdbApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The route that makes one HTTP call. */
@@ -50,36 +49,20 @@ public class TmdbApi {
     public record Response(int status, byte[] body, int attempts) {
     }
 
-    /** Waits between attempts; a test can replace it to record the waits. */
-    public interface Sleeper {
-        /** Sleeps {@code delay}. @throws InterruptedException when the thread is interrupted */
-        void sleep(Duration delay) throws InterruptedException;
-    }
-
     private final ProducerTemplate producer;
     private final TmdbProperties props;
-    private final Sleeper sleeper;
 
-    /** Waits between attempts with {@link Thread#sleep(long)}. */
+    /** @param producer sends to {@value #FETCH_ENDPOINT}, which must exist when {@link #get} is called */
     public TmdbApi(ProducerTemplate producer, TmdbProperties props) {
-        this(producer, props, d -> Thread.sleep(d.toMillis()));
-    }
-
-    /**
-     * @param producer sends to {@value #FETCH_ENDPOINT}, which must exist when {@link #get} is called
-     * @param sleeper  waits between attempts
-     */
-    public TmdbApi(ProducerTemplate producer, TmdbProperties props, Sleeper sleeper) {
         this.producer = producer;
         this.props = props;
-        this.sleeper = sleeper;
     }
 
     /**
      * GETs {@code path} (relative to the base URL, e.g. {@code movie/popular}) with query parameters.
      *
      * @param query parameters besides authentication, e.g. {@code page}, {@code language}; empty values are left out
-     * @param onRetry called before each wait with a one-line description (for counters), may be null
+     * @param onRetry called once per redelivery the request took (for counters), may be null
      * @return the 2xx response
      * @throws TmdbApiException     for a non-retryable status or when the attempts are used up
      * @throws InterruptedException when interrupted while waiting
@@ -88,60 +71,54 @@ public class TmdbApi {
             throws TmdbApiException, InterruptedException {
         String what = "GET /" + path + describe(query);
         int max = Math.max(1, props.getMaxAttempts());
-        String last = "no attempt";
-        int lastStatus = 0;
-        for (int attempt = 1; attempt <= max; attempt++) {
-            Exchange result = producer.send(FETCH_ENDPOINT, e -> {
-                e.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
-                e.getMessage().setHeader(Exchange.HTTP_PATH, path);
-                e.getMessage().setHeader(Exchange.HTTP_QUERY, queryString(query));
-                e.getMessage().setHeader("Accept", "application/json");
-                if ("bearer".equals(props.authMode())) {
-                    e.getMessage().setHeader("Authorization", "Bearer " + props.getBearerToken().trim());
-                }
-            });
-            Duration wait;
-            if (result.getException() != null) {
-                Throwable cause = result.getException();
-                lastStatus = 0;
-                last = props.mask(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-                wait = backoff(attempt);
-            } else {
-                int status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-                byte[] body = result.getMessage().getBody(byte[].class);
-                if (status >= 200 && status < 300) {
-                    return new Response(status, body == null ? new byte[0] : body, attempt);
-                }
-                lastStatus = status;
-                last = "HTTP " + status + tmdbError(body);
-                if (status == 401) {
-                    throw failure(what + " was refused: " + last + "; set TMDB_API_KEY (v3 API key) or "
-                            + "TMDB_BEARER_TOKEN (v4 read access token) to valid credentials", status, true);
-                } else if (status == 429) {
-                    Duration retryAfter = retryAfter(result.getMessage().getHeader("Retry-After", String.class), Instant.now());
-                    if (retryAfter != null && retryAfter.compareTo(props.getMaxRetryAfter()) > 0) {
-                        throw failure(what + ": " + last + " with Retry-After " + retryAfter.toSeconds()
-                                + " s, longer than lakehub.tmdb.max-retry-after (" + props.getMaxRetryAfter().toSeconds()
-                                + " s); lower lakehub.tmdb.requests-per-second", status, true);
-                    }
-                    wait = retryAfter != null ? retryAfter : backoff(attempt);
-                } else if (status >= 500) {
-                    wait = backoff(attempt);
-                } else {
-                    throw failure(what + " failed: " + last, status, false);
-                }
+        Exchange result = producer.send(FETCH_ENDPOINT, e -> {
+            e.setVariable("tmdbRequest", what);
+            e.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
+            e.getMessage().setHeader(Exchange.HTTP_PATH, path);
+            e.getMessage().setHeader(Exchange.HTTP_QUERY, queryString(query));
+            e.getMessage().setHeader("Accept", "application/json");
+            if ("bearer".equals(props.authMode())) {
+                e.getMessage().setHeader("Authorization", "Bearer " + props.getBearerToken().trim());
             }
-            if (attempt < max) {
-                String note = props.mask(what + ": " + last + "; attempt " + attempt + " of " + max + ", retrying in "
-                        + wait.toMillis() + " ms");
-                LOG.info("tmdb-pull: {}", note);
-                if (onRetry != null) {
-                    onRetry.accept(note);
-                }
-                sleeper.sleep(wait);
+        });
+        int redeliveries = result.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        if (onRetry != null) {
+            for (int i = 1; i <= redeliveries; i++) {
+                onRetry.accept(what + ": retry " + i);
             }
         }
-        throw failure(what + " failed after " + max + " attempts (lakehub.tmdb.max-attempts): " + last, lastStatus, true);
+        int attempts = redeliveries + 1;
+        Throwable cause = result.getException();
+        if (cause instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException(what + " interrupted");
+        }
+        if (cause == null) {
+            int status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+            byte[] body = result.getMessage().getBody(byte[].class);
+            return new Response(status, body == null ? new byte[0] : body, attempts);
+        }
+        String last = props.mask(TmdbRetry.describe(cause));
+        if (cause instanceof HttpOperationFailedException h) {
+            int status = h.getStatusCode();
+            if (status == 401) {
+                throw failure(what + " was refused: " + last + "; set TMDB_API_KEY (v3 API key) or "
+                        + "TMDB_BEARER_TOKEN (v4 read access token) to valid credentials", status, true);
+            }
+            if (status == 429) {
+                Duration retryAfter = retryAfter(TmdbRetry.header(h.getResponseHeaders(), "Retry-After"), Instant.now());
+                if (retryAfter != null && retryAfter.compareTo(props.getMaxRetryAfter()) > 0) {
+                    throw failure(what + ": " + last + " with Retry-After " + retryAfter.toSeconds()
+                            + " s, longer than lakehub.tmdb.max-retry-after (" + props.getMaxRetryAfter().toSeconds()
+                            + " s); lower lakehub.tmdb.requests-per-second", status, true);
+                }
+            } else if (status < 500) {
+                throw failure(what + " failed: " + last, status, false);
+            }
+            throw failure(what + " failed after " + attempts + " attempts (lakehub.tmdb.max-attempts " + max + "): "
+                    + last, status, true);
+        }
+        throw failure(what + " failed after " + attempts + " attempts (lakehub.tmdb.max-attempts " + max + "): "
+                + last, 0, true);
     }
 
     /** A failure whose message went through {@link TmdbProperties#mask(String)}. */
@@ -209,14 +186,5 @@ public class TmdbApi {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    /** The wait before attempt {@code attempt + 1}: backoff * 2^(attempt-1), capped, the upper half randomised. */
-    Duration backoff(int attempt) {
-        long base = props.getBackoff().toMillis();
-        long cap = props.getMaxBackoff().toMillis();
-        long delay = Math.min(cap, base << Math.min(attempt - 1, 20));
-        long half = delay / 2;
-        return Duration.ofMillis(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
     }
 }

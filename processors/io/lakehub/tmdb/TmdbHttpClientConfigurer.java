@@ -6,8 +6,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The HTTP client of route {@code tmdb-pull-fetch-page}: Apache HttpClient 5's own retries are off,
- * because its default strategy silently re-executes a 429 or 503 once; {@link TmdbApi} alone decides
- * retries, so that each one is bounded by {@code lakehub.tmdb.max-attempts}, counted and logged. Sends
+ * because its default strategy silently re-executes a 429 or 503 once; the route's redelivery
+ * ({@link TmdbRetry}) alone decides retries, so that each one is bounded by {@code lakehub.tmdb.max-attempts},
+ * counted and logged. Sends
  * {@code User-Agent: lakehub/0.1.0}.
  */
 @Component("tmdbHttpClientConfigurer")

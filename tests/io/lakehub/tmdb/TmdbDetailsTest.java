@@ -62,6 +62,9 @@ class TmdbDetailsTest {
         camel.getRegistry().bind("tmdbHttpClientConfigurer", new TmdbHttpClientConfigurer());
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "classpath:routes/tmdb-pull.camel.yaml"));
         camel.start();
+        TmdbProperties retryProps = new TmdbProperties();
+        camel.getRegistry().bind(TmdbRetry.BEAN, new TmdbRetry(retryProps));
+        camel.getRegistry().bind(TmdbRetry.POLICY_BEAN, TmdbRetry.redeliveryPolicy(retryProps));
         TemplatedRouteBuilder.builder(camel, "tmdb-pull-fetch-page").routeId("tmdb-pull-fetch-page")
                 .parameter("baseUrl", tmdb.baseUrl() + "/3").parameter("requestsPerSecond", "100")
                 .parameter("connectTimeout", "2000").parameter("responseTimeout", "5000").add();

@@ -55,12 +55,24 @@ class TmdbSettingsTest {
     @Test
     void backoffDoublesWithinItsCap() {
         TmdbProperties props = new TmdbProperties();
+        props.setMaxAttempts(6);
         props.setBackoff(Duration.ofSeconds(1));
         props.setMaxBackoff(Duration.ofSeconds(5));
-        TmdbApi api = new TmdbApi(null, props);
-        assertThat(api.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
-        assertThat(api.backoff(3)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
-        assertThat(api.backoff(30)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+        org.apache.camel.processor.errorhandler.RedeliveryPolicy policy = TmdbRetry.redeliveryPolicy(props);
+        assertThat(policy.getMaximumRedeliveries()).as("6 attempts are 5 redeliveries").isEqualTo(5);
+        assertThat(policy.isUseExponentialBackOff()).isTrue();
+        for (int run = 0; run < 50; run++) {
+            long first = policy.calculateRedeliveryDelay(0, 1);
+            assertThat(first).as("first retry: backoff +-25 %").isBetween(750L, 1250L);
+            long second = policy.calculateRedeliveryDelay(first, 2);
+            assertThat(second).as("second retry: doubled, +-25 %").isBetween(first * 2 * 3 / 4, Math.min(5000, first * 2 * 5 / 4 + 1));
+            long delay = second;
+            for (int n = 3; n <= 30; n++) {
+                delay = policy.calculateRedeliveryDelay(delay, n);
+                assertThat(delay).as("capped at max-backoff").isLessThanOrEqualTo(5000L);
+            }
+            assertThat(delay).as("reaches the cap region").isGreaterThanOrEqualTo(3750L);
+        }
     }
 
     @Test
