@@ -31,6 +31,14 @@ public class FilesProperties {
     private long rowsPerFile = 1_000_000;
     /** Declared schemas, one per file kind; a file of a kind not listed lands in bronze only. */
     private List<FileKind> kinds = new ArrayList<>();
+    /**
+     * Where files come from, one route per landing; empty: one local landing named {@value #DEFAULT_LANDING}
+     * made of {@link #landing}, {@link #archive}, {@link #pollDelay} and {@link #settleTime}.
+     */
+    private List<Landing> landings = new ArrayList<>();
+
+    /** Name of the landing made of the flat keys when {@code landings} is empty. */
+    public static final String DEFAULT_LANDING = "local";
 
     public boolean isEnabled() {
         return enabled;
@@ -98,6 +106,52 @@ public class FilesProperties {
 
     public List<FileKind> getKinds() {
         return kinds;
+    }
+
+    public List<Landing> getLandings() {
+        return landings;
+    }
+
+    public void setLandings(List<Landing> landings) {
+        this.landings = landings;
+    }
+
+    /**
+     * The landings to watch: {@link #landings} with their poll and settle times defaulted from the flat
+     * keys, or, when none is declared, the local landing {@value #DEFAULT_LANDING} of {@link #landing} and
+     * {@link #archive}.
+     *
+     * @throws IllegalArgumentException naming {@code lakehub.files.landings[i]} and the missing or bad
+     *                                  setting, if a landing is incomplete or two share a name
+     */
+    public List<Landing> effectiveLandings() {
+        List<Landing> out = new ArrayList<>();
+        if (landings.isEmpty()) {
+            Landing l = new Landing();
+            l.setName(DEFAULT_LANDING);
+            l.setType(LandingType.LOCAL);
+            l.setPath(landing);
+            l.setArchive(archive);
+            out.add(l);
+        } else {
+            out.addAll(landings);
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < out.size(); i++) {
+            Landing l = out.get(i);
+            if (l.getPollDelay() == null) {
+                l.setPollDelay(pollDelay);
+            }
+            if (l.getSettleTime() == null) {
+                l.setSettleTime(settleTime);
+            }
+            l.validate("lakehub.files.landings[" + i + "]");
+            if (!names.add(l.getName())) {
+                throw new IllegalArgumentException("lakehub.files.landings[" + i + "]: the name '" + l.getName()
+                        + "' is used by an earlier landing");
+            }
+        }
+        return out;
     }
 
     public void setKinds(List<FileKind> kinds) {
@@ -221,6 +275,270 @@ public class FilesProperties {
 
         public void setAllowEmpty(boolean allowEmpty) {
             this.allowEmpty = allowEmpty;
+        }
+    }
+
+    /** Kind of storage a landing is. */
+    public enum LandingType {
+        /** A folder of the hub's file system (or a mount of a container), read with Camel's {@code file:}. */
+        LOCAL,
+        /** An Azure Blob Storage container, listed and read with camel-azure-storage-blob and the Blob SDK. */
+        BLOB,
+        /** An Azure Data Lake Storage Gen2 file system (hierarchical namespace), through its {@code dfs} endpoint. */
+        ADLS
+    }
+
+    /** How a blob or ADLS landing authenticates; every secret comes from the environment. */
+    public enum LandingCredential {
+        /** The first of connection-string, sas-token, account-key that is set, else Azure identity. */
+        AUTO,
+        /** {@code connection-string} (the account's, or Azurite's). */
+        CONNECTION_STRING,
+        /** {@code account} and {@code account-key} (Shared Key). */
+        ACCOUNT_KEY,
+        /** {@code account} and {@code sas-token} (a service or account SAS with read, list, write/create and delete). */
+        SAS,
+        /**
+         * {@code account} and Azure identity: {@code DefaultAzureCredential} (environment service principal,
+         * workload identity, managed identity, Azure CLI), learn.microsoft.com/azure/developer/java/sdk/authentication/credential-chains.
+         */
+        AZURE_IDENTITY
+    }
+
+    /**
+     * One landing: where files of a source arrive, and where they go after their silver commit. A local
+     * landing is a folder ({@code path}, archive folder {@code archive}); a blob or ADLS landing is a
+     * container or file system with a {@code prefix} that is watched and an {@code archive-prefix} that
+     * ingested files are moved under ({@code <archive-prefix>/<yyyy-MM-dd>/<name>}). Validated by
+     * {@link #validate}; the credentials are checked when the client is built (LandingClients).
+     */
+    public static class Landing {
+        /** Name of the landing, {@code [A-Za-z0-9_-]+}: route {@code files-ingest-<name>}, and each run's lineage. */
+        private String name;
+        /** Kind of storage. */
+        private LandingType type = LandingType.LOCAL;
+        /** local: the folder to watch, created if missing. */
+        private String path;
+        /** local: ingested files move to {@code <archive>/<yyyy-MM-dd>/<name>}. */
+        private String archive;
+        /** blob: the container; adls: the file system. */
+        private String container;
+        /** blob/adls: only files under this prefix (a folder, no leading slash; empty: the whole container). */
+        private String prefix = "";
+        /** blob/adls: ingested files move under this prefix, which must not lie under {@code prefix}. */
+        private String archivePrefix = "archive";
+        /** Time from the end of one poll to the next (default {@code lakehub.files.poll-delay}). */
+        private Duration pollDelay;
+        /** A file is taken only once unchanged for this long (default {@code lakehub.files.settle-time}). */
+        private Duration settleTime;
+        /** blob/adls: the storage account name (not needed with a connection string). */
+        private String account;
+        /** blob/adls: service endpoint; empty: {@code https://<account>.blob.core.windows.net} or {@code .dfs.core.windows.net}. */
+        private String endpoint;
+        /** blob/adls: how to authenticate. */
+        private LandingCredential credential = LandingCredential.AUTO;
+        /** blob/adls: a connection string (secret: from the environment). */
+        private String connectionString;
+        /** blob/adls: the account key (secret: from the environment). */
+        private String accountKey;
+        /** blob/adls: a SAS token, with or without its leading {@code ?} (secret: from the environment). */
+        private String sasToken;
+        /** blob/adls, Azure identity: the client id of a user-assigned managed identity (empty: the default one). */
+        private String managedIdentityClientId;
+
+        /**
+         * Checks the settings that do not depend on the credentials.
+         *
+         * @param where the configuration path for messages, e.g. {@code lakehub.files.landings[0]}
+         * @throws IllegalArgumentException naming the setting
+         */
+        public void validate(String where) {
+            String at = where + (name == null ? "" : " (" + name + ")");
+            if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException(at + ".name must match [A-Za-z0-9_-]+: " + name);
+            }
+            if (type == null) {
+                throw new IllegalArgumentException(at + ".type must be local, blob or adls");
+            }
+            if (type == LandingType.LOCAL) {
+                if (blank(path)) {
+                    throw new IllegalArgumentException(at + ".path: a local landing needs the folder to watch");
+                }
+                if (blank(archive)) {
+                    throw new IllegalArgumentException(at + ".archive: a local landing needs the folder ingested files move to");
+                }
+                return;
+            }
+            if (blank(container)) {
+                throw new IllegalArgumentException(at + ".container: a " + type.name().toLowerCase(java.util.Locale.ROOT)
+                        + " landing needs the " + (type == LandingType.BLOB ? "container" : "file system"));
+            }
+            String p = folder(prefix);
+            String a = folder(archivePrefix);
+            if (a.isEmpty()) {
+                throw new IllegalArgumentException(at + ".archive-prefix must not be empty: ingested files would stay in the landing");
+            }
+            if (p.isEmpty() || a.startsWith(p)) {
+                throw new IllegalArgumentException(at + ".archive-prefix '" + archivePrefix + "' lies under the watched prefix '"
+                        + prefix + "': archived files would be ingested again; set a prefix (e.g. incoming) beside the archive");
+            }
+            if (p.startsWith(a)) {
+                throw new IllegalArgumentException(at + ".prefix '" + prefix + "' lies under archive-prefix '" + archivePrefix + "'");
+            }
+        }
+
+        /** A prefix as a folder: no leading slash, one trailing slash, or empty. */
+        public static String folder(String prefix) {
+            if (prefix == null) {
+                return "";
+            }
+            String p = prefix.strip();
+            while (p.startsWith("/")) {
+                p = p.substring(1);
+            }
+            while (p.endsWith("/")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            return p.isEmpty() ? "" : p + "/";
+        }
+
+        private static boolean blank(String s) {
+            return s == null || s.isBlank();
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public LandingType getType() {
+            return type;
+        }
+
+        public void setType(LandingType type) {
+            this.type = type;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public String getArchive() {
+            return archive;
+        }
+
+        public void setArchive(String archive) {
+            this.archive = archive;
+        }
+
+        public String getContainer() {
+            return container;
+        }
+
+        public void setContainer(String container) {
+            this.container = container;
+        }
+
+        public String getPrefix() {
+            return prefix;
+        }
+
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String getArchivePrefix() {
+            return archivePrefix;
+        }
+
+        public void setArchivePrefix(String archivePrefix) {
+            this.archivePrefix = archivePrefix;
+        }
+
+        public Duration getPollDelay() {
+            return pollDelay;
+        }
+
+        public void setPollDelay(Duration pollDelay) {
+            this.pollDelay = pollDelay;
+        }
+
+        public Duration getSettleTime() {
+            return settleTime;
+        }
+
+        public void setSettleTime(Duration settleTime) {
+            this.settleTime = settleTime;
+        }
+
+        public String getAccount() {
+            return account;
+        }
+
+        public void setAccount(String account) {
+            this.account = account;
+        }
+
+        public String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public LandingCredential getCredential() {
+            return credential;
+        }
+
+        public void setCredential(LandingCredential credential) {
+            this.credential = credential;
+        }
+
+        public String getConnectionString() {
+            return connectionString;
+        }
+
+        public void setConnectionString(String connectionString) {
+            this.connectionString = connectionString;
+        }
+
+        public String getAccountKey() {
+            return accountKey;
+        }
+
+        public void setAccountKey(String accountKey) {
+            this.accountKey = accountKey;
+        }
+
+        public String getSasToken() {
+            return sasToken;
+        }
+
+        public void setSasToken(String sasToken) {
+            this.sasToken = sasToken;
+        }
+
+        public String getManagedIdentityClientId() {
+            return managedIdentityClientId;
+        }
+
+        public void setManagedIdentityClientId(String managedIdentityClientId) {
+            this.managedIdentityClientId = managedIdentityClientId;
+        }
+
+        /** Never the secrets (DESIGN.md invariant 7). */
+        @Override
+        public String toString() {
+            return type == LandingType.LOCAL ? "local " + path
+                    : type.name().toLowerCase(java.util.Locale.ROOT) + " " + container + "/" + folder(prefix);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.lakehub.files;
 
-import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,8 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * Step 1 of files-ingest: copies a landed file as it is into one bronze Parquet file.
  *
- * <p>Reads: the body, a landed file ({@code java.io.File}, as Camel's {@code file:} consumer gives
- * it), and header {@code CamelFileNameOnly}. Writes: exchange variable {@value FileRun#VARIABLE} (a
+ * <p>Reads: the body, a landed file: a {@code java.io.File} as Camel's {@code file:} consumer gives it
+ * (with header {@code CamelFileNameOnly}), or a {@link LandedFile} of a blob or ADLS landing, read as a
+ * stream ({@link Landings#of}). Writes: exchange variable {@value FileRun#VARIABLE} (a
  * {@link FileRun}) and the file {@code bronze/files/<kind>/<yyyy-MM-dd>/<base>.<runId>.parquet}: the
  * header's columns, all strings, in file order, one row per line, {@code \N} as null (see
  * {@link DumpReader} for the formats). It is written as {@code bronze/files/<kind>/_staging/<runId>.parquet}
@@ -54,20 +55,21 @@ public class ConvertToBronze implements Processor {
 
     private final LakeStorage lake;
     private final FilesProperties props;
+    private final Landings landings;
 
-    public ConvertToBronze(LakeStorage lake, FilesProperties props) {
+    public ConvertToBronze(LakeStorage lake, FilesProperties props, Landings landings) {
         this.lake = lake;
         this.props = props;
+        this.landings = landings;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        File landed = exchange.getIn().getBody(File.class);
-        String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, landed.getName(), String.class);
+        LandedFile landed = landings.of(exchange);
         Instant now = Instant.now();
         String runId = FileRun.newRunId(now);
-        FileRun run = new FileRun(runId, landed.toPath(), name, Files.size(landed.toPath()),
-                Files.getLastModifiedTime(landed.toPath()).toInstant());
+        FileRun run = new FileRun(runId, landed);
+        String name = run.fileName;
         exchange.setVariable(FileRun.VARIABLE, run);
         FileKind kind = props.kindOf(name);
         run.schema = kind == null ? null : new DeclaredSchema(kind);
@@ -88,7 +90,7 @@ public class ConvertToBronze implements Processor {
         Configuration conf = lake.conf();
         FileSystem fs = staged.getFileSystem(conf);
         try {
-            Result r = convert(run.file, name, run.schema, staged, conf, props.getRowGroupSize().toBytes());
+            Result r = convert(landed.open(), name, run.schema, staged, conf, props.getRowGroupSize().toBytes());
             run.header = r.header();
             run.rows = r.rows();
             Path finalPath = lake.path(target);
@@ -127,6 +129,15 @@ public class ConvertToBronze implements Processor {
      * @throws IOException            on a storage failure
      */
     public static Result convert(java.nio.file.Path source, String fileName, DeclaredSchema schema, Path target,
+                                 Configuration conf, long rowGroupBytes) throws IOException {
+        return convert(Files.newInputStream(source), fileName, schema, target, conf, rowGroupBytes);
+    }
+
+    /**
+     * Converts one landed file read from {@code source} (a local file's or a blob's stream, closed here),
+     * as {@link #convert(java.nio.file.Path, String, DeclaredSchema, Path, Configuration, long)} does.
+     */
+    public static Result convert(InputStream source, String fileName, DeclaredSchema schema, Path target,
                                  Configuration conf, long rowGroupBytes) throws IOException {
         try (DumpReader reader = new DumpReader(source, fileName)) {
             List<String> header = reader.header();

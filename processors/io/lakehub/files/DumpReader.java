@@ -67,10 +67,29 @@ public final class DumpReader implements Closeable {
      * @throws IOException              if the file cannot be read
      */
     public DumpReader(Path file, String fileName) throws IOException {
+        this(Files.newInputStream(file), fileName);
+    }
+
+    /**
+     * Reads {@code source} (a local file's or a blob's stream, which this reader closes) and its header.
+     *
+     * @param fileName the landed name, which gives the format and compression
+     * @throws MalformedFileException   if the header is missing or bad, or the file is not readable as its format
+     * @throws IllegalArgumentException if the name has no supported extension
+     * @throws IOException              if the stream cannot be read
+     */
+    public DumpReader(InputStream source, String fileName) throws IOException {
         String name = fileName.toLowerCase(Locale.ROOT);
         boolean gzip = name.endsWith(".gz");
-        this.format = formatOf(fileName);
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        Format f;
+        try {
+            f = formatOf(fileName);
+        } catch (IllegalArgumentException e) {
+            source.close();
+            throw e;
+        }
+        this.format = f;
+        InputStream in = new BufferedInputStream(source, BUFFER);
         try {
             if (gzip) {
                 in = new GZIPInputStream(in, BUFFER);

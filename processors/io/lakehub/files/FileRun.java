@@ -1,7 +1,5 @@
 package io.lakehub.files;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +18,8 @@ public final class FileRun {
     public static final String VARIABLE = "filesRun";
 
     final String runId;
-    final Path file;
+    /** Where the file is and how to read, archive or delete it. */
+    final LandedFile source;
     final String fileName;
     final long size;
     final Instant modified;
@@ -56,19 +55,18 @@ public final class FileRun {
      * The run of a file that failed before step 1 named it (the file could not even be opened): a
      * fresh run id, no declared kind.
      */
-    static FileRun unstarted(Path file) throws java.io.IOException {
-        FileRun run = new FileRun(newRunId(Instant.now()), file, file.getFileName().toString(), Files.size(file),
-                Files.getLastModifiedTime(file).toInstant());
+    static FileRun unstarted(LandedFile source) {
+        FileRun run = new FileRun(newRunId(Instant.now()), source);
         run.kind = undeclaredKind(run.fileName);
         return run;
     }
 
-    FileRun(String runId, Path file, String fileName, long size, Instant modified) {
+    FileRun(String runId, LandedFile source) {
         this.runId = runId;
-        this.file = file;
-        this.fileName = fileName;
-        this.size = size;
-        this.modified = modified;
+        this.source = source;
+        this.fileName = source.name();
+        this.size = source.size();
+        this.modified = source.modified();
     }
 
     public String runId() {
@@ -77,6 +75,16 @@ public final class FileRun {
 
     public String fileName() {
         return fileName;
+    }
+
+    /** The landing the file came from. */
+    public String landing() {
+        return source.landing();
+    }
+
+    /** Where the file was read from (a local path or the blob's URL, never a secret). */
+    public String location() {
+        return source.location();
     }
 
     public String kind() {

@@ -197,11 +197,18 @@ public class FlattenToSilver implements Processor {
         throw new IllegalArgumentException("no declared column " + name);
     }
 
+    /** Commits of a table searched for a file's idempotence key, newest first. */
+    static final int REPLAY_HISTORY = 100;
+
     /**
-     * Whether every table of the run's kind has, as its latest commit, this run's file: same name, size
-     * and modification time in the commit's lineage. Then a previous attempt committed the file and
-     * crashed before archiving it, and the file need not be written again (DESIGN.md invariant 3). Fills
-     * the run's versions and row counts from those commits.
+     * Whether every table of the run's kind holds a files-ingest commit of this very file among its last
+     * {@value #REPLAY_HISTORY} commits: the file's idempotence key in the commit's lineage, which is the
+     * file name and, for a blob or ADLS file, its ETag (it changes with every write, Azure "Managing
+     * concurrency in Blob storage"), for a local file its size and modification time. Then a previous
+     * attempt committed the file and stopped before archiving it (a crash, fault point
+     * {@link io.lakehub.faults.FaultPoint#FILES_BEFORE_ARCHIVE}), and the file is not written again
+     * (DESIGN.md invariant 3), not even when a later dump of the kind was committed meanwhile, which it
+     * must not replace with an older one. Fills the run's versions and row counts from those commits.
      */
     static boolean alreadyCommitted(LakeStorage lake, FileRun run) {
         List<String> tables = new ArrayList<>();
@@ -214,19 +221,22 @@ public class FlattenToSilver implements Processor {
             if (!table.exists()) {
                 return false;
             }
-            java.util.Map<String, Object> last = table.history(1).get(0);
-            if (!(last.get("userMetadata") instanceof java.util.Map<?, ?> m)
-                    || !"files-ingest".equals(m.get("flow"))
-                    || !run.fileName.equals(m.get("sourceFile"))
-                    || !(m.get("sourceBytes") instanceof Number n && n.longValue() == run.size)
-                    || !run.modified.toString().equals(m.get("sourceModified"))) {
+            java.util.Map<String, Object> found = null;
+            for (java.util.Map<String, Object> commit : table.history(REPLAY_HISTORY)) {
+                if (commit.get("userMetadata") instanceof java.util.Map<?, ?> m && sameFile(m, run)) {
+                    found = commit;
+                    break;
+                }
+            }
+            if (found == null) {
                 return false;
             }
+            java.util.Map<?, ?> m = (java.util.Map<?, ?>) found.get("userMetadata");
             if (name.equals(run.schema.table()) && m.get("sourceRows") instanceof Number sourceRows) {
                 run.rows = sourceRows.longValue();
             }
-            versions.put(name, (Long) last.get("version"));
-            Object out = ((java.util.Map<?, ?>) last.get("operationMetrics")).get("numOutputRows");
+            versions.put(name, (Long) found.get("version"));
+            Object out = ((java.util.Map<?, ?>) found.get("operationMetrics")).get("numOutputRows");
             rows.put(name, out == null ? 0L : Long.parseLong(out.toString()));
         }
         run.versions.putAll(versions);
@@ -234,12 +244,30 @@ public class FlattenToSilver implements Processor {
         return true;
     }
 
+    /** Whether a commit's lineage names the run's file: same name and ETag, or same name, size and time (see above). */
+    private static boolean sameFile(java.util.Map<?, ?> m, FileRun run) {
+        if (!"files-ingest".equals(m.get("flow")) || !run.fileName.equals(m.get("sourceFile"))) {
+            return false;
+        }
+        String etag = run.source.version();
+        if (etag != null) {
+            return etag.equals(m.get("sourceETag")) && run.source.location().equals(m.get("sourceLocation"));
+        }
+        return m.get("sourceETag") == null && m.get("sourceBytes") instanceof Number n && n.longValue() == run.size
+                && run.modified.toString().equals(m.get("sourceModified"));
+    }
+
     private static String lineage(FileRun run) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("flow", "files-ingest");
         n.put("runId", run.runId);
         n.put("kind", run.kind);
+        n.put("landing", run.landing());
         n.put("sourceFile", run.fileName);
+        n.put("sourceLocation", run.location());
+        if (run.source.version() != null) {
+            n.put("sourceETag", run.source.version());
+        }
         n.put("sourceBytes", run.size);
         n.put("sourceModified", run.modified.toString());
         n.put("bronzeFile", run.bronze);

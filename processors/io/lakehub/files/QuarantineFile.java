@@ -1,10 +1,8 @@
 package io.lakehub.files;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Error path of files-ingest for a {@link MalformedFileException}: moves the landed file, unchanged,
- * to the lake's {@code quarantine/files/<kind>/<yyyy-MM-dd>/<name>} with {@code <name>.reason.json}
+ * from its landing (local folder, container or file system; copied as a stream, then deleted there) to the lake's {@code quarantine/files/<kind>/<yyyy-MM-dd>/<name>} with {@code <name>.reason.json}
  * beside it, and records the run as QUARANTINED. Silver is untouched (the file failed before any
  * commit) and the file's bronze output, if any, is deleted.
  *
@@ -40,10 +38,12 @@ public class QuarantineFile implements Processor {
 
     private final LakeStorage lake;
     private final FilesIngestStatus status;
+    private final Landings landings;
 
-    public QuarantineFile(LakeStorage lake, FilesIngestStatus status) {
+    public QuarantineFile(LakeStorage lake, FilesIngestStatus status, Landings landings) {
         this.lake = lake;
         this.status = status;
+        this.landings = landings;
     }
 
     @Override
@@ -51,8 +51,7 @@ public class QuarantineFile implements Processor {
         MalformedFileException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, MalformedFileException.class);
         FileRun run = exchange.getVariable(FileRun.VARIABLE, FileRun.class);
         if (run == null) {
-            File landed = exchange.getIn().getBody(File.class);
-            run = FileRun.unstarted(landed.toPath());
+            run = FileRun.unstarted(landings.of(exchange));
         }
         FileSystem fs = lake.path("quarantine").getFileSystem(lake.conf());
         if (run.bronze != null && run.versions.isEmpty()) {
@@ -83,7 +82,7 @@ public class QuarantineFile implements Processor {
         reason.put("quarantinedAt", Instant.now().toString());
         Path staged = lake.path("quarantine/files/_staging/" + run.runId + "-" + run.fileName);
         fs.mkdirs(staged.getParent());
-        try (InputStream in = Files.newInputStream(run.file); OutputStream out = fs.create(staged, true)) {
+        try (InputStream in = run.source.open(); OutputStream out = fs.create(staged, true)) {
             in.transferTo(out);
         }
         fs.mkdirs(target.getParent());
@@ -94,7 +93,7 @@ public class QuarantineFile implements Processor {
         try (OutputStream out = fs.create(lake.path(folder + name + ".reason.json"), true)) {
             JSON.writeValue(out, reason);
         }
-        Files.delete(run.file);
+        run.source.delete();
         LOG.warn("files-ingest {}: {} quarantined to {}: {}", run.runId, run.fileName, target, error.getMessage());
         status.record(run, "QUARANTINED", target.toString(), error.reason(), error.line());
     }

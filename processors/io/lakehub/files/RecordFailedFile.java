@@ -1,7 +1,5 @@
 package io.lakehub.files;
 
-import java.io.File;
-
 import io.lakehub.delta.LakeStorage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Error path of files-ingest for any failure other than a malformed file (storage unreachable, a
- * concurrent Delta commit, a full disk): records the run as FAILED and leaves the file in the landing
- * folder, so the next poll retries it and the flow recovers once the cause is gone. A bronze file this
+ * concurrent Delta commit, a full disk, a landing that cannot be listed): records the run as FAILED and
+ * leaves the file in its landing (folder, container or file system), so the next poll retries it and the flow recovers once the cause is gone. A bronze file this
  * run wrote is deleted when no silver table was committed yet, so the retry does not leave two bronze
  * copies of one file.
  *
@@ -25,10 +23,12 @@ public class RecordFailedFile implements Processor {
 
     private final LakeStorage lake;
     private final FilesIngestStatus status;
+    private final Landings landings;
 
-    public RecordFailedFile(LakeStorage lake, FilesIngestStatus status) {
+    public RecordFailedFile(LakeStorage lake, FilesIngestStatus status, Landings landings) {
         this.lake = lake;
         this.status = status;
+        this.landings = landings;
     }
 
     @Override
@@ -38,8 +38,10 @@ public class RecordFailedFile implements Processor {
         FileRun run = exchange.getVariable(FileRun.VARIABLE, FileRun.class);
         try {
             if (run == null) {
-                File landed = exchange.getIn().getBody(File.class);
-                run = FileRun.unstarted(landed.toPath());
+                LandedFile landed = landings.of(exchange);
+                if (landed != null) {
+                    run = FileRun.unstarted(landed);
+                }
             }
             if (run.bronze != null && run.versions.isEmpty()) {
                 lake.path(run.bronze).getFileSystem(lake.conf()).delete(lake.path(run.bronze), false);
@@ -48,8 +50,14 @@ public class RecordFailedFile implements Processor {
         } catch (Exception e) {
             LOG.debug("files-ingest: cleanup after a failure failed too", e);
         }
-        LOG.warn("files-ingest {}: {} failed, left in the landing folder for the next poll: {}",
-                run == null ? "-" : run.runId, run == null ? "?" : run.fileName, message);
+        if (run == null) {
+            // the poll itself failed (a landing container unreachable, credentials refused): no file to record
+            LOG.warn("files-ingest landing {}: the poll failed, retried at the next one: {}",
+                    exchange.getVariable(Landings.VARIABLE, "?", String.class), message);
+            return;
+        }
+        LOG.warn("files-ingest {}: {} failed, left in landing {} for the next poll: {}", run.runId, run.fileName,
+                run.landing(), message);
         if (run != null) {
             status.record(run, "FAILED", null, message, 0);
         }
