@@ -1,6 +1,6 @@
 package io.lakehub.files;
 
-import io.lakehub.config.FilesProperties;
+import io.lakehub.files.FilesProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
