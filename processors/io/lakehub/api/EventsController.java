@@ -3,7 +3,7 @@ package io.lakehub.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.events.EventCounters;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;

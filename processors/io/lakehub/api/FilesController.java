@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.lakehub.config.FilesProperties;
+import io.lakehub.files.FilesProperties;
 import io.lakehub.files.DeclaredSchema;
 import io.lakehub.files.FilesIngestStatus;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -2,14 +2,16 @@ package io.lakehub.config;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakehub.delta.LakeStorage;
-import io.lakehub.sql.SqlSourceTable;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,28 +30,35 @@ public class LakeConfiguration {
      * Data sources by name: {@code default} is Spring's {@code spring.datasource}, the others come
      * from {@code lakehub.datasources.<name>} (HikariCP pools).
      *
-     * <p>A HikariCP pool that a sql-incremental source polls waits at most the shortest {@code schedule} of its
-     * sources for a connection (its {@code connectionTimeout}, HikariCP's default 30 s, is lowered to that, never
-     * below HikariCP's minimum of 250 ms): when the database is gone, each poll fails after about one poll interval
-     * with the driver's reason instead of blocking 30 s.
+     * <p>A flow that polls a data source may bound its pool's wait for a connection with a {@link ConnectionWaitBound}
+     * bean (the sql-incremental flow: the shortest {@code schedule} of the sources on it): the pool's
+     * {@code connectionTimeout}, HikariCP's default 30 s, is lowered to the smallest bound, never below HikariCP's
+     * minimum of 250 ms, before the pool opens (a running HikariCP pool keeps the timeout it started with). When the
+     * database is gone, each poll then fails after about one poll interval with the driver's reason instead of
+     * blocking 30 s.
      */
     @Bean
-    public DataSources dataSources(DataSource defaultDataSource, LakehubProperties props) {
+    public DataSources dataSources(DataSource defaultDataSource, LakehubProperties props,
+                                   ObjectProvider<ConnectionWaitBound> bounds) {
+        return dataSources(defaultDataSource, props, bounds.orderedStream().toList());
+    }
+
+    /** {@link #dataSources(DataSource, LakehubProperties, ObjectProvider)} with the bounds given. */
+    public DataSources dataSources(DataSource defaultDataSource, LakehubProperties props, List<ConnectionWaitBound> bounds) {
         Map<String, DataSource> byName = new LinkedHashMap<>();
         byName.put("default", defaultDataSource);
         props.getDatasources().forEach((name, ds) -> byName.put(name, DataSourceBuilder.create()
                 .url(ds.getUrl()).username(ds.getUsername()).password(ds.getPassword()).build()));
-        byName.forEach((name, ds) -> boundPoolWait(name, ds, props));
+        byName.forEach((name, ds) -> boundPoolWait(name, ds, bounds));
         return new DataSources(byName);
     }
 
     /** HikariCP's smallest accepted {@code connectionTimeout}. */
     static final Duration MIN_POOL_WAIT = Duration.ofMillis(250);
 
-    private static void boundPoolWait(String name, DataSource ds, LakehubProperties props) {
-        Duration bound = props.getSql().getTables().stream()
-                .filter(t -> t.isEnabled() && name.equals(t.getDatasource()))
-                .map(SqlSourceTable::getSchedule).min(Duration::compareTo).orElse(null);
+    private static void boundPoolWait(String name, DataSource ds, List<ConnectionWaitBound> bounds) {
+        Duration bound = bounds.stream().map(b -> b.of(name)).flatMap(Optional::stream)
+                .min(Duration::compareTo).orElse(null);
         if (bound == null || !(ds instanceof HikariDataSource pool)) {
             return;
         }
@@ -59,6 +68,16 @@ public class LakeConfiguration {
             LoggerFactory.getLogger(LakeConfiguration.class).info(
                     "data source {}: waits at most {} ms for a connection (the shortest poll schedule of its sources)", name, wait);
         }
+    }
+
+    /**
+     * The longest a named data source's pool should wait for a connection, supplied by a flow that polls it; the
+     * smallest bound of all such beans applies.
+     */
+    @FunctionalInterface
+    public interface ConnectionWaitBound {
+        /** The bound for data source {@code dataSourceName}, empty when this flow does not poll it. */
+        Optional<Duration> of(String dataSourceName);
     }
 
     /** Named data sources. */

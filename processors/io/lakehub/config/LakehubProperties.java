@@ -1,31 +1,35 @@
 package io.lakehub.config;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import io.lakehub.sql.SqlSourceTable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * The {@code lakehub.*} settings; each key is documented with its default in {@code application.yaml}
- * and in docs/configuration.md.
+ * The settings every flow shares: the lake ({@code lakehub.lake.*}) and the named JDBC sources
+ * ({@code lakehub.datasources.*}). Each flow's own settings live in its package, beside the flow
+ * ({@code io.lakehub.sql.SqlProperties}, {@code io.lakehub.events.EventsProperties}, ...); docs/configuration.md
+ * lists them all with their defaults, generated from the configuration metadata.
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub")
 public class LakehubProperties {
 
+    /** The lake: its root and its filesystem's settings. */
+    @Valid
     private final Lake lake = new Lake();
-    private final Sql sql = new Sql();
+    /**
+     * Extra named JDBC sources, referenced by {@code lakehub.sql.tables[].datasource} (and the cluster lock's data
+     * source); {@code default} is always {@code spring.datasource}.
+     */
+    @Valid
     private final Map<String, Datasource> datasources = new LinkedHashMap<>();
-    private final Sample sample = new Sample();
 
     public Lake getLake() {
         return lake;
-    }
-
-    public Sql getSql() {
-        return sql;
     }
 
     /** Extra named JDBC sources, referenced by {@code lakehub.sql.tables[].datasource}. */
@@ -33,13 +37,10 @@ public class LakehubProperties {
         return datasources;
     }
 
-    public Sample getSample() {
-        return sample;
-    }
-
     /** {@code lakehub.lake.*}. */
     public static class Lake {
         /** Lake root: a folder (relative to the working directory) or an {@code abfss://} URI. */
+        @NotBlank
         private String root = "./lake";
         /**
          * Hadoop configuration keys for the lake's filesystem, e.g. the ABFS connector's OAuth settings
@@ -65,34 +66,14 @@ public class LakehubProperties {
         }
     }
 
-    /** {@code lakehub.sql.*}. */
-    public static class Sql {
-        /** The source tables of the sql-incremental flow. */
-        private List<SqlSourceTable> tables = new ArrayList<>();
-        /** Delay before a source's first poll after start. */
-        private java.time.Duration initialDelay = java.time.Duration.ofSeconds(1);
-
-        public List<SqlSourceTable> getTables() {
-            return tables;
-        }
-
-        public void setTables(List<SqlSourceTable> tables) {
-            this.tables = tables;
-        }
-
-        public java.time.Duration getInitialDelay() {
-            return initialDelay;
-        }
-
-        public void setInitialDelay(java.time.Duration initialDelay) {
-            this.initialDelay = initialDelay;
-        }
-    }
-
     /** {@code lakehub.datasources.<name>.*}: a JDBC connection; the password should come from the environment. */
     public static class Datasource {
+        /** JDBC URL, e.g. {@code jdbc:postgresql://host:5432/db}. */
+        @NotBlank
         private String url;
+        /** Database user. */
         private String username;
+        /** Its password; from the environment ({@code ${SOME_PASSWORD}}), never a committed file. */
         private String password;
 
         public String getUrl() {
@@ -117,59 +98,6 @@ public class LakehubProperties {
 
         public void setPassword(String password) {
             this.password = password;
-        }
-    }
-
-    /** {@code lakehub.sample.lendingclub.*}: the shipped LendingClub demo source. */
-    public static class Sample {
-        private final LendingClub lendingclub = new LendingClub();
-
-        public LendingClub getLendingclub() {
-            return lendingclub;
-        }
-    }
-
-    /** Seeding of the demo loans table. */
-    public static class LendingClub {
-        /** Create and seed the source table on start when it is empty. */
-        private boolean enabled = false;
-        /** Data source to seed. */
-        private String datasource = "default";
-        /** Source table name. */
-        private String table = "loans";
-        /** Issue years loaded by the first start. */
-        private List<Integer> seedYears = new ArrayList<>(List.of(2015));
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getDatasource() {
-            return datasource;
-        }
-
-        public void setDatasource(String datasource) {
-            this.datasource = datasource;
-        }
-
-        public String getTable() {
-            return table;
-        }
-
-        public void setTable(String table) {
-            this.table = table;
-        }
-
-        public List<Integer> getSeedYears() {
-            return seedYears;
-        }
-
-        public void setSeedYears(List<Integer> seedYears) {
-            this.seedYears = seedYears;
         }
     }
 }

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.delta.standalone.actions.AddFile;
-import io.lakehub.sql.JdbcColumns;
+import io.delta.standalone.types.StructType;
 
 /**
  * Replaces the content of a table with the rows of a JDBC result set, in one Delta commit: the rows
  * stream into Parquet data files ({@link ParquetRowWriter}, with per-file statistics) of at most
  * {@code rowsPerFile} rows, then {@link DeltaTable#commitOverwrite} commits them as one {@code WRITE}
  * (mode Overwrite). Memory is bounded by one Parquet row group, whatever the size of the result. The
- * result's columns map to Delta types as {@link JdbcColumns} says. Used for gold tables, whose rows come
+ * result's columns map to Delta types as the caller's {@link RowMapping} says ({@code io.lakehub.sql.JdbcColumns}). Used for gold tables, whose rows come
  * from the SQL engine. Stateless.
  */
 public final class ResultSetOverwrite {
@@ -22,11 +22,25 @@ public final class ResultSetOverwrite {
     private ResultSetOverwrite() {
     }
 
+    /** The table schema of a result's columns and the typed values of its current row. */
+    public interface RowMapping {
+        /** The Delta schema of the result's columns, in their order. */
+        StructType schema();
+
+        /**
+         * The current row's values, in schema order, as {@link ParquetRowWriter#write} takes them.
+         *
+         * @throws SQLException if a value cannot be read
+         */
+        Object[] read(ResultSet rs) throws SQLException;
+    }
+
     /**
      * Writes and commits the rows; the result set is read to its end but not closed.
      *
      * @param table        the table to replace (created on first use)
      * @param rows         the result set, positioned before its first row
+     * @param columns      how its columns map to the table's schema and values
      * @param rowsPerFile  most rows per data file
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
      * @param stillValid   asked after the files are written and before the commit: false drops them and
@@ -35,10 +49,9 @@ public final class ResultSetOverwrite {
      * @throws SQLException if the result cannot be read (nothing is committed, no file is left behind)
      * @throws IOException  if a data file cannot be written (idem)
      */
-    public static DeltaTable.AppendOutcome commit(DeltaTable table, ResultSet rows, long rowsPerFile, String userMetadata,
+    public static DeltaTable.AppendOutcome commit(DeltaTable table, ResultSet rows, RowMapping columns, long rowsPerFile, String userMetadata,
                                                   java.util.function.BooleanSupplier stillValid)
             throws SQLException, IOException {
-        JdbcColumns columns = new JdbcColumns(rows.getMetaData());
         List<AddFile> files = new ArrayList<>();
         ParquetRowWriter writer = null;
         long total = 0;

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code lakehub.events.alerts} list: threshold rules on the windowed counts of {@link EventAggregator}.
- * Bound beside {@link io.lakehub.config.EventsProperties} on the same prefix, so the events flow's own
+ * Bound beside {@link io.lakehub.events.EventsProperties} on the same prefix, so the events flow's own
  * settings class stays unchanged.
  */
 @ConfigurationProperties(prefix = "lakehub.events")

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.delta.standalone.actions.AddFile;
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;

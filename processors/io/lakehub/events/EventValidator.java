@@ -13,7 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 
 /**
  * Checks one event payload against the declared rules of its type ({@code lakehub.events.rules}).

@@ -1,6 +1,6 @@
 package io.lakehub.events;
 
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;

@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.lakehub.config.FilesProperties;
-import io.lakehub.config.FilesProperties.FileKind;
+import io.lakehub.files.FilesProperties;
+import io.lakehub.files.FilesProperties.FileKind;
 import io.lakehub.delta.LakeStorage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -12,8 +12,8 @@ import io.delta.standalone.types.LongType;
 import io.delta.standalone.types.StringType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
-import io.lakehub.config.FilesProperties.ArrayColumn;
-import io.lakehub.config.FilesProperties.FileKind;
+import io.lakehub.files.FilesProperties.ArrayColumn;
+import io.lakehub.files.FilesProperties.FileKind;
 
 /**
  * The silver shape of one file kind, parsed from its {@code lakehub.files.kinds[]} entry: typed scalar

@@ -3,9 +3,9 @@ package io.lakehub.files;
 import java.util.List;
 import java.util.Locale;
 
-import io.lakehub.config.FilesProperties;
-import io.lakehub.config.FilesProperties.Landing;
-import io.lakehub.config.FilesProperties.LandingType;
+import io.lakehub.files.FilesProperties;
+import io.lakehub.files.FilesProperties.Landing;
+import io.lakehub.files.FilesProperties.LandingType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;

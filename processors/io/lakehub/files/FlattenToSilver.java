@@ -11,7 +11,7 @@ import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StringType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
-import io.lakehub.config.FilesProperties;
+import io.lakehub.files.FilesProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.DataFile;
 import io.lakehub.delta.LakeStorage;

@@ -10,9 +10,9 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
-import io.lakehub.config.FilesProperties.Landing;
-import io.lakehub.config.FilesProperties.LandingCredential;
-import io.lakehub.config.FilesProperties.LandingType;
+import io.lakehub.files.FilesProperties.Landing;
+import io.lakehub.files.FilesProperties.LandingCredential;
+import io.lakehub.files.FilesProperties.LandingType;
 
 /**
  * Builds the Azure Storage clients of a blob or ADLS Gen2 landing from its typed settings, choosing the

@@ -11,9 +11,9 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
-import io.lakehub.config.FilesProperties;
-import io.lakehub.config.FilesProperties.Landing;
-import io.lakehub.config.FilesProperties.LandingType;
+import io.lakehub.files.FilesProperties;
+import io.lakehub.files.FilesProperties.Landing;
+import io.lakehub.files.FilesProperties.LandingType;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.file.datalake.models.PathItem;
-import io.lakehub.config.FilesProperties.Landing;
+import io.lakehub.files.FilesProperties.Landing;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;

@@ -176,7 +176,7 @@ public class RefreshGoldTables {
             try (Connection c = engine.connect(); Statement st = c.createStatement()) {
                 String sql = typed(st, prepared.sql(), t.getName());
                 try (ResultSet rs = st.executeQuery(sql)) {
-                    DeltaTable.AppendOutcome outcome = ResultSetOverwrite.commit(gold, rs, props.getRowsPerFile(),
+                    DeltaTable.AppendOutcome outcome = ResultSetOverwrite.commit(gold, rs, new io.lakehub.sql.JdbcColumns(rs.getMetaData()), props.getRowsPerFile(),
                             json(lineage), () -> engine.latestViewsAt(prepared.viaViews()));
                     LOG.info("gold {}: version {} ({}): {} rows from {} in {} ms", t.getName(), outcome.version(), reason,
                             outcome.rows(), prepared.versions(), (System.nanoTime() - started) / 1_000_000);

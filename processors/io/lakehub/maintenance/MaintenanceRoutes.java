@@ -1,6 +1,6 @@
 package io.lakehub.maintenance;
 
-import io.lakehub.config.MaintenanceProperties;
+import io.lakehub.maintenance.MaintenanceProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;

@@ -1,6 +1,6 @@
 package io.lakehub.maintenance;
 
-import io.lakehub.config.MaintenanceProperties;
+import io.lakehub.maintenance.MaintenanceProperties;
 import io.lakehub.delta.TableMaintenance;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

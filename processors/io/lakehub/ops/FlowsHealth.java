@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.events.EventCounters;
 import io.lakehub.run.RunHistory;
 import io.lakehub.sql.CommitDeltaMerge;

@@ -190,8 +190,11 @@ public class ReplicationProperties {
         private String from = "lakehub@localhost";
         /** Retries of a failed send after the first attempt; when they are used up the mail goes to the outbox. */
         private int maxRedeliveries = 2;
-        /** Pause between two attempts, in milliseconds (a Camel redelivery delay). */
-        private long retryDelay = 2000;
+        /**
+         * Pause between two attempts (the route's redelivery delay); a duration such as {@code 2s}, a bare number is
+         * milliseconds.
+         */
+        private Duration retryDelay = Duration.ofSeconds(2);
         /** Connect and read timeout of one attempt. */
         private Duration timeout = Duration.ofSeconds(10);
         /** Upgrade the connection with STARTTLS when the server offers it. */
@@ -245,11 +248,11 @@ public class ReplicationProperties {
             this.maxRedeliveries = maxRedeliveries;
         }
 
-        public long getRetryDelay() {
+        public Duration getRetryDelay() {
             return retryDelay;
         }
 
-        public void setRetryDelay(long retryDelay) {
+        public void setRetryDelay(Duration retryDelay) {
             this.retryDelay = retryDelay;
         }
 

@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -78,12 +77,11 @@ public class InsuranceComplaintsSample {
     private final CountDownLatch done = new CountDownLatch(1);
 
     /**
-     * @param enabled {@code lakehub.sample.insurance-complaints.enabled}
+     * @param props its switch, {@code lakehub.sample.insurance-complaints.enabled}
      */
-    public InsuranceComplaintsSample(LakeStorage lake,
-                                     @Value("${lakehub.sample.insurance-complaints.enabled:false}") boolean enabled) {
+    public InsuranceComplaintsSample(LakeStorage lake, SampleProperties props) {
         this.lake = lake;
-        this.enabled = enabled;
+        this.enabled = props.getInsuranceComplaints().isEnabled();
     }
 
     /**

@@ -3,7 +3,6 @@ package io.lakehub.sample;
 import java.sql.SQLException;
 
 import io.lakehub.config.LakeConfiguration.DataSources;
-import io.lakehub.config.LakehubProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,7 +19,7 @@ public class SampleBootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleBootstrap.class);
 
-    private final LakehubProperties.LendingClub config;
+    private final SampleProperties.LendingClub config;
     private final DataSources dataSources;
 
     /**
@@ -28,9 +27,9 @@ public class SampleBootstrap {
      *
      * @throws SQLException if the source database cannot be reached or written
      */
-    public SampleBootstrap(LakehubProperties props, DataSources dataSources,
+    public SampleBootstrap(SampleProperties props, DataSources dataSources,
                            org.springframework.boot.ApplicationArguments args) throws SQLException {
-        this.config = props.getSample().getLendingclub();
+        this.config = props.getLendingclub();
         this.dataSources = dataSources;
         if (config.isEnabled()) {
             int seeded = LoanSourceTable.seedIfEmpty(dataSources.get(config.getDatasource()), config.getTable(),

@@ -38,7 +38,7 @@ import io.lakehub.delta.ColumnTypes;
  * else (CHAR, VARCHAR, CLOB, TIME, UUID, JSON, ...) to string via {@code getString}. Column names are
  * lower-cased, so H2's upper-case names and PostgreSQL's lower-case names give the same table.
  */
-public final class JdbcColumns {
+public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.RowMapping {
 
     private final StructType schema;
     private final int[] kinds;
@@ -154,6 +154,7 @@ public final class JdbcColumns {
     }
 
     /** The Delta schema of the result set (all columns nullable). */
+    @Override
     public StructType schema() {
         return schema;
     }
@@ -163,6 +164,7 @@ public final class JdbcColumns {
      *
      * @throws SQLException if the driver fails, or a decimal needs rounding to fit its scale
      */
+    @Override
     public Object[] read(ResultSet rs) throws SQLException {
         Object[] row = new Object[kinds.length];
         for (int i = 0; i < kinds.length; i++) {

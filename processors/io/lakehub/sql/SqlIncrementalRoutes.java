@@ -1,12 +1,12 @@
 package io.lakehub.sql;
 
-import io.lakehub.config.LakehubProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,16 +15,17 @@ import org.springframework.stereotype.Component;
  * loaded the YAML routes. Not in {@code --once} mode, where {@code OnceRunner} drives the loads.
  */
 @Component
+// after the demo source is seeded (SampleBootstrap seeds in its constructor); by bean name, so sql needs no sample types
+@DependsOn("sampleBootstrap")
 public class SqlIncrementalRoutes implements CamelContextConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlIncrementalRoutes.class);
 
-    private final LakehubProperties props;
+    private final SqlProperties props;
     private final SqlSources sources;
     private final boolean once;
 
-    public SqlIncrementalRoutes(LakehubProperties props, SqlSources sources, ApplicationArguments args,
-                                io.lakehub.sample.SampleBootstrap sample) {
+    public SqlIncrementalRoutes(SqlProperties props, SqlSources sources, ApplicationArguments args) {
         this.props = props;
         this.sources = sources;
         this.once = args.containsOption("once");
@@ -49,7 +50,7 @@ public class SqlIncrementalRoutes implements CamelContextConfiguration {
                     .routeId("sql-incremental-poll-" + t.getName())
                     .parameter("source", t.getName())
                     .parameter("delay", Long.toString(t.getSchedule().toMillis()))
-                    .parameter("initialDelay", Long.toString(props.getSql().getInitialDelay().toMillis()))
+                    .parameter("initialDelay", Long.toString(props.getInitialDelay().toMillis()))
                     .add();
             LOG.info("sql-incremental {}: polling {} every {} into silver/{} (route {})", t.getName(), t.fromClause(),
                     t.getSchedule(), t.target(), routeId);

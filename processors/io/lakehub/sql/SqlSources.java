@@ -7,7 +7,6 @@ import java.util.NoSuchElementException;
 
 import io.lakehub.cluster.HubInstance;
 import io.lakehub.config.LakeConfiguration.DataSources;
-import io.lakehub.config.LakehubProperties;
 import io.lakehub.delta.LakeStorage;
 import org.springframework.stereotype.Component;
 
@@ -20,8 +19,8 @@ public class SqlSources {
 
     private final Map<String, SqlIncrementalLoader> loaders = new LinkedHashMap<>();
 
-    public SqlSources(LakehubProperties props, DataSources dataSources, LakeStorage lake, HubInstance instance) {
-        for (SqlSourceTable t : props.getSql().getTables()) {
+    public SqlSources(SqlProperties props, DataSources dataSources, LakeStorage lake, HubInstance instance) {
+        for (SqlSourceTable t : props.getTables()) {
             t.validate();
             if (loaders.containsKey(t.getName())) {
                 throw new IllegalArgumentException("lakehub.sql.tables: two sources named " + t.getName());

@@ -9,6 +9,8 @@ import java.util.Map;
 import io.lakehub.cluster.ClusterProperties;
 import io.lakehub.config.LakeConfiguration;
 import io.lakehub.config.LakehubProperties;
+import io.lakehub.sample.SampleProperties;
+import io.lakehub.sql.SqlProperties;
 import io.lakehub.delta.LakeStorage;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -134,9 +136,10 @@ class AzureProfileTest {
         Map<String, Object> mi = baseEnv();
         mi.put("LAKEHUB_SQL_AUTHENTICATION", "ActiveDirectoryManagedIdentity");
         assertThat(azure(mi).getProperty("spring.datasource.url")).endsWith(";authentication=ActiveDirectoryManagedIdentity");
-        LakehubProperties props = Binder.get(e).bind("lakehub", LakehubProperties.class).get();
-        assertThat(props.getSample().getLendingclub().isEnabled()).isFalse();
-        assertThat(props.getSql().getTables()).as("the demo loans source of application.yaml is not polled").isEmpty();
+        SampleProperties sample = Binder.get(e).bind("lakehub.sample", SampleProperties.class).get();
+        assertThat(sample.getLendingclub().isEnabled()).isFalse();
+        SqlProperties sql = Binder.get(e).bind("lakehub.sql", SqlProperties.class).get();
+        assertThat(sql.getTables()).as("the demo loans source of application.yaml is not polled").isEmpty();
         ClusterProperties cluster = Binder.get(e).bind("lakehub.cluster", ClusterProperties.class).get();
         assertThat(cluster.isEnabled()).isFalse();
     }

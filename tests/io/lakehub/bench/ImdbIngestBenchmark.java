@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-import io.lakehub.config.FilesProperties;
+import io.lakehub.files.FilesProperties;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.files.ConvertToBronze;
 import io.lakehub.files.DeclaredSchema;

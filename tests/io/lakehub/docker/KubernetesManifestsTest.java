@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.lakehub.config.LakehubProperties;
+import io.lakehub.sql.SqlProperties;
 import io.lakehub.sql.SqlSourceTable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -100,9 +100,9 @@ class KubernetesManifestsTest {
         StandardEnvironment env = new StandardEnvironment();
         new YamlPropertySourceLoader().load("overlay", new ByteArrayResource(((String) data.get("application-azure.yaml")).getBytes()))
                 .forEach(env.getPropertySources()::addFirst);
-        LakehubProperties props = Binder.get(env).bind("lakehub", LakehubProperties.class).get();
-        assertThat(props.getSql().getTables()).hasSize(1);
-        SqlSourceTable orders = props.getSql().getTables().get(0);
+        SqlProperties props = Binder.get(env).bind("lakehub.sql", SqlProperties.class).get();
+        assertThat(props.getTables()).hasSize(1);
+        SqlSourceTable orders = props.getTables().get(0);
         orders.validate();
         assertThat(orders.getKeys()).containsExactly("order_id");
     }

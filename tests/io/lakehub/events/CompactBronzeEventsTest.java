@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.delta.standalone.actions.AddFile;
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;

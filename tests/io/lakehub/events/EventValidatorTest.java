@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import org.junit.jupiter.api.Test;
 
 /** The declared rules of {@link EventValidator}, one per test, on watch events. */

@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
 import io.delta.standalone.types.StringType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
-import io.lakehub.config.FilesProperties;
+import io.lakehub.files.FilesProperties;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import org.apache.hadoop.conf.Configuration;

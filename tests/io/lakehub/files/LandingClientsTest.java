@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import com.azure.storage.file.datalake.DataLakeServiceClient;
-import io.lakehub.config.FilesProperties;
-import io.lakehub.config.FilesProperties.Landing;
-import io.lakehub.config.FilesProperties.LandingCredential;
-import io.lakehub.config.FilesProperties.LandingType;
+import io.lakehub.files.FilesProperties;
+import io.lakehub.files.FilesProperties.Landing;
+import io.lakehub.files.FilesProperties.LandingCredential;
+import io.lakehub.files.FilesProperties.LandingType;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.run.RunHistory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;

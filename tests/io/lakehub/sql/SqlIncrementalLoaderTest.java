@@ -734,7 +734,7 @@ class SqlIncrementalLoaderTest {
         recordThroughTheCommitStep(sources, t, runs);
         io.lakehub.run.RunHistory.Run run = runs.last(t);
         assertThat(run.details()).containsEntry(CommitDeltaMerge.NULL_WATERMARK_ROWS, 2L);
-        io.lakehub.config.EventsProperties noEvents = new io.lakehub.config.EventsProperties();
+        io.lakehub.events.EventsProperties noEvents = new io.lakehub.events.EventsProperties();
         noEvents.setEnabled(false);
         org.springframework.boot.actuate.health.Health health = ((org.springframework.boot.actuate.health.HealthIndicator)
                 new io.lakehub.ops.FlowsHealth(runs, sources, null, noEvents, 1).getContributor("sql-incremental-" + t)).health();
@@ -753,8 +753,8 @@ class SqlIncrementalLoaderTest {
 
     /** The configured sources of a hub with this one source on {@link #ds}. */
     private SqlSources sourcesOf(SqlSourceTable source) {
-        io.lakehub.config.LakehubProperties props = new io.lakehub.config.LakehubProperties();
-        props.getSql().getTables().add(source);
+        SqlProperties props = new SqlProperties();
+        props.getTables().add(source);
         return new SqlSources(props, new io.lakehub.config.LakeConfiguration.DataSources(Map.of("default", ds)),
                 lake, new io.lakehub.cluster.HubInstance(new io.lakehub.cluster.ClusterProperties()));
     }

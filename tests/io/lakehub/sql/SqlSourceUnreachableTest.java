@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakehub.cluster.ClusterProperties;
 import io.lakehub.cluster.HubInstance;
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.config.LakeConfiguration;
 import io.lakehub.config.LakehubProperties;
 import io.lakehub.delta.LakeStorage;
@@ -66,15 +66,17 @@ class SqlSourceUnreachableTest {
             src.setWatermarkColumn("updated_at");
             src.setSchedule(Duration.ofSeconds(2));
             src.setLag(Duration.ZERO);
-            props.getSql().getTables().add(src);
+            SqlProperties sqlProps = new SqlProperties();
+            sqlProps.getTables().add(src);
             JdbcDataSource h2 = new JdbcDataSource();
             h2.setURL("jdbc:h2:mem:unreachable-" + System.nanoTime());
-            LakeConfiguration.DataSources dataSources = new LakeConfiguration().dataSources(h2, props);
+            LakeConfiguration.DataSources dataSources = new LakeConfiguration().dataSources(h2, props,
+                    List.of(new SourceConnectionWait(sqlProps)));
             pool = (HikariDataSource) dataSources.get("gone");
             assertThat(pool.getConnectionTimeout()).as("the pool waits at most the poll schedule").isEqualTo(2_000);
             exec(pool, "CREATE TABLE items (id BIGINT PRIMARY KEY, updated_at TIMESTAMP(6) NOT NULL)",
                     "INSERT INTO items VALUES (1, TIMESTAMP '2024-01-01 00:00:00')");
-            SqlSources sources = new SqlSources(props, dataSources, new LakeStorage(dir.resolve("lake").toString()),
+            SqlSources sources = new SqlSources(sqlProps, dataSources, new LakeStorage(dir.resolve("lake").toString()),
                     new HubInstance(new ClusterProperties()));
             SqlIncrementalLoader loader = sources.loader("gone_items");
             assertThat(loader.loadOnce().rows()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package io.lakehub.config;
+package io.lakehub.maintenance;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.lakehub.config;
+package io.lakehub.events;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.lakehub.run;
+package io.lakehub;
 
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSources;

@@ -1,4 +1,4 @@
-package io.lakehub.config;
+package io.lakehub.maintenance;
 
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.TableMaintenance;

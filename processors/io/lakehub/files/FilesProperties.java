@@ -1,4 +1,4 @@
-package io.lakehub.config;
+package io.lakehub.files;
 
 import java.time.Duration;
 import java.util.ArrayList;

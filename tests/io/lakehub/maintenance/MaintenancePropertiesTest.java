@@ -1,4 +1,4 @@
-package io.lakehub.config;
+package io.lakehub.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

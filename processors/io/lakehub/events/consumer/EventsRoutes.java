@@ -1,6 +1,6 @@
-package io.lakehub.events;
+package io.lakehub.events.consumer;
 
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.events.eventhubs.EventHubsTransport;
 import io.lakehub.events.inprocess.InProcessProperties;
 import org.apache.camel.CamelContext;
