@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.lakehub.run.FailureKind;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,6 +34,12 @@ public class EventCounters {
         final AtomicLong lastVersion = new AtomicLong(-1);
         final AtomicReference<Instant> lastBatchAt = new AtomicReference<>();
         final AtomicReference<String> lastError = new AtomicReference<>();
+        final AtomicReference<FailureKind> lastFailure = new AtomicReference<>();
+
+        /** The kind of the last batch failure, or null when the last batch succeeded (or none failed). */
+        public FailureKind lastFailure() {
+            return lastFailure.get();
+        }
 
         /** The counters as a JSON-friendly map. */
         public Map<String, Object> snapshot() {
@@ -93,6 +100,7 @@ public class EventCounters {
         }
         h.lastBatchAt.set(Instant.now());
         h.lastError.set(null);
+        h.lastFailure.set(null);
     }
 
     /** A batch that failed before its offsets were committed (it is redelivered). */
@@ -100,6 +108,18 @@ public class EventCounters {
         Hub h = hub(hub);
         h.failedBatches.incrementAndGet();
         h.lastError.set(message);
+        h.lastFailure.set(FailureKind.OTHER);
+    }
+
+    /**
+     * A batch that failed before its offsets were committed (it is redelivered): the error is
+     * {@code <exception class>: <message>}, its kind {@link FailureKind#of(Throwable)}.
+     */
+    void failed(String hub, Throwable failure) {
+        Hub h = hub(hub);
+        h.failedBatches.incrementAndGet();
+        h.lastError.set(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        h.lastFailure.set(FailureKind.of(failure));
     }
 
     /** Counters of every hub seen, by hub name. */

@@ -290,7 +290,7 @@ public class LandEventBatch implements Processor {
         try {
             return land(hub, records);
         } catch (IOException | RuntimeException e) {
-            counters.failed(hub, e.getClass().getSimpleName() + ": " + e.getMessage());
+            counters.failed(hub, e);
             throw e;
         }
     }

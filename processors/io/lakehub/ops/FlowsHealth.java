@@ -1,7 +1,5 @@
 package io.lakehub.ops;
 
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.lakehub.events.EventsProperties;
 import io.lakehub.events.EventCounters;
+import io.lakehub.run.FailureKind;
 import io.lakehub.run.RunHistory;
 import io.lakehub.sql.CommitDeltaMerge;
 import io.lakehub.sql.SqlIncrementalLoader;
@@ -26,9 +25,10 @@ import org.springframework.stereotype.Component;
 /**
  * Health of each flow source, at {@code /actuator/health/flows/<flow>-<source>}: UP while its runs
  * succeed; {@link #DEGRADED} after {@code lakehub.health.degraded-after} consecutive failed runs (default 1),
- * or while the last run held a file in quarantine (QUARANTINED); DOWN when the last failure says the
- * source is unreachable (a JDBC connection error, SQLState class 08 per ISO/IEC 9075, or a refused or
- * unknown host). Events hubs are DEGRADED while their last batch failed. Components exist for every
+ * or while the last run held a file in quarantine (QUARANTINED); DOWN when the last failure's {@link FailureKind}
+ * (recorded by the run under detail {@value FailureKind#DETAIL}, classified from the exception's type and
+ * SQLState) says the source is unreachable or refuses the hub's credentials. Events hubs are DEGRADED while
+ * their last batch failed, DOWN when that failure's kind says so. Components exist for every
  * configured sql-incremental source and for every source that has a run; runs that name their
  * {@value #COMPONENT_DETAIL} (files-ingest: one per file kind, {@code files-ingest-<kind>}) are grouped
  * under it instead of their source. A sql-incremental source whose last run counted rows with a NULL
@@ -120,7 +120,7 @@ public class FlowsHealth implements CompositeHealthContributor {
         } else if (QUARANTINED.equals(last.status())) {
             b = Health.status(DEGRADED).withDetail("quarantined", recent.stream().filter(r -> QUARANTINED.equals(r.status())).count())
                     .withDetail("lastQuarantined", String.valueOf(last.source()));
-        } else if (unreachable(last.error())) {
+        } else if (sourceDown(last)) {
             b = Health.down();
         } else if (failures >= degradedAfter) {
             b = Health.status(DEGRADED);
@@ -140,24 +140,18 @@ public class FlowsHealth implements CompositeHealthContributor {
     }
 
     private Health fromEvents(String hub) {
-        Map<String, Object> c = events.hub(hub).snapshot();
-        Object err = c.get("lastError");
-        Health.Builder b = err == null ? Health.up() : (unreachable(err.toString()) ? Health.down() : Health.status(DEGRADED));
+        EventCounters.Hub counters = events.hub(hub);
+        Map<String, Object> c = counters.snapshot();
+        FailureKind kind = counters.lastFailure();
+        Health.Builder b = c.get("lastError") == null ? Health.up()
+                : kind != null && kind.sourceDown() ? Health.down() : Health.status(DEGRADED);
         return b.withDetails(c).build();
     }
 
-    /** True for an error text that says the source cannot be reached. */
-    static boolean unreachable(String error) {
-        if (error == null) {
-            return false;
-        }
-        String e = error.toLowerCase(java.util.Locale.ROOT);
-        return e.contains(SQLTransientConnectionException.class.getSimpleName().toLowerCase(java.util.Locale.ROOT))
-                || e.contains(SQLNonTransientConnectionException.class.getSimpleName().toLowerCase(java.util.Locale.ROOT))
-                || e.contains("refused") || e.contains("connectexception") || e.contains("unknownhost")
-                || e.contains("could not connect") || e.contains("connection is not available")
-                || e.contains("communications link failure") || e.contains("socket fail") || e.contains("sqlstate: 08")
-                || e.contains("sqlstate 08") || e.contains("timeout expired") || e.contains("connection attempt failed");
+    /** Whether a failed run's recorded {@link FailureKind} says its source is down (false when it recorded none). */
+    static boolean sourceDown(RunHistory.Run run) {
+        FailureKind kind = FailureKind.of(run);
+        return kind != null && kind.sourceDown();
     }
 
     @Override

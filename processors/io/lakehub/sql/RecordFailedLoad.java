@@ -2,6 +2,7 @@ package io.lakehub.sql;
 
 import java.time.Instant;
 
+import io.lakehub.run.FailureKind;
 import io.lakehub.run.RunHistory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Error policy step of the sql-incremental flow: logs the failure once, with its cause, records a
- * FAILED run, sets variable {@code loadFailed=true} and stops the drain loop ({@code moreRows=false}).
+ * FAILED run (with its {@link FailureKind} under detail {@value FailureKind#DETAIL}, which the flow's health reads),
+ * sets variable {@code loadFailed=true} and stops the drain loop ({@code moreRows=false}).
  * The watermark was not moved (it only moves inside a Delta commit), so the next poll retries the
  * same window: the flow recovers by itself once the cause is gone.
  */
@@ -35,7 +37,8 @@ public class RecordFailedLoad implements Processor {
         LOG.error("sql-incremental {}: load failed, watermark unchanged, will retry on the next poll: {}", source, message);
         LOG.debug("sql-incremental {} failure", source, cause);
         runs.record(new RunHistory.Run(plan == null ? java.util.UUID.randomUUID().toString() : plan.runId(), "sql-incremental",
-                source, plan == null ? Instant.now() : plan.started(), Instant.now(), "FAILED", 0, 0, 0, 0, null, message));
+                source, plan == null ? Instant.now() : plan.started(), Instant.now(), "FAILED", 0, 0, 0, 0, null, message,
+                java.util.Map.of(FailureKind.DETAIL, FailureKind.of(cause).name())));
         exchange.setVariable("loadFailed", true);
         exchange.setVariable("moreRows", false);
     }
