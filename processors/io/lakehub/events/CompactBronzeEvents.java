@@ -23,6 +23,8 @@ import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import io.lakehub.run.RunHistory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -73,9 +75,6 @@ public class CompactBronzeEvents implements Processor {
     private final CompactionProperties settings;
     private final RunHistory runs;
     private final DeltaTable silver;
-
-    /** Test hook: runs after a merged file is renamed into place and before its originals are deleted. */
-    volatile Runnable afterRename;
 
     /**
      * @param runs where each run is recorded, or null
@@ -289,11 +288,7 @@ public class CompactBronzeEvents implements Processor {
                 throw new IOException(target + " exists beside files it should cover; left for inspection");
             }
             merge(fs, inputs, target, c);
-            Runnable hook = afterRename;
-            afterRename = null;
-            if (hook != null) {
-                hook.run();
-            }
+            FaultInjection.reach(FaultPoint.BRONZE_COMPACTION_AFTER_RENAME, target.toString());
             for (Part p : inputs) {
                 fs.delete(p.path(), false);
             }

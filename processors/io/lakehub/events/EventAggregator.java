@@ -34,6 +34,8 @@ import io.lakehub.delta.FileStats;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import io.lakehub.run.RunHistory;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -128,9 +130,6 @@ public class EventAggregator implements EventCommitListener {
     private final AtomicLong lastVersion = new AtomicLong(-1);
     private final AtomicReference<String> watermark = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
-
-    /** Test hook: runs once at the start of the next aggregation, after the silver commit (to simulate a crash). */
-    volatile Runnable beforeAggregate;
 
     /**
      * The aggregator of a hub.
@@ -292,14 +291,10 @@ public class EventAggregator implements EventCommitListener {
 
     private synchronized Outcome aggregate(Map<Integer, Long> targets, CommittedBatch batch) throws IOException {
         Instant started = Instant.now();
-        Runnable hook = beforeAggregate;
-        beforeAggregate = null;
         Plan[] last = new Plan[1];
         long version;
         try {
-            if (hook != null) {
-                hook.run();
-            }
+            FaultInjection.reach(FaultPoint.EVENTS_BEFORE_AGGREGATE, hub);
             version = table.commitRewrite(AGG_SCHEMA, view -> {
                 last[0] = new Plan();
                 return plan(view, targets, batch, last[0]);

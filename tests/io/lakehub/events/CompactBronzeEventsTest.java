@@ -17,7 +17,10 @@ import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import io.lakehub.run.RunHistory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +57,11 @@ class CompactBronzeEventsTest {
         settings.setLookback(Duration.ofDays(3650));
         runs = new RunHistory();
         compaction = new CompactBronzeEvents(lake, props, settings, runs);
+    }
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
     }
 
     static List<EventRecord> events(int partition, long from, long to, Instant minute) {
@@ -142,9 +150,9 @@ class CompactBronzeEventsTest {
     void aCrashBetweenRenameAndDeleteIsRepairedByTheNextRun() throws IOException {
         landSmallFiles();
         List<String> expected = rows(minuteFolder()).stream().distinct().toList();
-        compaction.afterRename = () -> {
+        FaultInjection.armOnce(FaultPoint.BRONZE_COMPACTION_AFTER_RENAME, null, merged -> {
             throw new IllegalStateException("simulated crash after the rename");
-        };
+        });
         assertThatThrownBy(() -> compaction.compact(MINUTE.plus(Duration.ofHours(1)))).hasMessageContaining("simulated crash");
         assertThat(runs.last("t").status()).isEqualTo("FAILED");
         assertThat(parquetFiles(minuteFolder())).as("the compacted file and its originals, for now")

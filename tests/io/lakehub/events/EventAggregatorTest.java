@@ -16,7 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import io.lakehub.run.RunHistory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -62,6 +65,11 @@ class EventAggregatorTest {
         few.setThreshold(2);
         few.setDirection("below");
         return new EventAggregator(lake, "t", settings, List.of(many, few), delivered::add, runs);
+    }
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
     }
 
     LandEventBatch lander(LakeStorage lake, EventAggregator aggregator) {
@@ -114,9 +122,9 @@ class EventAggregatorTest {
         assertThat(counts(lake)).containsEntry("10:00 click", 3L).hasSize(5);
 
         // the aggregate commit fails after the silver commit of partition 0's offsets 6-7
-        agg.beforeAggregate = () -> {
+        FaultInjection.armOnce(FaultPoint.EVENTS_BEFORE_AGGREGATE, "t", hub -> {
             throw new IllegalStateException("simulated crash between the silver and the aggregate commit");
-        };
+        });
         land.land(List.of(event(0, 6, "click", "10:22:00"), event(0, 7, "click", "10:23:00")));
         DeltaTable silver = new DeltaTable(lake, "events_t");
         assertThat(silver.txnVersion(LandEventBatch.appId("t", 0))).isEqualTo(7);
