@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakehub.config.EventsProperties;
+import io.lakehub.events.EventsProperties;
 import io.lakehub.run.FailureKind;
 import io.lakehub.run.RunHistory;
 import io.lakehub.sql.RecordFailedLoad;
