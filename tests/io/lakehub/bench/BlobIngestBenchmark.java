@@ -1,9 +1,7 @@
 package io.lakehub.bench;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -46,19 +44,7 @@ public final class BlobIngestBenchmark {
         Path work = Files.createTempDirectory(dir, "blob-");
         System.gc();
         SqlIncrementalBenchmark.resetPeaks();
-        AtomicLong sampled = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                sampled.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        HeapSampler sampler = HeapSampler.start(10);
         try (ConfigurableApplicationContext hub = new SpringApplicationBuilder(LakehubApplication.class).run(
                 "--server.port=0",
                 "--lakehub.lake.root=" + work.resolve("lake").toAbsolutePath(),
@@ -84,11 +70,11 @@ public final class BlobIngestBenchmark {
                 Thread.sleep(100);
             }
             double sec = (System.nanoTime() - t0) / 1e9;
-            sampler.interrupt();
+            sampler.close();
             long landed = ((Number) status.counters().get("rows")).longValue();
             System.out.printf("blob landing: %,d rows (%,d MB gzip) from Azurite to bronze and silver (title.basics + genres bridge), "
                             + "archived, in %.1f s = %,.0f rows/s, peak heap %d MB sampled / %d MB sum of pool peaks, -Xmx %d MB%n",
-                    landed, Files.size(big) >> 20, sec, landed / sec, sampled.get() >> 20, SqlIncrementalBenchmark.peakHeapMb(),
+                    landed, Files.size(big) >> 20, sec, landed / sec, sampler.peakBytes() >> 20, SqlIncrementalBenchmark.peakHeapMb(),
                     Runtime.getRuntime().maxMemory() >> 20);
         }
     }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -61,19 +60,7 @@ public final class ImdbIngestBenchmark {
         convert(warm, schema, out, conf, rowGroup);
         System.gc();
         SqlIncrementalBenchmark.resetPeaks();
-        AtomicLong sampled = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                sampled.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        HeapSampler sampler = HeapSampler.start(10);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
@@ -82,18 +69,18 @@ public final class ImdbIngestBenchmark {
         double sec = (System.nanoTime() - t0) / 1e9;
         double cpuSec = (os.getProcessCpuTime() - cpu0) / 1e9;
         double load = os.getSystemLoadAverage();
-        sampler.interrupt();
+        sampler.close();
         long poolPeak = SqlIncrementalBenchmark.peakHeapMb();
         long maxHeap = Runtime.getRuntime().maxMemory() >> 20;
         long inBytes = Files.size(big);
         long outBytes = Files.size(Path.of(out.toUri()));
         System.out.printf("title.basics: %,d rows (%,d MB gzip) to bronze Parquet (%,d MB, row groups of %d MB) in %.1f s = %,.0f rows/s, "
                         + "peak heap %d MB sampled / %d MB sum of pool peaks, -Xmx %d MB%n",
-                r.rows(), inBytes >> 20, outBytes >> 20, rowGroup >> 20, sec, r.rows() / sec, sampled.get() >> 20, poolPeak, maxHeap);
+                r.rows(), inBytes >> 20, outBytes >> 20, rowGroup >> 20, sec, r.rows() / sec, sampler.peakBytes() >> 20, poolPeak, maxHeap);
         System.out.printf("process CPU %.1f s (%,.0f rows per CPU second) on %d cores, system load average %.1f during the run%n",
                 cpuSec, r.rows() / cpuSec, os.getAvailableProcessors(), load);
         System.out.printf("README | %,d | %.1f s | %,.0f rows/s | %.1f s | %d MB | %d MB | %d MB | %.1f |%n", r.rows(), sec,
-                r.rows() / sec, cpuSec, sampled.get() >> 20, poolPeak, maxHeap, load);
+                r.rows() / sec, cpuSec, sampler.peakBytes() >> 20, poolPeak, maxHeap, load);
     }
 
     static ConvertToBronze.Result convert(Path in, DeclaredSchema schema, org.apache.hadoop.fs.Path out, Configuration conf,
