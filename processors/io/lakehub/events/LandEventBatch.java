@@ -211,6 +211,21 @@ public class LandEventBatch implements Processor {
         return batch.landed();
     }
 
+    /** The hub ({@code lakehub.events.hub}) whose batches this lands. */
+    public String hub() {
+        return props.getHub();
+    }
+
+    /**
+     * Steps 2 to 7 on a batch a transport has read: lands it, then runs its acknowledgements.
+     *
+     * @throws Exception a step's failure; nothing is acknowledged before silver holds the batch
+     */
+    public void landAndAcknowledge(EventBatch batch) throws Exception {
+        land(batch);
+        acknowledge.acknowledge(batch);
+    }
+
     /** Steps 2 to 6 on a batch, its failure counted. */
     private void land(EventBatch batch) throws IOException {
         try {
