@@ -9,7 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.actions.AddFile;
+import io.lakehub.delta.DataFile;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowWriter;
@@ -81,7 +81,7 @@ public final class AppendSilverEvents implements Processor {
     private long commit(EventBatch batch) throws IOException {
         String hub = batch.hub;
         List<Object[]> rows = batch.validRows;
-        List<AddFile> files = new ArrayList<>();
+        List<DataFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
             ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), LandEventBatch.SILVER_SCHEMA,
                     LandEventBatch.PLAIN_COLUMNS);

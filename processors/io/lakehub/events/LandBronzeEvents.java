@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.delta.standalone.actions.AddFile;
+import io.lakehub.delta.DataFile;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowWriter;
@@ -88,7 +88,7 @@ public final class LandBronzeEvents implements Processor {
                 for (EventRecord e : l) {
                     writer.write(new Object[] {e.partition(), e.position(), e.enqueued(), e.key(), e.body()});
                 }
-                AddFile f = writer.finish();
+                DataFile f = writer.finish();
                 EventFiles.publish(lake.conf(), new Path(staging, f.getPath()), lake.path(relative), partition,
                         l.get(0).position(), l.get(l.size() - 1).position(), committed);
             } catch (IOException | RuntimeException e) {

@@ -8,12 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import org.apache.camel.Exchange;
@@ -52,7 +49,7 @@ import org.springframework.stereotype.Component;
  * is the same: the batch lives only in the exchange, and is read again. Thread-safe (the state is in the batch).
  *
  * <p>Several instances (one consumer group) share {@code silver/events_<hub>}: their commits touch
- * disjoint partitions and both land ({@link DeltaTable#commitAppend(List, long, StructType, Map, Map, String)}
+ * disjoint partitions and both land ({@link DeltaTable#commitAppend(List, long, TableSchema, Map, Map, String)}
  * retries past a concurrent commit). A partition that a rebalance moved to another instance while a
  * batch was in flight is caught twice: before its bronze files replace anything, and in the commit,
  * which requires each partition's {@code txn} version to be the one the batch was filtered against.
@@ -62,21 +59,21 @@ import org.springframework.stereotype.Component;
 public class LandEventBatch implements Processor {
 
     /** Columns of the bronze Parquet files. */
-    public static final StructType BRONZE_SCHEMA = new StructType(new StructField[] {
-        new StructField("partition", new IntegerType(), true),
-        new StructField("offset", new LongType(), true),
-        new StructField("enqueued_time", new TimestampType(), true),
-        new StructField("key", new StringType(), true),
-        new StructField("body", new StringType(), true)});
+    public static final TableSchema BRONZE_SCHEMA = TableSchema.of(
+        new Column("partition", ColumnType.INTEGER, true),
+        new Column("offset", ColumnType.LONG, true),
+        new Column("enqueued_time", ColumnType.TIMESTAMP, true),
+        new Column("key", ColumnType.STRING, true),
+        new Column("body", ColumnType.STRING, true));
 
     /** Columns of the silver table {@code events_<hub>}. */
-    public static final StructType SILVER_SCHEMA = new StructType(new StructField[] {
-        new StructField("partition", new IntegerType(), true),
-        new StructField("offset", new LongType(), true),
-        new StructField("enqueued_time", new TimestampType(), true),
-        new StructField("event_type", new StringType(), true),
-        new StructField("event_time", new TimestampType(), true),
-        new StructField("payload", new StringType(), true)});
+    public static final TableSchema SILVER_SCHEMA = TableSchema.of(
+        new Column("partition", ColumnType.INTEGER, true),
+        new Column("offset", ColumnType.LONG, true),
+        new Column("enqueued_time", ColumnType.TIMESTAMP, true),
+        new Column("event_type", ColumnType.STRING, true),
+        new Column("event_time", ColumnType.TIMESTAMP, true),
+        new Column("payload", ColumnType.STRING, true));
 
     /** Payload columns: nearly every value differs, a dictionary would cost time and be dropped. */
     static final Set<String> PLAIN_COLUMNS = java.util.Set.of("body", "payload");

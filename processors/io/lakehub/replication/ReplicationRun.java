@@ -3,7 +3,7 @@ package io.lakehub.replication;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.TableSnapshot;
 
@@ -23,9 +23,9 @@ public final class ReplicationRun {
     ReplicaTarget target;
     DeltaTable table;
     TableSnapshot snapshot;
-    StructType full;
+    TableSchema full;
     int[] slots;
-    StructType selection;
+    TableSchema selection;
     RowFilter filter;
     /** The staging folder of a copied replica, until it is published or discarded; null otherwise. */
     Path staged;
