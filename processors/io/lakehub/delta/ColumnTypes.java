@@ -244,8 +244,13 @@ public final class ColumnTypes {
             return java.time.OffsetDateTime.parse(json.asText()).toInstant();
         } else if (type == ColumnType.TIMESTAMP_NTZ) {
             return LocalDateTime.parse(json.asText());
-        } else if (type instanceof ColumnType.Decimal) {
-            return json.decimalValue();
+        } else if (type instanceof ColumnType.Decimal d) {
+            BigDecimal v = json.decimalValue();
+            try {
+                return v.setScale(d.scale()); // the column's value class: scale s (JSON drops trailing zeros)
+            } catch (ArithmeticException e) {
+                return v;
+            }
         }
         return null;
     }
