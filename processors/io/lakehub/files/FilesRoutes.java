@@ -35,7 +35,7 @@ public class FilesRoutes implements CamelContextConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(FilesRoutes.class);
 
     /** The file names files-ingest takes, in every landing (case-insensitive). */
-    public static final String INCLUDE = "(?i).*\\.(tsv|txt|csv)(\\.gz)?";
+    public static final String INCLUDE = "(?i).*\\.((tsv|txt|csv|jsonl|ndjson|json)(\\.gz)?|zip)";
 
     private final FilesProperties props;
     private final Landings landings;
