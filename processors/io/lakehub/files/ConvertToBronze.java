@@ -27,32 +27,41 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Step 1 of files-ingest: copies a landed file as it is into one bronze Parquet file.
+ * Step 1 of files-ingest: copies a landed file as it is into bronze Parquet, one bronze file per plain file
+ * or per zip entry, and rejects the records that do not parse.
  *
  * <p>Reads: the body, a landed file: a {@code java.io.File} as Camel's {@code file:} consumer gives it
  * (with header {@code CamelFileNameOnly}), or a {@link LandedFile} of a blob or ADLS landing, read as a
  * stream ({@link Landings#of}). Writes: exchange variable {@value FileRun#VARIABLE} (a
- * {@link FileRun}) and the file {@code bronze/files/<kind>/<yyyy-MM-dd>/<base>.<runId>.parquet}: the
- * header's columns, all strings, in file order, one row per line, {@code \N} as null (see
- * {@link DumpReader} for the formats). It is written as {@code bronze/files/<kind>/_staging/<runId>.parquet}
- * and renamed into place only when the whole file was read, so a reader of bronze never sees half a
- * file (the {@code _} folder is one Spark skips).
+ * {@link FileRun}) and the files {@code bronze/files/<kind>/<yyyy-MM-dd>/<base>.<runId>.parquet} (a zip entry:
+ * {@code <zip base>.<entry base>.<runId>.parquet}). A TSV or CSV file keeps its header's columns, all strings,
+ * in file order, one row per record, {@code \N} as null (see {@link DumpReader}); a JSON-lines file or JSON
+ * document has one column {@value JsonRecordReader#VALUE}, one record's JSON text per row (see
+ * {@link JsonRecordReader}). Each is written as {@code bronze/files/<kind>/_staging/<runId>-<n>.parquet} and
+ * renamed into place only when it was read whole, so a reader of bronze never sees half a file (the
+ * {@code _} folder is one Spark skips). A {@code .zip} archive is read once as a stream (java.util.zip); its
+ * data entries (not folders, not macOS {@code __MACOSX/} metadata) must all be of one kind: the archive's
+ * (its name), else its first entry's.
  *
- * <p>A file that every silver table of its kind already holds as its latest commit (same name, size
- * and modification time: a previous attempt committed it and stopped before the archive move) is
- * not converted again; the run is marked replayed and the file is only archived.
+ * <p>A file that every silver table of its kind already holds among its recent commits (same name and
+ * ETag, or size and modification time: a previous attempt committed it and stopped before the archive
+ * move) is not converted again; the run is marked replayed and the file is only archived.
  *
- * <p>The kind is the declared kind the file name starts with ({@link FilesProperties#kindOf}); for a
- * declared kind the header must hold every declared column and every typed value must parse, so
- * that step 2 cannot fail on the data after bronze was written. A file of no declared kind lands in
- * bronze only. Streaming: memory is bounded by {@value #BATCHES_IN_FLIGHT} batches of
- * {@value #BATCH_ROWS} lines plus one Parquet row group ({@code lakehub.files.row-group-size}), whatever
- * the file size.
+ * <p>The kind is the declared kind of the file name ({@link FilesProperties#kindOf}); for a declared text
+ * kind the header must hold every declared column. <b>Bad records</b>: a record that does not parse (wrong
+ * column count, broken CSV quoting, broken JSON) or breaks a declared type is rejected to
+ * {@code quarantine/files/<kind>/<yyyy-MM-dd>/<name>.<runId>.rejects.jsonl} ({@link RowRejects}) and is not in
+ * bronze, so step 2 cannot fail on the data; the kind's {@code max-bad-rows} ({@link BadRowLimit}, default
+ * {@code lakehub.files.max-bad-rows}, 0) decides when the whole file is quarantined instead: 0 at the first
+ * bad record (its reason and line), a count as soon as it is passed, a fraction at the end. A file of no
+ * declared kind lands in bronze only. Streaming: memory is bounded by {@value #BATCHES_IN_FLIGHT} batches of
+ * {@value #BATCH_ROWS} records plus one Parquet row group ({@code lakehub.files.row-group-size}), whatever the
+ * file size; rejects are written as they are found.
  *
  * <p>Failure: {@link MalformedFileException} (with the line) for a file that cannot be ingested, a 0-byte
  * file included (Camel's file consumer is told to take those too, {@code readLockMinLength: 0}); an
  * {@link IOException} for a storage failure, after which the file stays in the landing folder and is
- * retried. Either way the staged bronze file is deleted.
+ * retried. Either way the staged and renamed bronze files and the rejects of this run are deleted.
  */
 @Component("convertToBronze")
 public class ConvertToBronze implements Processor {

@@ -34,7 +34,16 @@ import org.springframework.stereotype.Component;
  * one bridge table per comma-joined column ({@code silver/<bridge>(<key>, <element>)}, one row per
  * element: {@code genres = "Animation,Short"} gives two rows), as Delta tables.
  *
- * <p>An IMDB file is a full snapshot, so each table is replaced in one Delta commit
+ * <p>Every bronze file of the run (one per zip entry) goes into the same commits. A JSON kind's bronze rows
+ * are record texts: the columns are read by field path, the bridged arrays give one row per element, and
+ * the fields nothing names go to {@value DeclaredSchema#RESCUED} ({@link JsonRows}).
+ *
+ * <p>A kind of {@code mode: merge} (files of a few records, such as one product) is upserted instead: one
+ * copy-on-write MERGE by the row keys per table ({@link DeltaTable#commitLoad}, {@code txn} app id
+ * {@code lakehub-files-<table>}); bridge tables by {@code (key, element)}, so an element dropped from a
+ * record stays until a full load. A key twice in one file of a merge kind quarantines the file.
+ *
+ * <p>An IMDB file (mode overwrite) is a full snapshot, so each table is replaced in one Delta commit
  * ({@link DeltaTable#commitOverwrite}, a new version; time travel keeps the previous dump). All tables
  * are staged before the first commit, so a failure while reading or writing leaves every table as it
  * was; the commits of the tables of one file follow each other (Delta has no multi-table commit), and
