@@ -60,6 +60,9 @@ public final class DumpReader implements RecordReader {
 
     static final int BUFFER = 1 << 16;
 
+    /** U+FEFF, the byte order mark some tools write at the start of UTF-8 text. */
+    static final String BOM = "\uFEFF";
+
     /** Longest CSV record (characters); a quoted value running past it is rejected as unterminated. */
     public static final int MAX_RECORD_CHARS = 8 << 20;
 
@@ -128,7 +131,12 @@ public final class DumpReader implements RecordReader {
             if (head.error() != null) {
                 throw new MalformedFileException("bad header: " + head.error(), 1);
             }
-            this.header = List.of(checkHeader(head.values()));
+            String[] names = head.values();
+            if (names.length > 0 && names[0] != null && names[0].startsWith(BOM)) {
+                // a byte order mark, as spreadsheet exports write it (RFC 3629 section 6): not part of the first name
+                names[0] = names[0].substring(1);
+            }
+            this.header = List.of(checkHeader(names));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -71,7 +71,7 @@ public class FilesRoutes implements CamelContextConfiguration {
                 throw new IllegalStateException("files-ingest: cannot create the route of landing " + l.getName() + " (" + l + "): "
                         + ex.getMessage(), ex);
             }
-            LOG.info("files-ingest: watching {} {} for .tsv/.csv[.gz] files ({} declared kinds), archive {} (route {})",
+            LOG.info("files-ingest: watching {} {} for .tsv/.csv/.jsonl/.json[.gz] and .zip files ({} declared kinds), archive {} (route {})",
                     l.getName(), l, props.getKinds().size(),
                     l.getType() == LandingType.LOCAL ? l.getArchive() : Landing.folder(l.getArchivePrefix()), routeId);
         }

@@ -79,7 +79,12 @@ public final class JsonRecordReader implements RecordReader {
         }
         this.lineReader = null;
         try {
-            this.parser = STREAM.getFactory().createParser(reader);
+            java.io.PushbackReader pushback = new java.io.PushbackReader(reader, 1);
+            int c = pushback.read();
+            if (c >= 0 && c != DumpReader.BOM.charAt(0)) {
+                pushback.unread(c);
+            }
+            this.parser = STREAM.getFactory().createParser(pushback);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new MalformedFileException("empty file: no JSON document", 1);
@@ -120,6 +125,9 @@ public final class JsonRecordReader implements RecordReader {
         String text;
         while ((text = lineReader.readLine()) != null) {
             line++;
+            if (line == 1 && text.startsWith(DumpReader.BOM)) {
+                text = text.substring(1);
+            }
             if (!text.isBlank()) {
                 break;
             }

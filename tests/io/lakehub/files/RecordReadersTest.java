@@ -81,6 +81,13 @@ class RecordReadersTest {
             assertThat(recs.get(1).error()).isEqualTo("not a JSON object: array element 2 is a number");
             assertThat(recs.get(2).values()[0]).isEqualTo("{\"id\":2,\"a\":{\"b\":[1]}}");
         }
+        try (JsonRecordReader r = new JsonRecordReader(bytes("\uFEFF{\"id\":5}"), "bom.json")) {
+            assertThat(r.next().values()).containsExactly("{\"id\":5}");
+            assertThat(r.next()).isNull();
+        }
+        try (DumpReader r = new DumpReader(bytes("\uFEFFcompany,recovery\nA,1\n"), "bom.csv")) {
+            assertThat(r.header()).containsExactly("company", "recovery");
+        }
         try (JsonRecordReader r = new JsonRecordReader(bytes("[{\"id\":1}, {\"id\":"), "p.json")) {
             assertThat(r.next()).isNotNull();
             assertThatThrownBy(r::next).isInstanceOf(MalformedFileException.class).hasMessageStartingWith("not valid JSON");
