@@ -7,13 +7,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.files.FilesProperties;
 import io.lakehub.delta.DeltaTable;
-import io.lakehub.delta.DataFile;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
@@ -178,9 +177,9 @@ public class FlattenToSilver implements Processor {
     /** Reads one text bronze file once and writes its rows into every table's staged files. */
     private void stage(FileRun.Part part, DeclaredSchema schema, List<Staged> staged) throws IOException {
         List<String> header = part.header();
-        StructField[] bronzeFields = new StructField[header.size()];
+        Column[] bronzeFields = new Column[header.size()];
         for (int i = 0; i < bronzeFields.length; i++) {
-            bronzeFields[i] = new StructField(header.get(i), new StringType(), true);
+            bronzeFields[i] = new Column(header.get(i), ColumnType.STRING, true);
         }
         List<DeclaredSchema.Column> columns = schema.columns();
         int[] from = new int[columns.size()];
@@ -194,7 +193,7 @@ public class FlattenToSilver implements Processor {
             bridged[i] = header.indexOf(schema.bridges().get(i).column());
         }
         long rowsPerFile = props.getRowsPerFile();
-        try (ParquetRowReader reader = new ParquetRowReader(lake.path(part.bronze()), lake.conf(), new StructType(bronzeFields))) {
+        try (ParquetRowReader reader = new ParquetRowReader(lake.path(part.bronze()), lake.conf(), TableSchema.of(bronzeFields))) {
             Object[] in;
             while ((in = reader.next()) != null) {
                 Object[] out = new Object[from.length];
@@ -228,7 +227,7 @@ public class FlattenToSilver implements Processor {
 
     /** Reads one JSON bronze file (one record's JSON text per row) and writes every table's staged rows ({@link JsonRows}). */
     private void stageJson(FileRun.Part part, DeclaredSchema schema, List<Staged> staged) throws IOException {
-        StructType bronze = new StructType(new StructField[] {new StructField(JsonRecordReader.VALUE, new StringType(), true)});
+        TableSchema bronze = TableSchema.of(new Column[] {new Column(JsonRecordReader.VALUE, ColumnType.STRING, true)});
         List<DeclaredSchema.Column> columns = schema.columns();
         int key = indexOf(columns, schema.key());
         long rowsPerFile = props.getRowsPerFile();
@@ -341,17 +340,17 @@ public class FlattenToSilver implements Processor {
     /** The staged files of one table. */
     private final class Staged {
         final DeltaTable table;
-        final StructType schema;
+        final TableSchema schema;
         /** The columns that identify a row, the table's {@code lakehub.keys}. */
         final List<String> keys;
-        final List<AddFile> files = new ArrayList<>();
+        final List<DataFile> files = new ArrayList<>();
         /** Merge mode: the staged load (keys and files) that {@link DeltaTable#commitLoad} MERGEs; null for an overwrite. */
         final StagedLoad load;
         final boolean merge;
         ParquetRowWriter writer;
         long rows;
 
-        Staged(DeltaTable table, StructType schema, List<String> keys, boolean merge) {
+        Staged(DeltaTable table, TableSchema schema, List<String> keys, boolean merge) {
             this.table = table;
             this.schema = schema;
             this.keys = keys;
@@ -379,7 +378,7 @@ public class FlattenToSilver implements Processor {
             }
         }
 
-        private void add(AddFile f) {
+        private void add(DataFile f) {
             files.add(f);
             if (merge) {
                 load.addFile(f);
