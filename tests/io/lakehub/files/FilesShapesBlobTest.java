@@ -37,7 +37,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * complaints (each entry one bronze file, one overwrite commit), a JSON-lines file of GitHub events and a
  * folder of TMDB movie documents (two {@code /movie/{id}} objects and one array of list results) land in
  * bronze and silver with the right row counts, read back with Delta Kernel; every blob is moved under the
- * archive prefix after its commit; JSON fields no column names are kept in {@code _rescued_data}.
+ * archive prefix after its commit; JSON fields no column names are kept in {@code _rescued_data}. A hub
+ * stopped between a JSON-lines file's MERGE commit and its archive (fault point FILES_BEFORE_ARCHIVE), then
+ * restarted, merges nothing twice.
  */
 class FilesShapesBlobTest {
 
@@ -148,11 +150,47 @@ class FilesShapesBlobTest {
         }
     }
 
+    @Test
+    void aMergeKindStoppedBeforeTheArchiveIsNotMergedTwiceAfterARestart() throws IOException {
+        BlobContainerClient c = FilesBlobLandingTest.container("landing-shapes-crash");
+        Path events = FILES.resolve("github_events_2021-07-21_h06_head200.jsonl");
+        c.getBlobClient("incoming/github_events_2021-07-21.jsonl").uploadFromFile(events.toString(), true);
+        io.lakehub.faults.FaultInjection.arm(io.lakehub.faults.FaultPoint.FILES_BEFORE_ARCHIVE, file -> {
+            throw new IllegalStateException("injected: stopped before archiving " + file);
+        });
+        long version;
+        try {
+            try (ConfigurableApplicationContext first = start("landing-shapes-crash", "files-shapes-crash-1")) {
+                DeltaTable t = new DeltaTable(first.getBean(LakeStorage.class), "github_events");
+                await().atMost(WAIT).until(() -> t.exists()
+                        && io.lakehub.faults.FaultInjection.reached(io.lakehub.faults.FaultPoint.FILES_BEFORE_ARCHIVE) >= 2);
+                version = t.latest().version();
+                assertThat(FilesBlobLandingTest.names(c, "incoming/")).hasSize(1);
+                assertThat(t.history(100)).as("re-reads of the blob merged nothing more").hasSize(1);
+            }
+        } finally {
+            io.lakehub.faults.FaultInjection.disarmAll();
+        }
+        try (ConfigurableApplicationContext second = start("landing-shapes-crash", "files-shapes-crash-2")) {
+            LakeStorage lake = second.getBean(LakeStorage.class);
+            await().atMost(WAIT).until(() -> FilesBlobLandingTest.names(c, "incoming/").isEmpty());
+            assertThat(FilesBlobLandingTest.names(c, "archive/")).hasSize(1);
+            assertThat(new DeltaTable(lake, "github_events").latest().version()).isEqualTo(version);
+            List<Object[]> ev = rows(lake, "github_events");
+            assertThat(ev).hasSize((int) lines(events));
+            assertThat(ev.stream().map(r -> r[0]).distinct().count()).as("no duplicate id").isEqualTo(ev.size());
+        }
+    }
+
     ConfigurableApplicationContext start() {
+        return start("landing-shapes", "files-shapes");
+    }
+
+    ConfigurableApplicationContext start(String container, String database) {
         return new SpringApplicationBuilder(LakehubApplication.class).run(
                 "--server.port=0",
                 "--lakehub.lake.root=" + dir.resolve("lake"),
-                "--spring.datasource.url=jdbc:h2:mem:files-shapes;DB_CLOSE_DELAY=-1",
+                "--spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
                 "--lakehub.sql.tables[0].name=loans",
                 "--lakehub.sql.tables[0].table=loans",
                 "--lakehub.sql.tables[0].keys[0]=id",
@@ -161,7 +199,7 @@ class FilesShapesBlobTest {
                 "--lakehub.events.enabled=false",
                 "--lakehub.files.landings[0].name=shapes",
                 "--lakehub.files.landings[0].type=blob",
-                "--lakehub.files.landings[0].container=landing-shapes",
+                "--lakehub.files.landings[0].container=" + container,
                 "--lakehub.files.landings[0].prefix=incoming",
                 "--lakehub.files.landings[0].archive-prefix=archive",
                 "--lakehub.files.landings[0].connection-string=" + Azurite.blobConnectionString(),
