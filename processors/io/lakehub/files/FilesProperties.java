@@ -33,9 +33,11 @@ public class FilesProperties {
      * Bad records a landed file may have while its good rows land (each rejected to quarantine with its line
      * and reason), for the kinds that set no {@code max-bad-rows} and for files of no declared kind: a count
      * ({@code 100}) or a fraction of the records read ({@code 0.01}, {@code 1%}); {@code 0}: the first bad
-     * record quarantines the whole file. See {@link BadRowLimit}.
+     * record quarantines the whole file. The default, one record in a thousand, lets a 12-million-line dump
+     * with a few broken lines land its good rows while a small file with one bad line in ten is still
+     * quarantined whole. See {@link BadRowLimit}.
      */
-    private String maxBadRows = "0";
+    private String maxBadRows = "0.001";
     /** Declared schemas, one per file kind; a file of a kind not listed lands in bronze only. */
     private List<FileKind> kinds = new ArrayList<>();
     /**

@@ -66,6 +66,9 @@ class FilesIngestFlowTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("lakehub.lake.root", () -> dir.resolve("lake").toString());
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:files-flow;DB_CLOSE_DELAY=-1");
+        // the strict rule (the first bad line quarantines the whole dump): this class shows that a snapshot
+        // kind keeps its version and names the line; FilesRowRejectsTest shows a threshold, BadRowLimitDefaultTest the default
+        registry.add("lakehub.files.max-bad-rows", () -> "0");
         // the sample loans source stays configured but is not polled: this test is about files
         registry.add("lakehub.sql.tables[0].name", () -> "loans");
         registry.add("lakehub.sql.tables[0].table", () -> "loans");
