@@ -1,9 +1,7 @@
 package io.lakehub.api;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.lakehub.files.FilesProperties;
 import io.lakehub.files.DeclaredSchema;
@@ -38,30 +36,16 @@ public class FilesController {
 
     /** Settings, counters, last run and recent files of the files-ingest flow. */
     @GetMapping("/flows/files-ingest")
-    public Map<String, Object> files(@RequestParam(defaultValue = "20") int limit) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", props.isEnabled());
-        m.put("landing", props.getLanding());
-        m.put("archive", props.getArchive());
-        m.put("pollDelay", props.getPollDelay().toString());
-        m.put("rowGroupSize", props.getRowGroupSize().toString());
-        List<Map<String, Object>> kinds = new ArrayList<>();
+    public FilesFlow files(@RequestParam(defaultValue = "20") int limit) {
+        List<FilesFlow.FileKindView> kinds = new ArrayList<>();
         for (FilesProperties.FileKind k : props.getKinds()) {
             DeclaredSchema s = new DeclaredSchema(k);
-            Map<String, Object> km = new LinkedHashMap<>();
-            km.put("kind", s.kind());
-            km.put("table", "silver/" + s.table());
-            km.put("key", s.key());
-            km.put("keys", s.rowKeys());
-            km.put("minRowsRatio", s.minRowsRatio());
-            km.put("allowEmpty", s.allowEmpty());
-            km.put("bridges", s.bridges().stream().map(b -> "silver/" + b.table()).toList());
-            kinds.add(km);
+            kinds.add(new FilesFlow.FileKindView(s.kind(), "silver/" + s.table(), s.key(), s.rowKeys(), s.minRowsRatio(),
+                    s.allowEmpty(), s.bridges().stream().map(b -> "silver/" + b.table()).toList()));
         }
-        m.put("kinds", kinds);
-        m.put("counters", status.counters());
-        m.put("lastRun", status.lastRun());
-        m.put("files", status.recent(Math.max(1, Math.min(limit, FilesIngestStatus.CAPACITY))));
-        return m;
+        return new FilesFlow(props.isEnabled(), props.getLanding(), props.getArchive(), props.getPollDelay().toString(),
+                props.getRowGroupSize().toString(), kinds, FilesFlow.Counters.of(status.counters()), status.lastRun(),
+                status.recent(Math.max(1, Math.min(limit, FilesIngestStatus.CAPACITY))).stream()
+                        .map(FilesFlow.FileOutcome::of).toList());
     }
 }
