@@ -50,6 +50,7 @@ public record FilesFlow(boolean enabled, String landing, String archive,
      * @param quarantined files quarantined
      * @param failed      failed attempts (the file stays in the landing folder)
      */
+    @Schema(name = "FilesCounters")
     public record Counters(long files, long rows, long quarantined, long failed) {
 
         static Counters of(Map<String, Object> m) {

@@ -31,6 +31,7 @@ public record TableDiff(String table, long from, long to, List<String> keyColumn
      * @param from files read of the older version
      * @param to   files read of the newer version
      */
+    @Schema(name = "DiffFilesRead")
     public record FilesRead(int from, int to) {
     }
 
@@ -42,6 +43,7 @@ public record TableDiff(String table, long from, long to, List<String> keyColumn
      * @param deleted   keys of deleted rows
      * @param truncated whether a list was cut at its limit
      */
+    @Schema(name = "DiffKeys")
     public record Keys(List<Object> inserted, List<Object> updated, List<Object> deleted, boolean truncated) {
     }
 }

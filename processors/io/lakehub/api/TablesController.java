@@ -48,6 +48,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -323,6 +324,7 @@ public class TablesController {
 
     /** Removes a tag: 204. */
     @DeleteMapping("/{name}/tags/{tag}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> deleteTag(@PathVariable String name, @PathVariable String tag) {
         new TableTags(new DeltaTable(lake, name)).remove(tag);
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
