@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.stream.Stream;
 
-import io.delta.standalone.types.StructField;
+import io.lakehub.delta.Column;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.FileStats;
@@ -137,8 +137,8 @@ public class TablesController {
                 .map(TableTags.Tag::name).toList();
         boolean readable = versions.readable(s);
         List<TableVersionView.ColumnView> columns = new ArrayList<>();
-        for (StructField f : s.schema().getFields()) {
-            columns.add(new TableVersionView.ColumnView(f.getName(), f.getDataType().getSimpleString(), f.isNullable()));
+        for (Column f : s.schema().columns()) {
+            columns.add(new TableVersionView.ColumnView(f.name(), f.type().simpleString(), f.nullable()));
         }
         return new TableVersionView(sum.name(), sum.path(), sum.version(), sum.files(), sum.rows(), sum.bytes(),
                 sum.protocol(), committed == null ? null : committed.toString(), tags, readable, columns, s.properties());
@@ -197,7 +197,7 @@ public class TablesController {
         TableVersions versions = new TableVersions(table);
         TableSnapshot s = versions.resolve(Selector.of(version, tag, asOf));
         versions.requireReadable(s);
-        String[] names = s.schema().getFieldNames();
+        String[] names = s.schema().names().toArray(String[]::new);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (VersionRows it = table.rows(s)) {
             while (it.hasNext() && rows.size() < limit) {

@@ -36,7 +36,6 @@ import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.data.CloseableIterator;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.delta.standalone.expressions.Literal;
-import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -400,13 +399,13 @@ public final class DeltaTable {
                     + (loadVersion - 1) + " but found " + last + ": another writer is loading the same source");
         }
         boolean newTable = txn.readVersion() < 0;
-        StructType current = newTable ? null : txn.metadata().getSchema();
+        TableSchema current = newTable ? null : StandaloneSchemas.fromStandalone(txn.metadata().getSchema());
         if (!newTable && !sameColumns(txn.metadata().getPartitionColumns(), load.partitionColumns())) {
             throw new SchemaMismatchException("table " + name + " is partitioned by " + txn.metadata().getPartitionColumns()
                     + " but the load is partitioned by " + load.partitionColumns() + "; partitioning of an existing table"
                     + " cannot change");
         }
-        StructType schema = SchemaEvolution.merge(current, load.schema(), name);
+        TableSchema schema = SchemaEvolution.merge(current, load.schema(), name);
         Map<String, String> config = new HashMap<>(newTable ? Map.of() : txn.metadata().getConfiguration());
         boolean configChanged = !config.entrySet().containsAll(properties.entrySet());
         config.putAll(properties);
@@ -415,14 +414,14 @@ public final class DeltaTable {
             configChanged |= !Long.toString(expectedVersion).equals(config.put(TAG_PREFIX + tag, Long.toString(expectedVersion)));
         }
         if (newTable) {
-            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
-                    .partitionColumns(load.partitionColumns()).configuration(config).createdTime(System.currentTimeMillis()).build());
+            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name)
+                    .schema(StandaloneSchemas.toStandalone(schema)).partitionColumns(load.partitionColumns()).configuration(config).createdTime(System.currentTimeMillis()).build());
         } else if (schema != current || configChanged) {
-            txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).configuration(config).build());
+            txn.updateMetadata(txn.metadata().copyBuilder().schema(StandaloneSchemas.toStandalone(schema)).configuration(config).build());
         }
 
         List<Action> actions = new ArrayList<>();
-        List<AddFile> rewritten = new ArrayList<>();
+        List<DataFile> rewritten = new ArrayList<>();
         long updated = 0;
         long deleted = 0;
         long copied = 0;
@@ -438,13 +437,13 @@ public final class DeltaTable {
                     deleted += r.droppedDeleted;
                     copied += r.kept;
                     if (r.replacement != null) {
-                        actions.add(r.replacement);
+                        actions.add(StandaloneActions.add(r.replacement));
                         rewritten.add(r.replacement);
                     }
                 }
             }
         }
-        actions.addAll(load.files());
+        actions.addAll(StandaloneActions.adds(load.files()));
         actions.add(new SetTransaction(appId, loadVersion, Optional.of(System.currentTimeMillis())));
 
         long inserted = load.rows() - load.deletedRows() - updated;
@@ -486,7 +485,7 @@ public final class DeltaTable {
             return new CommitOutcome(result.getVersion(), false, opName.toString(), inserted, updated, deleted, added,
                     removed, copied);
         } catch (RuntimeException e) {
-            for (AddFile f : rewritten) {
+            for (DataFile f : rewritten) {
                 deleteQuietly(f);
             }
             throw e;
@@ -543,17 +542,17 @@ public final class DeltaTable {
         }
     }
 
-    private static long bytes(List<AddFile> files) {
+    private static long bytes(List<DataFile> files) {
         long total = 0;
-        for (AddFile f : files) {
+        for (DataFile f : files) {
             total += f.getSize();
         }
         return total;
     }
 
     /** Files of the transaction's snapshot whose first-key range may contain an incoming key. */
-    private List<AddFile> candidates(OptimisticTransaction txn, StagedLoad load, StructType schema) throws IOException {
-        StructField keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
+    private List<AddFile> candidates(OptimisticTransaction txn, StagedLoad load, TableSchema schema) throws IOException {
+        Column keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
         LoadKeys keys = load.keys();
         List<AddFile> out = new ArrayList<>();
         try (CloseableIterator<AddFile> files = txn.markFilesAsRead(Literal.True).getFiles()) {
@@ -569,26 +568,26 @@ public final class DeltaTable {
     }
 
     /** {min, max} of a column from a file's statistics, or null when unknown. */
-    private static Object[] keyRange(AddFile file, StructField field) {
+    private static Object[] keyRange(AddFile file, Column field) {
         if (file.getStats() == null || field == null) {
             return null;
         }
         try {
             JsonNode stats = STATS_JSON.readTree(FileStats.unquote(file.getStats()));
-            JsonNode min = stats.path("minValues").get(field.getName());
-            JsonNode max = stats.path("maxValues").get(field.getName());
-            Object lo = ColumnTypes.parseStatsValue(field.getDataType(), min);
-            Object hi = ColumnTypes.parseStatsValue(field.getDataType(), max);
+            JsonNode min = stats.path("minValues").get(field.name());
+            JsonNode max = stats.path("maxValues").get(field.name());
+            Object lo = ColumnTypes.parseStatsValue(field.type(), min);
+            Object hi = ColumnTypes.parseStatsValue(field.type(), max);
             return lo == null || hi == null ? null : new Object[] {lo, hi};
         } catch (JsonProcessingException e) {
             return null;
         }
     }
 
-    private record Rewrite(AddFile original, AddFile replacement, long dropped, long droppedDeleted, long kept) {
+    private record Rewrite(AddFile original, DataFile replacement, long dropped, long droppedDeleted, long kept) {
     }
 
-    private List<Rewrite> rewriteAll(List<AddFile> candidates, StagedLoad load, StructType schema, int threads)
+    private List<Rewrite> rewriteAll(List<AddFile> candidates, StagedLoad load, TableSchema schema, int threads)
             throws IOException {
         List<Rewrite> out = new ArrayList<>();
         if (candidates.isEmpty()) {
@@ -629,7 +628,7 @@ public final class DeltaTable {
         }
     }
 
-    private Rewrite rewrite(AddFile file, StagedLoad load, StructType schema, int[] keyIndexes) throws IOException {
+    private Rewrite rewrite(AddFile file, StagedLoad load, TableSchema schema, int[] keyIndexes) throws IOException {
         long dropped = 0;
         long droppedDeleted = 0;
         long kept = 0;
@@ -700,7 +699,7 @@ public final class DeltaTable {
      * A file the table references is never deleted, so replaying a commit with the very files it
      * committed is harmless; if the log cannot be read, nothing is deleted.
      */
-    public void deleteUnreferenced(Collection<AddFile> files) {
+    public void deleteUnreferenced(Collection<DataFile> files) {
         Set<String> live = new HashSet<>();
         try {
             Snapshot latest = log().update();
@@ -712,17 +711,17 @@ public final class DeltaTable {
         } catch (RuntimeException e) {
             return; // an orphan is harmless, a deleted live file is not
         }
-        for (AddFile f : files) {
-            if (!live.contains(f.getPath())) {
+        for (DataFile f : files) {
+            if (!live.contains(f.path())) {
                 deleteQuietly(f);
             }
         }
     }
 
     /** Deletes staged or rewritten files that will not be committed (best effort). */
-    public void deleteQuietly(AddFile file) {
+    public void deleteQuietly(DataFile file) {
         try {
-            Path p = new Path(path, file.getPath());
+            Path p = new Path(path, file.path());
             p.getFileSystem(lake.conf()).delete(p, false);
         } catch (IOException | RuntimeException ignored) {
             // an orphan data file is harmless: no commit references it, VACUUM removes it
@@ -749,14 +748,14 @@ public final class DeltaTable {
      * carries one {@code txn} action per entry of {@code txns}: the progress of several independent
      * sources (e.g. the partitions of a Kafka topic) committed with the rows that cover it (DESIGN.md
      * invariant 2). Creates the table with {@code schema} on first use; an existing table must have the
-     * same columns. Same as {@link #commitAppend(List, long, StructType, Map, Map, String)} with no
+     * same columns. Same as {@link #commitAppend(List, long, TableSchema, Map, Map, String)} with no
      * expected versions: each app id only has to be below its new version.
      *
      * @throws IllegalStateException   if an app id is already at or above its new version
      * @throws SchemaMismatchException if the existing table has other columns
      * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS} times in a row
      */
-    public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+    public AppendOutcome commitAppend(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                       String userMetadata) {
         return commitAppend(files, rows, schema, txns, Map.of(), userMetadata);
     }
@@ -789,7 +788,7 @@ public final class DeltaTable {
      * @throws SchemaMismatchException if the existing table has other columns
      * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS} times in a row
      */
-    public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+    public AppendOutcome commitAppend(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                       Map<String, Long> expected, String userMetadata) {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -804,8 +803,10 @@ public final class DeltaTable {
         }
     }
 
-    private AppendOutcome commitAppendOnce(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
-                                           Map<String, Long> expected, String userMetadata) {
+    private AppendOutcome commitAppendOnce(List<DataFile> dataFiles, long rows, TableSchema tableSchema,
+                                           Map<String, Long> txns, Map<String, Long> expected, String userMetadata) {
+        List<AddFile> files = StandaloneActions.adds(dataFiles);
+        StructType schema = StandaloneSchemas.toStandalone(tableSchema);
         long started = System.currentTimeMillis();
         OptimisticTransaction txn = log().startTransaction();
         for (Map.Entry<String, Long> e : txns.entrySet()) {
@@ -834,7 +835,7 @@ public final class DeltaTable {
         metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
         metrics.put(Operation.Metrics.numAddedFiles, Integer.toString(files.size()));
         metrics.put("numRemovedFiles", "0");
-        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(files)));
+        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(dataFiles)));
         metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
         Runnable hook = beforeCommit;
         beforeCommit = null;
@@ -861,18 +862,20 @@ public final class DeltaTable {
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
      * @return the version written, the rows and the files added
      */
-    public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, String userMetadata) {
+    public AppendOutcome commitOverwrite(List<DataFile> files, long rows, TableSchema schema, String userMetadata) {
         return commitOverwrite(files, rows, schema, Map.of(), userMetadata);
     }
 
     /**
-     * {@link #commitOverwrite(List, long, StructType, String)} that also sets table properties in the same
+     * {@link #commitOverwrite(List, long, TableSchema, String)} that also sets table properties in the same
      * commit (e.g. {@link VersionDiff#KEYS_PROPERTY}); other properties are kept.
      *
      * @param properties table properties to set; empty for none
      */
-    public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, Map<String, String> properties,
-                                         String userMetadata) {
+    public AppendOutcome commitOverwrite(List<DataFile> dataFiles, long rows, TableSchema tableSchema,
+                                         Map<String, String> properties, String userMetadata) {
+        List<AddFile> files = StandaloneActions.adds(dataFiles);
+        StructType schema = StandaloneSchemas.toStandalone(tableSchema);
         long started = System.currentTimeMillis();
         OptimisticTransaction txn = log().startTransaction();
         List<Action> actions = new ArrayList<>();
@@ -904,7 +907,7 @@ public final class DeltaTable {
         Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
         metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
-        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(files)));
+        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(dataFiles)));
         metrics.put("numRemovedFiles", Integer.toString(removed));
         metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
         CommitResult result = commit(txn, actions, new Operation(Operation.Name.WRITE, params, metrics,
@@ -923,7 +926,7 @@ public final class DeltaTable {
      * @param properties   table properties to set (e.g. a watermark)
      * @param userMetadata JSON text for {@code commitInfo.userMetadata}, or null
      */
-    public record RewritePlan(List<AddFile> removes, List<AddFile> adds, long rows, Map<String, Long> txns,
+    public record RewritePlan(List<DataFile> removes, List<DataFile> adds, long rows, Map<String, Long> txns,
                               Map<String, String> properties, String userMetadata) {
     }
 
@@ -933,7 +936,7 @@ public final class DeltaTable {
         long readVersion();
 
         /** Every data file of that snapshot, with its statistics. */
-        List<AddFile> files();
+        List<DataFile> files();
 
         /** The table properties of that snapshot (empty for a new table). */
         Map<String, String> properties();
@@ -969,7 +972,8 @@ public final class DeltaTable {
      * @throws DeltaConcurrentModificationException if concurrent commits won {@value #COMMIT_ATTEMPTS} times in a row
      * @throws IOException from the planner
      */
-    public long commitRewrite(StructType schema, Rewriter planner) throws IOException {
+    public long commitRewrite(TableSchema tableSchema, Rewriter planner) throws IOException {
+        StructType schema = StandaloneSchemas.toStandalone(tableSchema);
         for (int attempt = 1; ; attempt++) {
             long started = System.currentTimeMillis();
             OptimisticTransaction txn = log().startTransaction();
@@ -977,10 +981,13 @@ public final class DeltaTable {
                 throw new SchemaMismatchException("table " + name + " has schema " + txn.metadata().getSchema().getTreeString()
                         + " but the rewrite has " + schema.getTreeString());
             }
-            List<AddFile> files = new ArrayList<>();
+            List<DataFile> files = new ArrayList<>();
+            Map<String, AddFile> read = new HashMap<>();
             try (CloseableIterator<AddFile> it = txn.markFilesAsRead(Literal.True).getFiles()) {
                 while (it.hasNext()) {
-                    files.add(it.next());
+                    AddFile add = it.next();
+                    read.put(add.getPath(), add);
+                    files.add(StandaloneActions.file(add));
                 }
             }
             Map<String, String> current = txn.readVersion() < 0 ? Map.of() : txn.metadata().getConfiguration();
@@ -989,7 +996,7 @@ public final class DeltaTable {
                     return txn.readVersion();
                 }
 
-                public List<AddFile> files() {
+                public List<DataFile> files() {
                     return files;
                 }
 
@@ -1014,10 +1021,11 @@ public final class DeltaTable {
             }
             long now = System.currentTimeMillis();
             List<Action> actions = new ArrayList<>();
-            for (AddFile f : plan.removes()) {
-                actions.add(f.remove(now, true));
+            for (DataFile f : plan.removes()) {
+                AddFile original = read.get(f.path());
+                actions.add((original == null ? StandaloneActions.add(f) : original).remove(now, true));
             }
-            actions.addAll(plan.adds());
+            actions.addAll(StandaloneActions.adds(plan.adds()));
             plan.txns().forEach((appId, version) -> actions.add(new SetTransaction(appId, version, Optional.of(now))));
             Map<String, String> params = new LinkedHashMap<>();
             if (txn.readVersion() < 0) {

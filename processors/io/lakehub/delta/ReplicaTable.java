@@ -17,7 +17,6 @@ import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.Action;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.Metadata;
-import io.delta.standalone.types.StructType;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -48,11 +47,11 @@ public final class ReplicaTable {
      * (1,2), which has no {@code timestamp_ntz} (it needs the {@code timestampNtz} table feature, Delta
      * protocol "Timestamp without timezone"); the Kernel writer (issue 13, writes) lifts this.
      */
-    public static String unsupported(StructType schema) {
+    public static String unsupported(TableSchema schema) {
         List<String> ntz = new ArrayList<>();
-        for (io.delta.standalone.types.StructField f : schema.getFields()) {
-            if (f.getDataType() instanceof TimestampNtzType) {
-                ntz.add(f.getName());
+        for (Column f : schema.columns()) {
+            if (f.type() == ColumnType.TIMESTAMP_NTZ) {
+                ntz.add(f.name());
             }
         }
         return ntz.isEmpty() ? null : "a delta replica is written at protocol (1,2), which cannot hold timestamp_ntz columns ("
@@ -63,14 +62,14 @@ public final class ReplicaTable {
      * Creates the table: {@code _delta_log/00000000000000000000.json} with the schema, the files, and
      * {@code commitInfo.userMetadata}.
      *
-     * @param folder       the local folder holding the data files (their {@code AddFile} paths are relative to it)
+     * @param folder       the local folder holding the data files (their {@link DataFile#path()}s are relative to it)
      * @param name         the table name recorded in its metadata
      * @param files        the data files
      * @param rows         rows in them (operation metric numOutputRows)
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (the source and filter of the replica)
      * @throws IllegalStateException if the folder already holds a Delta table
      */
-    public static long create(java.nio.file.Path folder, String name, StructType schema, List<AddFile> files, long rows,
+    public static long create(java.nio.file.Path folder, String name, TableSchema schema, List<DataFile> files, long rows,
                               String userMetadata) {
         String unsupported = unsupported(schema);
         if (unsupported != null) {
@@ -81,20 +80,20 @@ public final class ReplicaTable {
         if (txn.readVersion() >= 0) {
             throw new IllegalStateException("a Delta table already exists in " + folder);
         }
-        txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
+        txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(StandaloneSchemas.toStandalone(schema))
                 .partitionColumns(List.of()).createdTime(System.currentTimeMillis()).build());
         Map<String, String> params = new LinkedHashMap<>();
         params.put("mode", DeltaTable.json("ErrorIfExists"));
         params.put("partitionBy", DeltaTable.json("[]"));
         long bytes = 0;
-        for (AddFile f : files) {
-            bytes += f.getSize();
+        for (DataFile f : files) {
+            bytes += f.size();
         }
         Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
         metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
         metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes));
-        return txn.commit(new ArrayList<Action>(files), new Operation(Operation.Name.WRITE, params, metrics,
+        return txn.commit(new ArrayList<Action>(StandaloneActions.adds(files)), new Operation(Operation.Name.WRITE, params, metrics,
                 Optional.ofNullable(userMetadata)), DeltaTable.ENGINE).getVersion();
     }
 
@@ -103,8 +102,8 @@ public final class ReplicaTable {
      *
      * @throws NoSuchElementException if the folder holds no Delta table
      */
-    public static StructType schema(java.nio.file.Path folder) {
-        return latest(folder).getMetadata().getSchema();
+    public static TableSchema schema(java.nio.file.Path folder) {
+        return StandaloneSchemas.fromStandalone(latest(folder).getMetadata().getSchema());
     }
 
     private static Snapshot latest(java.nio.file.Path folder) {
@@ -121,7 +120,7 @@ public final class ReplicaTable {
      *
      * @throws NoSuchElementException if the folder holds no Delta table
      */
-    public static ParquetFilesRows rows(java.nio.file.Path folder, StructType schema) {
+    public static ParquetFilesRows rows(java.nio.file.Path folder, TableSchema schema) {
         Snapshot s = latest(folder);
         List<AddFile> files = new ArrayList<>(s.getAllFiles());
         files.sort(Comparator.comparing(AddFile::getPath));

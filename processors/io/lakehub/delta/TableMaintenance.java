@@ -34,8 +34,6 @@ import io.delta.standalone.actions.RemoveFile;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.delta.standalone.internal.DeltaLogImpl;
 import io.delta.standalone.internal.SnapshotImpl;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import io.delta.storage.CloseableIterator;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -252,7 +250,7 @@ public final class TableMaintenance {
         if (snapshot.getVersion() != txn.readVersion()) {
             throw new IllegalStateException("table " + t.name() + " changed while OPTIMIZE started; retry");
         }
-        StructType schema = snapshot.getMetadata().getSchema();
+        TableSchema schema = StandaloneSchemas.fromStandalone(snapshot.getMetadata().getSchema());
 
         Map<String, List<AddFile>> byPartition = new TreeMap<>();
         int considered = 0;
@@ -337,11 +335,11 @@ public final class TableMaintenance {
             return new OptimizeResult(t.name(), OPTIMIZE, true, version, removed, written.size(), considered, rows,
                     bytesRemoved, bytesAdded, targetFileRows, duration);
         } catch (DeltaConcurrentModificationException e) {
-            written.forEach(t::deleteQuietly);
+            written.forEach(f -> t.deleteQuietly(StandaloneActions.file(f)));
             throw new IllegalStateException("OPTIMIZE of " + t.name() + " conflicted with a concurrent commit and changed "
                     + "nothing; retry: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            written.forEach(t::deleteQuietly);
+            written.forEach(f -> t.deleteQuietly(StandaloneActions.file(f)));
             throw e;
         }
     }
@@ -385,7 +383,7 @@ public final class TableMaintenance {
      * Writes the rows of {@code bin} into one new file in the folder of the first one (the table folder
      * when that path is absolute), described with {@code dataChange=false} and the bin's partition values.
      */
-    private AddFile rewrite(DeltaTable t, List<AddFile> bin, StructType schema) throws IOException {
+    private AddFile rewrite(DeltaTable t, List<AddFile> bin, TableSchema schema) throws IOException {
         String first = bin.get(0).getPath();
         String folder = "";
         Path dir = t.path();
@@ -399,7 +397,7 @@ public final class TableMaintenance {
             folder = "";
         }
         ParquetRowWriter writer = new ParquetRowWriter(dir, lake.conf(), schema);
-        AddFile plain;
+        DataFile plain;
         try {
             for (AddFile f : bin) {
                 try (ParquetRowReader reader = new ParquetRowReader(new Path(t.path(), f.getPath()), lake.conf(), schema)) {
@@ -414,10 +412,8 @@ public final class TableMaintenance {
             writer.delete();
             throw e;
         }
-        return AddFile.builder(folder + plain.getPath(), bin.get(0).getPartitionValues(), plain.getSize(),
-                        plain.getModificationTime(), false)
-                .stats(plain.getStats())
-                .build();
+        return StandaloneActions.add(new DataFile(folder + plain.path(), bin.get(0).getPartitionValues(), plain.size(),
+                plain.modificationTime(), plain.stats(), null), false);
     }
 
     /**
@@ -427,10 +423,10 @@ public final class TableMaintenance {
      * files without that statistic last; ties, and tables without keys, in the order the table reads them
      * (modification time, then path).
      */
-    private static Comparator<AddFile> packingOrder(Snapshot snapshot, StructType schema) {
+    private static Comparator<AddFile> packingOrder(Snapshot snapshot, TableSchema schema) {
         Comparator<AddFile> byAge = Comparator.comparingLong(AddFile::getModificationTime).thenComparing(AddFile::getPath);
         String keys = snapshot.getMetadata().getConfiguration().get(VersionDiff.KEYS_PROPERTY);
-        StructField key = keys == null || keys.isBlank() ? null : SchemaEvolution.find(schema, keys.split(",")[0].trim());
+        Column key = keys == null || keys.isBlank() ? null : SchemaEvolution.find(schema, keys.split(",")[0].trim());
         if (key == null) {
             return byAge;
         }
@@ -453,13 +449,13 @@ public final class TableMaintenance {
     }
 
     /** The minimum of {@code field} in a file's statistics, or null when unknown. */
-    private static Object statsMin(AddFile f, StructField field) {
+    private static Object statsMin(AddFile f, Column field) {
         if (f.getStats() == null) {
             return null;
         }
         try {
-            JsonNode min = STATS_JSON.readTree(FileStats.unquote(f.getStats())).path("minValues").get(field.getName());
-            return ColumnTypes.parseStatsValue(field.getDataType(), min);
+            JsonNode min = STATS_JSON.readTree(FileStats.unquote(f.getStats())).path("minValues").get(field.name());
+            return ColumnTypes.parseStatsValue(field.type(), min);
         } catch (JsonProcessingException | RuntimeException e) {
             return null;
         }
