@@ -2,6 +2,7 @@ package io.lakehub.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.lakehub.files.FilesProperties;
 import io.lakehub.files.DeclaredSchema;
@@ -16,10 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <ul>
  *   <li>{@code GET /api/flows/files-ingest?limit=}: settings, declared kinds with their silver tables, row
- *       keys and hold rules, counters (files, rows, quarantined, failed; kept across restarts), the last
+ *       keys, hold rules, pattern, format, write mode, rescue and max-bad-rows, counters (files, rows,
+ *       rejectedRows, quarantined, failed; kept across restarts), the last
  *       run (as in {@code /api/runs})
- *       and the most recent files with their outcome (bronze file, silver versions, archive or
- *       quarantine path, error and line)</li>
+ *       and the most recent files with their outcome (bronze files, rows read, landed and rejected, the
+ *       rejects file, silver versions, archive or quarantine path, error and line)</li>
  * </ul>
  */
 @RestController
@@ -41,10 +43,12 @@ public class FilesController {
         for (FilesProperties.FileKind k : props.getKinds()) {
             DeclaredSchema s = new DeclaredSchema(k);
             kinds.add(new FilesFlow.FileKindView(s.kind(), "silver/" + s.table(), s.key(), s.rowKeys(), s.minRowsRatio(),
-                    s.allowEmpty(), s.bridges().stream().map(b -> "silver/" + b.table()).toList()));
+                    s.allowEmpty(), k.getPattern(), s.format() == null ? null : s.format().name().toLowerCase(Locale.ROOT),
+                    s.mode().name().toLowerCase(Locale.ROOT), s.rescue(), props.badRowLimit(k).toString(),
+                    s.bridges().stream().map(b -> "silver/" + b.table()).toList()));
         }
         return new FilesFlow(props.isEnabled(), props.getLanding(), props.getArchive(), props.getPollDelay().toString(),
-                props.getRowGroupSize().toString(), kinds, FilesFlow.Counters.of(status.counters()), status.lastRun(),
+                props.getRowGroupSize().toString(), props.badRowLimit(null).toString(), kinds, FilesFlow.Counters.of(status.counters()), status.lastRun(),
                 status.recent(Math.max(1, Math.min(limit, FilesIngestStatus.CAPACITY))).stream()
                         .map(FilesFlow.FileOutcome::of).toList());
     }

@@ -3,15 +3,12 @@ package io.lakehub.delta;
 import io.delta.standalone.types.DataType;
 
 /**
- * The Delta type {@code timestamp_ntz}: a wall-clock date-time without a time zone (Delta protocol,
- * "Timestamp without timezone (TimestampNtz)" table feature). Values are {@link java.time.LocalDateTime}
- * at microsecond precision, never shifted to or from any zone.
- *
- * <p>Only the read path produces it (a table Spark wrote with the {@code timestampNtz} feature); the hub's
- * own tables keep {@code timestamp} so they stay at protocol (1,2). It extends the schema type the hub's
- * schemas are built from today; the Kernel write stage replaces those with lakehub's own schema types.
+ * delta-standalone's missing type for {@link ColumnType#TIMESTAMP_NTZ}: a wall-clock date-time without a time
+ * zone (Delta protocol, "Timestamp without timezone (TimestampNtz)" table feature), so that
+ * {@link StandaloneSchemas} can map every {@link ColumnType} to a standalone type and back. Package-private:
+ * callers use {@link ColumnType#TIMESTAMP_NTZ}; it goes with delta-standalone.
  */
-public final class TimestampNtzType extends DataType {
+final class TimestampNtzType extends DataType {
 
     /** The one instance. */
     public static final TimestampNtzType INSTANCE = new TimestampNtzType();

@@ -125,6 +125,11 @@ class ResponseRecordsJsonTest {
         file.put("bytes", 1234L);
         file.put("rows", 0L);
         file.put("bronze", null);
+        file.put("bronzeFiles", List.of());
+        file.put("rowsRead", 4L);
+        file.put("rowsLanded", 0L);
+        file.put("rowsRejected", 0L);
+        file.put("rejects", null);
         file.put("replayed", false);
         file.put("silverVersions", new LinkedHashMap<>());
         file.put("silverRows", new LinkedHashMap<>());
