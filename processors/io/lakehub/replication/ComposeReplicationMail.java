@@ -70,7 +70,7 @@ public class ComposeReplicationMail implements Processor {
             for (Map<String, Object> f : r.files) {
                 bytes += ((Number) f.get("size")).longValue();
             }
-            line(sb, "Files", r.files.size() + " (" + bytes + " bytes), listed with SHA-256 in " + RunReplication.LINEAGE);
+            line(sb, "Files", r.files.size() + " (" + bytes + " bytes), listed with SHA-256 in " + ReplicationSteps.LINEAGE);
         }
         line(sb, "Requested", "by " + r.requestedBy + ", request id " + r.requestId + ", at " + r.createdAt);
         line(sb, "Finished", r.finishedAt);

@@ -13,25 +13,28 @@ import org.springframework.stereotype.Component;
  * skipped, the notification runs), the record RUNNING with its start time, and the body, a
  * {@link ReplicationRun} with the target, the opened snapshot, the column selection and the row filter.
  *
- * <p>Failure: {@link java.util.NoSuchElementException} for an unknown id; an unknown target, a version no
+ * <p>Failure: {@link java.util.NoSuchElementException} (wrapped like every failure) for an unknown id; an unknown target, a version no
  * longer readable (vacuumed) or a column or filter that does not fit the schema throws, and the route's
- * error step records it. Stateless.
+ * error step records it; every failure is thrown as a {@link ReplicationStepException} of step PIN. Stateless.
  */
 @Component("pinReplicationVersion")
 public class PinReplicationVersion implements Processor {
 
-    private final RunReplication run;
+    private final ReplicationSteps run;
 
-    public PinReplicationVersion(RunReplication run) {
+    /** @param run the operations of the steps (one implementation, shared by the step beans) */
+    public PinReplicationVersion(ReplicationSteps run) {
         this.run = run;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public void process(Exchange exchange) throws ReplicationStepException {
         String id = exchange.getMessage().getBody(String.class);
         exchange.setVariable("replicationId", id);
-        ReplicationRun r = run.pin(id);
-        exchange.setVariable("replicationFinished", r.finished);
-        exchange.getMessage().setBody(r);
+        ReplicationStepException.inStep(ReplicationStepException.Step.PIN, id, () -> {
+            ReplicationRun r = run.pin(id);
+            exchange.setVariable("replicationFinished", r.finished);
+            exchange.getMessage().setBody(r);
+        });
     }
 }

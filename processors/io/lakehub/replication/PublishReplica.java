@@ -11,19 +11,23 @@ import org.springframework.stereotype.Component;
  *
  * <p>Reads and writes: the {@link ReplicationRun} body. Fault point
  * {@link io.lakehub.faults.FaultPoint#REPLICATION_AFTER_PUBLISH} is reached after it. Failure: what was made
- * visible is removed again where possible and the exception rethrown. Stateless.
+ * visible is removed again where possible and a {@link ReplicationStepException} of step PUBLISH thrown. Stateless.
  */
 @Component("publishReplica")
 public class PublishReplica implements Processor {
 
-    private final RunReplication run;
+    private final ReplicationSteps run;
 
-    public PublishReplica(RunReplication run) {
+    /** @param run the operations of the steps (one implementation, shared by the step beans) */
+    public PublishReplica(ReplicationSteps run) {
         this.run = run;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        run.publish(exchange.getMessage().getMandatoryBody(ReplicationRun.class));
+    public void process(Exchange exchange) throws ReplicationStepException {
+        ReplicationRun r = exchange.getMessage().getBody(ReplicationRun.class);
+        ReplicationStepException.inStep(ReplicationStepException.Step.PUBLISH,
+                r == null ? exchange.getVariable("replicationId", String.class) : r.id(),
+                () -> run.publish(exchange.getMessage().getMandatoryBody(ReplicationRun.class)));
     }
 }

@@ -18,9 +18,9 @@ import org.springframework.stereotype.Component;
 @Component("recordReplicationFailure")
 public class RecordReplicationFailure implements Processor {
 
-    private final RunReplication run;
+    private final ReplicationSteps run;
 
-    public RecordReplicationFailure(RunReplication run) {
+    public RecordReplicationFailure(ReplicationSteps run) {
         this.run = run;
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * system. A replica is a folder (its <em>destination</em>, a checked relative path below the target's
  * root, see {@link ReplicaPaths}) holding data files, for Delta a {@code _delta_log/}, and
  * its manifest: {@code _lineage.pending.json} until validation passes, then {@code _lineage.json}
- * ({@link RunReplication#LINEAGE}: present means validated).
+ * ({@link ReplicationSteps#LINEAGE}: present means validated).
  *
  * <p>A replica is first built completely in a local staging folder, then {@link #publish published}
  * in one step that makes it visible: an atomic folder rename where the store has one (local folder,

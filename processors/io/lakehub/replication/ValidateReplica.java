@@ -11,19 +11,23 @@ import org.springframework.stereotype.Component;
  *
  * <p>Reads and writes: the {@link ReplicationRun} body; the record gets {@code validation} (status PASSED
  * or FAILED, each check with name, passed, expected, actual). A replica that reads wrong is a FAILED check,
- * not an exception; a target that cannot be read at all throws. Stateless.
+ * not an exception; a target that cannot be read at all throws a {@link ReplicationStepException} of step VALIDATE. Stateless.
  */
 @Component("validateReplica")
 public class ValidateReplica implements Processor {
 
-    private final RunReplication run;
+    private final ReplicationSteps run;
 
-    public ValidateReplica(RunReplication run) {
+    /** @param run the operations of the steps (one implementation, shared by the step beans) */
+    public ValidateReplica(ReplicationSteps run) {
         this.run = run;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        run.validate(exchange.getMessage().getMandatoryBody(ReplicationRun.class));
+    public void process(Exchange exchange) throws ReplicationStepException {
+        ReplicationRun r = exchange.getMessage().getBody(ReplicationRun.class);
+        ReplicationStepException.inStep(ReplicationStepException.Step.VALIDATE,
+                r == null ? exchange.getVariable("replicationId", String.class) : r.id(),
+                () -> run.validate(exchange.getMessage().getMandatoryBody(ReplicationRun.class)));
     }
 }

@@ -8,23 +8,28 @@ import org.springframework.stereotype.Component;
  * Step lineage of route {@code replication-run} ({@code writeReplicaLineage}): records the validation in
  * the replica's manifest and ends the record.
  *
- * <p>Reads and writes: the {@link ReplicationRun} body. PASSED: {@link RunReplication#LINEAGE} (the
- * completion marker) is written, then {@link RunReplication#PENDING_LINEAGE} removed, and the record is
+ * <p>Reads and writes: the {@link ReplicationRun} body. PASSED: {@link ReplicationSteps#LINEAGE} (the
+ * completion marker) is written, then {@link ReplicationSteps#PENDING_LINEAGE} removed, and the record is
  * SUCCEEDED. FAILED: the pending manifest is rewritten with the failed checks, no completion marker
  * appears, and the record is FAILED with {@code validation failed: <checks>}. The record is saved with its
- * finish time. A crash in between leaves both names; the restarted run validates again. Stateless.
+ * finish time. A crash in between leaves both names; the restarted run validates again. A write failure throws a
+ * {@link ReplicationStepException} of step LINEAGE. Stateless.
  */
 @Component("writeReplicaLineage")
 public class WriteReplicaLineage implements Processor {
 
-    private final RunReplication run;
+    private final ReplicationSteps run;
 
-    public WriteReplicaLineage(RunReplication run) {
+    /** @param run the operations of the steps (one implementation, shared by the step beans) */
+    public WriteReplicaLineage(ReplicationSteps run) {
         this.run = run;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        run.writeLineage(exchange.getMessage().getMandatoryBody(ReplicationRun.class));
+    public void process(Exchange exchange) throws ReplicationStepException {
+        ReplicationRun r = exchange.getMessage().getBody(ReplicationRun.class);
+        ReplicationStepException.inStep(ReplicationStepException.Step.LINEAGE,
+                r == null ? exchange.getVariable("replicationId", String.class) : r.id(),
+                () -> run.writeLineage(exchange.getMessage().getMandatoryBody(ReplicationRun.class)));
     }
 }

@@ -19,15 +19,20 @@ import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.run.RunHistory;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The pull step of tmdb-pull: pages through every configured list into bronze and, when every page
- * of every list is there, hands the run on as a {@link CompletedRun}.
+ * The steps of route {@code tmdb-pull-run} (routes/tmdb-pull.camel.yaml), called as bean methods: the
+ * route loops over every configured list ({@code tmdb-pull-lists}) and over the pages of each
+ * ({@code tmdb-pull-page-loop}), one {@link #page} step per page, so each fetch shows in the route's
+ * statistics; when every page of every list is there, the run is handed on as a {@link CompletedRun}.
+ * Steps: {@link #begin}, {@link #startList}, {@link #page}, {@link #endList}, {@link #listFailed} (the
+ * list's doCatch), {@link #finish}, {@link #pullFailed} (the run's doCatch), {@link #ended} (doFinally).
+ * They share a {@link Pull} in variable {@value #PULL}; the loops run while variables {@value #MORE_LISTS}
+ * and {@value #MORE_PAGES} are true.
  *
  * <p>Reads variable {@code tmdbRunId} (optional): the run id to resume or rerun; without it a new
  * run id {@code yyyyMMdd'T'HHmmss'Z'-xxxx} (UTC start time plus 4 random hex digits) is made.
@@ -58,7 +63,7 @@ import org.springframework.stereotype.Component;
  * same run id fetches only what is missing. Errors never contain the API key or token.
  */
 @Component("pullTmdbLists")
-public class PullTmdbLists implements Processor {
+public class PullTmdbLists {
 
     private static final Logger LOG = LoggerFactory.getLogger(PullTmdbLists.class);
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -118,8 +123,61 @@ public class PullTmdbLists implements Processor {
         return runId;
     }
 
-    @Override
-    public void process(Exchange exchange) throws Exception {
+    /** Variable holding the {@link Pull} of the run in route {@code tmdb-pull-run}. */
+    public static final String PULL = "tmdbPull";
+    /** Variable the list loop ({@code tmdb-pull-lists}) runs while true. */
+    public static final String MORE_LISTS = "tmdbMoreLists";
+    /** Variable the page loop ({@code tmdb-pull-page-loop}) runs while true. */
+    public static final String MORE_PAGES = "tmdbMorePages";
+
+    /**
+     * One run on its way through route {@code tmdb-pull-run}: the run's progress, the pages per complete
+     * list, the list and page the loops are at. Not thread-safe: one run, one exchange.
+     */
+    public static final class Pull {
+        final TmdbRuns.Run run;
+        final Map<String, Integer> pages = new LinkedHashMap<>();
+        final List<CompletedRun> events = new ArrayList<>();
+        /** The run manifest when the run was complete in bronze before this attempt. */
+        CompletedRun done;
+        boolean complete = true;
+        int nextList;
+        String list;
+        boolean listDone;
+        int page;
+        int planned;
+        int totalPages;
+
+        Pull(TmdbRuns.Run run) {
+            this.run = run;
+        }
+
+        /** The run id. */
+        public String runId() {
+            return run.runId;
+        }
+
+        /** The list the list loop is at, null before the first. */
+        public String list() {
+            return list;
+        }
+
+        /** The next page the page loop fetches (1-based). */
+        public int page() {
+            return page;
+        }
+    }
+
+    /**
+     * Step {@code tmdb-pull-begin}: the run id (variable {@code tmdbRunId}, or a new one), its run date, the
+     * run begun in {@link TmdbRuns}; a run already complete in bronze (its manifest exists) loops over no
+     * list. Sets variables {@value #PULL} and {@value #MORE_LISTS}.
+     *
+     * @throws IllegalArgumentException for a malformed run id
+     * @throws IllegalStateException    when another run is still pulling
+     * @throws IOException              when bronze cannot be read
+     */
+    public void begin(Exchange exchange) throws IOException {
         String requested = exchange.getVariable("tmdbRunId", String.class);
         String runId = requested == null ? newRunId() : checkRunId(requested);
         LocalDate runDate = requested == null ? null : bronze.runDateOf(runId);
@@ -130,23 +188,171 @@ public class PullTmdbLists implements Processor {
         if (run == null) {
             throw new IllegalStateException("tmdb-pull: run " + runs.pulling().runId + " is still pulling; try again when it ends");
         }
-        List<CompletedRun> events = new ArrayList<>();
-        try {
-            CompletedRun done = pull(run);
-            if (done != null) {
-                run.status = "PULLED";
-                events.add(done);
-                LOG.info("tmdb-pull {}: every page landed in bronze/tmdb/<list>/run_date={}/run={} ({}), raising the completion event",
-                        runId, runDate, runId, done.pages());
-            } else {
-                fail(run, null);
-            }
-        } catch (Exception e) {
-            fail(run, props.mask(e.getClass().getSimpleName() + ": " + e.getMessage()));
-        } finally {
-            runs.pullEnded(run);
+        Pull pull = new Pull(run);
+        exchange.setVariable(PULL, pull);
+        exchange.setVariable(MORE_LISTS, !props.getLists().isEmpty());
+        if (bronze.exists(bronze.runManifest(run.runId))) {
+            CompletedRun done = JSON.readValue(bronze.read(bronze.runManifest(run.runId)), CompletedRun.class);
+            done.pages().forEach((list, pages) -> {
+                TmdbRuns.ListProgress p = run.lists.computeIfAbsent(list, l -> new TmdbRuns.ListProgress());
+                p.pagesPlanned = pages;
+                p.pagesSkipped = pages;
+                p.complete = true;
+            });
+            LOG.info("tmdb-pull {}: already complete in bronze, nothing fetched", run.runId);
+            pull.done = done;
+            exchange.setVariable(MORE_LISTS, false);
         }
-        events.addAll(pendingSilver(runId));
+    }
+
+    /**
+     * Step {@code tmdb-pull-list}: the next configured list. A list whose {@code _SUCCESS} marker exists is
+     * complete: its page loop runs no page. Sets variables {@code tmdbList} and {@value #MORE_PAGES}.
+     *
+     * @throws IOException when bronze cannot be read
+     */
+    public void startList(Exchange exchange) throws IOException {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        pull.list = props.getLists().get(pull.nextList++);
+        pull.listDone = false;
+        pull.page = 1;
+        pull.planned = 1;
+        exchange.setVariable("tmdbList", pull.list);
+        TmdbRuns.ListProgress progress = pull.run.lists.get(pull.list);
+        org.apache.hadoop.fs.Path marker = bronze.listMarker(pull.list, pull.run.runDate, pull.run.runId);
+        if (bronze.exists(marker)) {
+            JsonNode m = JSON.readTree(bronze.read(marker));
+            progress.pagesPlanned = m.path("pages").asInt();
+            progress.pagesSkipped = progress.pagesPlanned;
+            progress.totalResults = m.path("totalResults").asLong();
+            progress.complete = true;
+            pull.planned = progress.pagesPlanned;
+            pull.listDone = true;
+        }
+        exchange.setVariable(MORE_PAGES, !pull.listDone);
+    }
+
+    /**
+     * Step {@code tmdb-pull-page}: one page of the current list, from bronze when an earlier attempt landed
+     * it, else fetched ({@code direct:tmdb-pull-fetch-page}, with its redeliveries), checked and landed.
+     * Page 1 gives {@code total_pages}: pages 1 to min(total_pages, the list's page cap, 500) are fetched.
+     * Sets variables {@code tmdbPage} (the page done) and {@value #MORE_PAGES}.
+     *
+     * @throws TmdbApiException when TMDB refuses the page or its body is not the page (fails the list)
+     * @throws IOException      when bronze cannot be read or written (fails the run)
+     */
+    public void page(Exchange exchange) throws IOException, InterruptedException, TmdbApiException {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        exchange.setVariable("tmdbPage", pull.page);
+        JsonNode json = landedOrFetched(pull.run, pull.list, pull.page);
+        if (pull.page == 1) {
+            TmdbRuns.ListProgress progress = pull.run.lists.get(pull.list);
+            pull.totalPages = json.path("total_pages").asInt(1);
+            pull.planned = Math.max(1, Math.min(pull.totalPages, props.maxPagesOf(pull.list)));
+            progress.pagesPlanned = pull.planned;
+            progress.totalResults = json.path("total_results").asLong();
+        }
+        pull.page++;
+        exchange.setVariable(MORE_PAGES, pull.page <= pull.planned);
+    }
+
+    /**
+     * Step {@code tmdb-pull-list-done}: the list's {@code _SUCCESS} marker (pages, totals, language,
+     * region) written after its last page; sets {@value #MORE_LISTS}.
+     *
+     * @throws IOException when the marker cannot be written
+     */
+    public void endList(Exchange exchange) throws IOException {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        TmdbRuns.ListProgress progress = pull.run.lists.get(pull.list);
+        if (!pull.listDone) {
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("list", pull.list);
+            manifest.put("runId", pull.run.runId);
+            manifest.put("runDate", pull.run.runDate.toString());
+            manifest.put("pages", pull.planned);
+            manifest.put("totalPages", pull.totalPages);
+            manifest.put("totalResults", progress.totalResults);
+            manifest.put("language", props.getLanguage());
+            manifest.put("region", props.getRegion());
+            manifest.put("completedAt", Instant.now().toString());
+            bronze.writeAtomically(bronze.listMarker(pull.list, pull.run.runDate, pull.run.runId), JSON.writeValueAsBytes(manifest));
+            progress.complete = true;
+        }
+        pull.pages.put(pull.list, pull.planned);
+        exchange.setVariable(MORE_LISTS, pull.nextList < props.getLists().size());
+    }
+
+    /**
+     * Step {@code tmdb-pull-list-failed} (the list's doCatch of {@link TmdbApiException}): the list's error
+     * recorded (masked); the other lists are still pulled unless the failure is fatal (401, exhausted
+     * retries), which ends the list loop. The run does not complete.
+     */
+    public void listFailed(Exchange exchange) {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        pull.complete = false;
+        String message = props.mask(pull.list + ": " + (e == null ? "failed" : e.getMessage()));
+        pull.run.lists.get(pull.list).error = message;
+        pull.run.error(message);
+        boolean fatal = e instanceof TmdbApiException t && t.fatal();
+        exchange.setVariable(MORE_LISTS, !fatal && pull.nextList < props.getLists().size());
+    }
+
+    /**
+     * Step {@code tmdb-pull-finish}: when every list completed, the movie details (with {@code fetch-details})
+     * and the run manifest; the run PULLED and its completion event queued. Otherwise the run FAILED in
+     * {@link RunHistory} with every error.
+     *
+     * @throws IOException when bronze cannot be read or written (the run fails in {@link #pullFailed})
+     */
+    public void finish(Exchange exchange) throws IOException, InterruptedException {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        TmdbRuns.Run run = pull.run;
+        CompletedRun done = pull.done;
+        if (done == null && pull.complete) {
+            Integer details = null;
+            boolean detailsOk = true;
+            if (props.isFetchDetails()) {
+                try {
+                    details = pullDetails(run, pull.pages);
+                } catch (TmdbApiException e) {
+                    run.error(props.mask("movie details: " + e.getMessage()));
+                    detailsOk = false;
+                }
+            }
+            if (detailsOk) {
+                done = new CompletedRun(run.runId, run.runDate, pull.pages, Instant.now(), details);
+                bronze.writeAtomically(bronze.runManifest(run.runId), JSON.writeValueAsBytes(done));
+            }
+        }
+        if (done != null) {
+            run.status = "PULLED";
+            pull.events.add(done);
+            LOG.info("tmdb-pull {}: every page landed in bronze/tmdb/<list>/run_date={}/run={} ({}), raising the completion event",
+                    run.runId, run.runDate, run.runId, done.pages());
+        } else {
+            fail(run, null);
+        }
+    }
+
+    /** Step {@code tmdb-pull-failed} (the run's doCatch): the run FAILED with the failure, masked. */
+    public void pullFailed(Exchange exchange) {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        fail(pull.run, props.mask(e == null ? "failed" : e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+
+    /**
+     * Step {@code tmdb-pull-ended} (the run's doFinally): the run no longer pulling; the body becomes the
+     * {@code List<CompletedRun>} whose completion events are raised: this run when complete, plus earlier
+     * complete runs the silver table has no commit of (a completion event lost to a crash).
+     */
+    public void ended(Exchange exchange) {
+        Pull pull = exchange.getVariable(PULL, Pull.class);
+        runs.pullEnded(pull.run);
+        List<CompletedRun> events = new ArrayList<>(pull.events);
+        events.addAll(pendingSilver(pull.run.runId));
         exchange.getMessage().setBody(events);
     }
 
@@ -166,86 +372,6 @@ public class PullTmdbLists implements Processor {
     /** A new run id: {@code yyyyMMdd'T'HHmmss'Z'} (UTC now) and 4 random hex digits, e.g. {@code 20261121T080000Z-3fa2}. */
     public static String newRunId() {
         return RUN_ID.format(Instant.now()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    }
-
-    /** Pulls every list; the completed run, or null when a list did not complete (its error is in the run). */
-    private CompletedRun pull(TmdbRuns.Run run) throws IOException, InterruptedException {
-        if (bronze.exists(bronze.runManifest(run.runId))) {
-            CompletedRun done = JSON.readValue(bronze.read(bronze.runManifest(run.runId)), CompletedRun.class);
-            done.pages().forEach((list, pages) -> {
-                TmdbRuns.ListProgress p = run.lists.computeIfAbsent(list, l -> new TmdbRuns.ListProgress());
-                p.pagesPlanned = pages;
-                p.pagesSkipped = pages;
-                p.complete = true;
-            });
-            LOG.info("tmdb-pull {}: already complete in bronze, nothing fetched", run.runId);
-            return done;
-        }
-        boolean complete = true;
-        Map<String, Integer> pages = new LinkedHashMap<>();
-        for (String list : props.getLists()) {
-            try {
-                pages.put(list, pullList(run, list));
-            } catch (TmdbApiException e) {
-                complete = false;
-                String message = props.mask(list + ": " + e.getMessage());
-                run.lists.get(list).error = message;
-                run.error(message);
-                if (e.fatal()) {
-                    break;
-                }
-            }
-        }
-        if (!complete) {
-            return null;
-        }
-        Integer details = null;
-        if (props.isFetchDetails()) {
-            try {
-                details = pullDetails(run, pages);
-            } catch (TmdbApiException e) {
-                run.error(props.mask("movie details: " + e.getMessage()));
-                return null;
-            }
-        }
-        CompletedRun done = new CompletedRun(run.runId, run.runDate, pages, Instant.now(), details);
-        bronze.writeAtomically(bronze.runManifest(run.runId), JSON.writeValueAsBytes(done));
-        return done;
-    }
-
-    /** Lands every page of one list; returns the page count. */
-    private int pullList(TmdbRuns.Run run, String list) throws IOException, InterruptedException, TmdbApiException {
-        TmdbRuns.ListProgress progress = run.lists.get(list);
-        org.apache.hadoop.fs.Path marker = bronze.listMarker(list, run.runDate, run.runId);
-        if (bronze.exists(marker)) {
-            JsonNode m = JSON.readTree(bronze.read(marker));
-            progress.pagesPlanned = m.path("pages").asInt();
-            progress.pagesSkipped = progress.pagesPlanned;
-            progress.totalResults = m.path("totalResults").asLong();
-            progress.complete = true;
-            return progress.pagesPlanned;
-        }
-        JsonNode first = landedOrFetched(run, list, 1);
-        int totalPages = first.path("total_pages").asInt(1);
-        int planned = Math.max(1, Math.min(totalPages, props.maxPagesOf(list)));
-        progress.pagesPlanned = planned;
-        progress.totalResults = first.path("total_results").asLong();
-        for (int page = 2; page <= planned; page++) {
-            landedOrFetched(run, list, page);
-        }
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("list", list);
-        manifest.put("runId", run.runId);
-        manifest.put("runDate", run.runDate.toString());
-        manifest.put("pages", planned);
-        manifest.put("totalPages", totalPages);
-        manifest.put("totalResults", progress.totalResults);
-        manifest.put("language", props.getLanguage());
-        manifest.put("region", props.getRegion());
-        manifest.put("completedAt", Instant.now().toString());
-        bronze.writeAtomically(marker, JSON.writeValueAsBytes(manifest));
-        progress.complete = true;
-        return planned;
     }
 
     /** A page from bronze when an earlier attempt landed it, else fetched and landed. */

@@ -15,14 +15,10 @@ import io.lakehub.delta.DataFile;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowWriter;
-import io.lakehub.replication.ReplicaTargets;
 import io.lakehub.replication.Replication;
 import io.lakehub.replication.ReplicationProperties;
 import io.lakehub.replication.ReplicationStore;
-import io.lakehub.replication.RunReplication;
 import io.lakehub.sample.InsuranceComplaintsSample;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -71,7 +67,7 @@ public final class ReplicationBenchmark {
         local.setRoot(dir.resolve("replicas").toString());
         props.getTargets().put("replicas", local);
         ReplicationStore store = new ReplicationStore(lake);
-        RunReplication runner = new RunReplication(lake, store, new ReplicaTargets(props), props);
+        io.lakehub.replication.ReplicationRoute route = new io.lakehub.replication.ReplicationRoute(lake, store, props);
         List<String> columns = InsuranceComplaintsSample.SCHEMA.names();
 
         String[][] runs = {
@@ -99,9 +95,7 @@ public final class ReplicationBenchmark {
             System.gc();
             SqlIncrementalBenchmark.resetPeaks();
             long t = System.nanoTime();
-            DefaultExchange exchange = new DefaultExchange(new DefaultCamelContext());
-            exchange.getMessage().setBody(r.id);
-            runner.process(exchange);
+            route.run(r.id);
             double sec = (System.nanoTime() - t) / 1e9;
             long peak = SqlIncrementalBenchmark.peakHeapMb();
             Replication done = store.get(r.id);
@@ -110,6 +104,7 @@ public final class ReplicationBenchmark {
                     rows, done.rowsWritten, bytes / 1e6, sec, rows / sec,
                     done.validation == null ? done.error : done.validation.get("status"), peak);
         }
+        route.close();
     }
 
     private static List<Object[]> sample() throws Exception {

@@ -10,9 +10,7 @@ import java.util.stream.Stream;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.testsupport.ForeignTables;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +30,15 @@ class ForeignTablesReplicationTest {
 
     LakeStorage lake;
     ReplicationStore store;
-    RunReplication runner;
+    ReplicationRoute route;
+
+    @AfterEach
+    void stop() {
+        route.close();
+    }
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         lake = new LakeStorage(dir.resolve("lake").toString());
         for (String name : ForeignTables.NAMES) {
             ForeignTables.copy(name, dir.resolve("lake/silver/" + name));
@@ -45,7 +48,7 @@ class ForeignTablesReplicationTest {
         local.setRoot(dir.resolve("replicas").toString());
         props.getTargets().put("replicas", local);
         store = new ReplicationStore(lake);
-        runner = new RunReplication(lake, store, new ReplicaTargets(props), props);
+        route = new ReplicationRoute(lake, store, props);
     }
 
     static Stream<Arguments> tablesAndFormats() {
@@ -70,9 +73,7 @@ class ForeignTablesReplicationTest {
         r.destination = table + "/" + format;
         r.createdAt = Instant.now().toString();
         store.create(r);
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getMessage().setBody(r.id);
-        runner.process(exchange);
+        route.run(r.id);
 
         Replication done = store.get(r.id);
         if (format.equals("delta") && table.equals("timestamp_ntz")) {

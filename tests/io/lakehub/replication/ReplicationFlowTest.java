@@ -131,7 +131,13 @@ class ReplicationFlowTest {
     }
 
     @Autowired
-    RunReplication runner;
+    PinReplicationVersion pinStep;
+
+    @Autowired
+    CopyReplicaRows copyStep;
+
+    @Autowired
+    PublishReplica publishStep;
 
     @Autowired
     org.apache.camel.CamelContext camel;
@@ -319,13 +325,18 @@ class ReplicationFlowTest {
             });
             org.apache.camel.Exchange attempt = new org.apache.camel.support.DefaultExchange(camel);
             attempt.getMessage().setBody(id);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.process(attempt)).isInstanceOf(HubKilled.class);
+            // the route's first steps in its order, outside Camel, so the kill is not caught by the error policy
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                pinStep.process(attempt);
+                copyStep.process(attempt);
+                publishStep.process(attempt);
+            }).isInstanceOf(HubKilled.class);
             FaultInjection.disarm(FaultPoint.REPLICATION_AFTER_PUBLISH);
         } finally {
             camel.getRouteController().startRoute("replication-run");
         }
-        assertThat(seen).as("the published replica before validation").contains(RunReplication.PENDING_LINEAGE)
-                .doesNotContain(RunReplication.LINEAGE).anyMatch(f -> f.endsWith(".parquet"));
+        assertThat(seen).as("the published replica before validation").contains(ReplicationSteps.PENDING_LINEAGE)
+                .doesNotContain(ReplicationSteps.LINEAGE).anyMatch(f -> f.endsWith(".parquet"));
 
         Map<String, Object> r = awaitFinished(id);
         assertThat(r).containsEntry("status", "SUCCEEDED");
@@ -335,10 +346,10 @@ class ReplicationFlowTest {
         assertThat(((Number) r.get("rowsRead")).longValue()).isEqualTo(1902);
 
         // now the marker is there, validated, and the pending manifest is gone
-        Map<String, Object> lineage = JSON.readValue(replica.resolve(RunReplication.LINEAGE).toFile(), Map.class);
+        Map<String, Object> lineage = JSON.readValue(replica.resolve(ReplicationSteps.LINEAGE).toFile(), Map.class);
         assertThat(lineage).containsEntry("replicationId", id).containsEntry("rowsRead", 1902);
         assertThat((Map<String, Object>) lineage.get("validation")).containsEntry("status", "PASSED");
-        assertThat(replica.resolve(RunReplication.PENDING_LINEAGE)).doesNotExist();
+        assertThat(replica.resolve(ReplicationSteps.PENDING_LINEAGE)).doesNotExist();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> MAIL.getReceivedMessages().length == 1);
         String body = GreenMailUtil.getBody(MAIL.getReceivedMessages()[0]);

@@ -98,6 +98,8 @@ class TmdbDetailsTest {
         assertThat(Files.readString(folder.resolve("_SUCCESS"))).contains("\"landed\":1").contains("19404");
         assertThat(runs.find("details-1").detailsNotFound).isEqualTo(19);
         tmdb.verify(20, getRequestedFor(urlPathMatching("/3/movie/[0-9]+")));
+        // the page loop of route tmdb-pull-run: one run of step tmdb-pull-page per page (max-pages 1)
+        assertThat(pageSteps()).isEqualTo(1);
 
         Exchange event = new DefaultExchange(camel);
         event.getMessage().setBody(events.get(0));
@@ -123,6 +125,7 @@ class TmdbDetailsTest {
         int requests = tmdb.getAllServeEvents().size();
         List<CompletedRun> again = pullRun(pull, "details-1");
         assertThat(tmdb.getAllServeEvents()).hasSize(requests);
+        assertThat(pageSteps()).as("a run complete in bronze loops over no list").isEqualTo(1);
         Exchange replay = new DefaultExchange(camel);
         replay.getMessage().setBody(again.get(0));
         flatten.process(replay);
@@ -130,11 +133,20 @@ class TmdbDetailsTest {
         assertThat(DeltaLog.forTable(lake.conf(), lake.silverTable("tmdb_movie_details")).update().getVersion()).isZero();
     }
 
+    private long pageSteps() throws Exception {
+        return camel.getCamelContextExtension().getContextPlugin(org.apache.camel.api.management.ManagedCamelContext.class)
+                .getManagedProcessor("tmdb-pull-page").getExchangesCompleted();
+    }
+
     @SuppressWarnings("unchecked")
     private List<CompletedRun> pullRun(PullTmdbLists pull, String runId) throws Exception {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.setVariable("tmdbRunId", runId);
-        pull.process(exchange);
+        // route tmdb-pull-run of routes/tmdb-pull.camel.yaml with this bean (its completion events queue on seda)
+        if (camel.getRoute("tmdb-pull-run") == null) {
+            camel.getRegistry().bind("pullTmdbLists", pull);
+            TemplatedRouteBuilder.builder(camel, "tmdb-pull-run").routeId("tmdb-pull-run").add();
+        }
+        Exchange exchange = camel.createProducerTemplate().send("direct:tmdb-pull-run", e -> e.setVariable("tmdbRunId", runId));
+        assertThat(exchange.getException()).isNull();
         return exchange.getMessage().getBody(List.class);
     }
 }

@@ -26,8 +26,6 @@ import io.lakehub.delta.TableVersions;
 import io.lakehub.delta.VersionRows;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -59,10 +57,11 @@ import org.springframework.stereotype.Component;
  * validated (a consumer that waits for it, as Spark jobs wait for {@code _SUCCESS}, never takes an
  * unvalidated copy, even after a crash between publish and validation).
  *
- * <p>Failure: a step throws; the route's error policy ({@link RecordReplicationFailure}) makes the record
- * FAILED with its reason, discards the staging folder, and the notification that follows reports it.
- * {@link #process} runs every step in one call with the same failure recording (for tests and callers
- * without the route).
+ * <p>This class is the one implementation of those steps; it is no {@link org.apache.camel.Processor} and
+ * has no "run everything" entry: the order of the steps and their error handling are the route's. Failure:
+ * an operation throws; its step bean wraps that in a {@link ReplicationStepException} naming the step, and
+ * the route's error policy ({@link RecordReplicationFailure}) makes the record FAILED with its reason,
+ * discards the staging folder, and the notification that follows mails it.
  *
  * <p>A replication found RUNNING after a restart runs again: its staging folder is rebuilt, and a
  * destination already holding its own manifest (either name, published before the crash) is validated
@@ -70,10 +69,10 @@ import org.springframework.stereotype.Component;
  * {@link FaultPoint#REPLICATION_ROW_WRITTEN} (after each row written to staging) and
  * {@link FaultPoint#REPLICATION_AFTER_PUBLISH} (context: the replication id). Stateless; thread-safe.
  */
-@Component("runReplication")
-public class RunReplication implements Processor {
+@Component("replicationSteps")
+public class ReplicationSteps {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RunReplication.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSteps.class);
 
     /** Name of the lineage manifest beside the replica's files; it exists only once validation PASSED. */
     public static final String LINEAGE = "_lineage.json";
@@ -89,7 +88,13 @@ public class RunReplication implements Processor {
     private final ReplicaTargets targets;
     private final ReplicationProperties props;
 
-    public RunReplication(LakeStorage lake, ReplicationStore store, ReplicaTargets targets, ReplicationProperties props) {
+    /**
+     * @param lake    the lake holding the source tables
+     * @param store   the replication records
+     * @param targets the configured replica targets
+     * @param props   replication settings (rows per file)
+     */
+    public ReplicationSteps(LakeStorage lake, ReplicationStore store, ReplicaTargets targets, ReplicationProperties props) {
         this.lake = lake;
         this.store = store;
         this.targets = targets;
@@ -105,37 +110,6 @@ public class RunReplication implements Processor {
     @org.springframework.beans.factory.annotation.Autowired(required = false)
     void setProgress(io.lakehub.run.RunProgress progress) {
         this.progress = progress;
-    }
-
-    /**
-     * Runs every step on the replication id in the body, as route {@code replication-run} does, and
-     * records a failure as its error policy does. Never throws an {@link Exception}: a failure makes the
-     * record FAILED with its reason ({@link Error}s, such as a test's simulated kill, pass through).
-     */
-    @Override
-    public void process(Exchange exchange) {
-        String id = exchange.getMessage().getBody(String.class);
-        exchange.setVariable("replicationId", id);
-        ReplicationRun run;
-        try {
-            run = pin(id);
-        } catch (java.util.NoSuchElementException e) {
-            throw e;
-        } catch (Exception e) {
-            recordFailure(runOf(id), e);
-            return;
-        }
-        if (run.finished) {
-            return;
-        }
-        try {
-            copy(run);
-            publish(run);
-            validate(run);
-            writeLineage(run);
-        } catch (Exception e) {
-            recordFailure(run, e);
-        }
     }
 
     /**
@@ -181,14 +155,17 @@ public class RunReplication implements Processor {
     }
 
     /**
-     * The error step: the record FAILED with {@code <exception class>: <message>}, the staging folder
-     * discarded. The record is saved; the notification follows in the route.
+     * The error step: the record FAILED with {@code <exception class>: <message>} of the original failure
+     * (the cause of a {@link ReplicationStepException}), the staging folder discarded. The record is saved;
+     * the notification follows in the route.
      */
     void recordFailure(ReplicationRun run, Throwable e) {
         Replication r = run.record;
+        Throwable cause = e instanceof ReplicationStepException s && s.getCause() != null ? s.getCause() : e;
         r.status = Replication.FAILED;
-        r.error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        LOG.warn("replication {} of {} failed: {}", r.id, r.table, r.error);
+        r.error = ReplicationStepException.describe(cause);
+        LOG.warn("replication {} of {} failed{}: {}", r.id, r.table,
+                e instanceof ReplicationStepException s ? " in step " + s.step().routeName() : "", r.error);
         discardStaging(run);
         finish(run);
     }

@@ -11,30 +11,30 @@ import io.lakehub.delta.LakeStorage;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
 import io.lakehub.sample.InsuranceComplaintsSample;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link RunReplication} as a processor (no Spring): a replication a stop interrupted runs again from
- * its record, and one already published before the stop is validated where it is, not copied twice.
+ * Route {@code replication-run} from routes/replication.camel.yaml with its step beans, no Spring
+ * ({@link ReplicationRoute}): a replication a stop interrupted runs again from its record, one already
+ * published before the stop is validated where it is, not copied twice, and a failing step reaches the
+ * route's error policy, which records the replication FAILED with its reason.
  */
-class RunReplicationTest {
+class ReplicationRestartTest {
 
     @TempDir
     Path dir;
 
     LakeStorage lake;
     ReplicationStore store;
-    RunReplication runner;
+    ReplicationRoute route;
 
     @AfterEach
     void disarm() {
         FaultInjection.disarmAll();
+        route.close();
     }
 
     @BeforeEach
@@ -47,7 +47,7 @@ class RunReplicationTest {
         local.setRoot(dir.resolve("replicas").toString());
         props.getTargets().put("replicas", local);
         store = new ReplicationStore(lake);
-        runner = new RunReplication(lake, store, new ReplicaTargets(props), props);
+        route = new ReplicationRoute(lake, store, props);
     }
 
     private Replication record(String id, String status) {
@@ -70,9 +70,7 @@ class RunReplicationTest {
     }
 
     private void run(String id) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getMessage().setBody(id);
-        runner.process(exchange);
+        route.run(id);
     }
 
     @Test
