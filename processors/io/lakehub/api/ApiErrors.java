@@ -1,5 +1,6 @@
 package io.lakehub.api;
 
+import java.sql.SQLException;
 import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -7,8 +8,15 @@ import java.util.NoSuchElementException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakehub.cluster.NotLeaderException;
+import io.lakehub.delta.SchemaMismatchException;
+import io.lakehub.delta.UnreadableTableException;
+import io.lakehub.delta.UnreadableVersionException;
 import io.lakehub.delta.VersionGoneException;
 import io.lakehub.replication.ReplicationService;
+import io.lakehub.run.FailureKind;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,22 +29,50 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * Maps failures of the admin API to JSON errors {@code {"error": "...", "status": n}}: an unknown
- * table, version, tag or source is 404, a bad parameter or body 400, a state conflict (an existing tag,
- * a commit race lost too often) 409, a version whose data files VACUUM removed 410 Gone (RFC 9110
- * section 15.5.11: the resource existed and will not come back).
+ * Maps the typed failures of the admin API to status codes, each answered as an {@link ApiError}
+ * {@code {"status": n, "error": "..."}}: the exception's type decides, never its message text.
+ *
+ * <table>
+ *   <caption>Exception types and their status codes</caption>
+ *   <tr><th>status</th><th>exception</th><th>meaning</th></tr>
+ *   <tr><td>400</td><td>{@link IllegalArgumentException} (also {@link io.lakehub.lakesql.SqlRefusedException},
+ *       {@link io.lakehub.sample.UnknownSampleYearException}), a parameter of the wrong type or missing, an
+ *       unreadable body</td><td>bad request: the message says what to send</td></tr>
+ *   <tr><td>404</td><td>{@link NoSuchElementException}</td><td>unknown table, version, tag, source, route, replication</td></tr>
+ *   <tr><td>409</td><td>{@link IllegalStateException} (also {@link io.lakehub.delta.UnwritableTableException}),
+ *       {@link ConcurrentModificationException}, {@link SchemaMismatchException}; {@link NotLeaderException} as
+ *       {@link NotLeaderError}</td><td>state conflict: an existing tag, a running route, a commit race lost, a schema
+ *       that does not fit the table, a follower asked to run a source</td></tr>
+ *   <tr><td>410</td><td>{@link VersionGoneException}</td><td>a version whose data files VACUUM removed (RFC 9110
+ *       section 15.5.11: the resource existed and will not come back)</td></tr>
+ *   <tr><td>422</td><td>{@link UnreadableTableException} of reason {@code UNSUPPORTED_FEATURE},
+ *       {@link UnreadableVersionException}</td><td>the table is fine but uses a Delta feature the hub does not read</td></tr>
+ *   <tr><td>500</td><td>{@link UnreadableTableException} of reason {@code BROKEN_LOG}; an {@link SQLException} of
+ *       a source that answers</td><td>the table's log is broken; the source failed the statement</td></tr>
+ *   <tr><td>503</td><td>an {@link SQLException} that {@link FailureKind#of(Throwable)} classifies as
+ *       {@link FailureKind#SOURCE_UNREACHABLE} or {@link FailureKind#ACCESS_DENIED} (SQLState class 08 or 28,
+ *       a refused connection)</td><td>the source cannot be used until it or its credentials are fixed</td></tr>
+ * </table>
+ * Each handler declares its answer with {@link ApiResponse}, so springdoc adds the error responses with the
+ * {@link ApiError} schema to every operation of {@code io.lakehub.api} in {@code /v3/api-docs}.
  */
 @RestControllerAdvice(basePackages = "io.lakehub.api")
 public class ApiErrors {
 
+    /** An unknown table, version, tag, source, route or replication: 404. */
     @ExceptionHandler(NoSuchElementException.class)
-    public ResponseEntity<Map<String, Object>> notFound(NoSuchElementException e) {
+    @ApiResponse(responseCode = "404", description = "unknown table, version, tag, source, route or replication",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> notFound(NoSuchElementException e) {
         return error(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    /** A bad parameter (wrong form, wrong type, missing) or a refused SQL statement: 400. */
     @ExceptionHandler({IllegalArgumentException.class, MethodArgumentTypeMismatchException.class,
             MissingServletRequestParameterException.class})
-    public ResponseEntity<Map<String, Object>> badRequest(Exception e) {
+    @ApiResponse(responseCode = "400", description = "bad parameter or body; the message says what to send",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> badRequest(Exception e) {
         return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
@@ -63,7 +99,9 @@ public class ApiErrors {
      * @param handler the controller method that was to take the body (null if Spring gives none)
      */
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    public ResponseEntity<Map<String, Object>> unreadableBody(HttpMessageNotReadableException e, HandlerMethod handler) {
+    @ApiResponse(responseCode = "400", description = "bad parameter or body; the message says what to send",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> unreadableBody(HttpMessageNotReadableException e, HandlerMethod handler) {
         Class<?> type = bodyType(handler);
         String[] known = type == null ? null : BODIES.get(type);
         String what = known != null ? known[0]
@@ -94,8 +132,12 @@ public class ApiErrors {
         return null;
     }
 
-    @ExceptionHandler({IllegalStateException.class, ConcurrentModificationException.class})
-    public ResponseEntity<Map<String, Object>> conflict(RuntimeException e) {
+    /** A state conflict (an existing tag, a running route, a commit race lost too often, a schema that does not fit): 409. */
+    @ExceptionHandler({IllegalStateException.class, ConcurrentModificationException.class, SchemaMismatchException.class})
+    @ApiResponse(responseCode = "409", description = "state conflict: existing tag or destination, route running, "
+            + "commit race lost, schema that does not fit the table, flow off or busy",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> conflict(RuntimeException e) {
         return error(HttpStatus.CONFLICT, e.getMessage());
     }
 
@@ -104,10 +146,37 @@ public class ApiErrors {
      * fine, the request cannot be served), 500 when its log is broken; the message names the feature or the
      * broken file.
      */
-    @ExceptionHandler(io.lakehub.delta.UnreadableTableException.class)
-    public ResponseEntity<Map<String, Object>> unreadable(io.lakehub.delta.UnreadableTableException e) {
-        return error(e.reason() == io.lakehub.delta.UnreadableTableException.Reason.UNSUPPORTED_FEATURE
+    @ExceptionHandler(UnreadableTableException.class)
+    @ApiResponse(responseCode = "422", description = "the table uses a Delta feature the hub does not read",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "500", description = "the table's log is broken, or the source failed the statement",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> unreadable(UnreadableTableException e) {
+        return error(e.reason() == UnreadableTableException.Reason.UNSUPPORTED_FEATURE
                 ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+    }
+
+    /** A version whose files do not hold its rows as plain Parquet (column mapping, deletion vectors): 422. */
+    @ExceptionHandler(UnreadableVersionException.class)
+    @ApiResponse(responseCode = "422", description = "the table uses a Delta feature the hub does not read",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> unreadableVersion(UnreadableVersionException e) {
+        return error(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
+    }
+
+    /**
+     * A source database that failed: 503 when it cannot be reached or refuses the hub's credentials
+     * ({@link FailureKind#sourceDown()}, by SQLState and exception type), else 500 with the driver's message.
+     */
+    @ExceptionHandler(SQLException.class)
+    @ApiResponse(responseCode = "503", description = "the source cannot be reached or refuses the hub's credentials",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> source(SQLException e) {
+        FailureKind kind = FailureKind.of(e);
+        return kind.sourceDown()
+                ? error(HttpStatus.SERVICE_UNAVAILABLE, "source " + (kind == FailureKind.ACCESS_DENIED
+                        ? "refuses the hub's credentials: " : "unreachable: ") + e.getMessage())
+                : error(HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
     }
 
     /**
@@ -115,22 +184,20 @@ public class ApiErrors {
      * leading instance's id, or null when the lock does not record it).
      */
     @ExceptionHandler(NotLeaderException.class)
-    public ResponseEntity<Map<String, Object>> notLeader(NotLeaderException e) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("status", HttpStatus.CONFLICT.value());
-        body.put("error", e.getMessage());
-        body.put("source", e.source());
-        body.put("instance", e.instance());
-        body.put("leader", e.leader());
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
+    public ResponseEntity<NotLeaderError> notLeader(NotLeaderException e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(new NotLeaderError(HttpStatus.CONFLICT.value(),
+                e.getMessage(), e.source(), e.instance(), e.leader()));
     }
 
+    /** A version whose data files VACUUM removed: 410 Gone. */
     @ExceptionHandler(VersionGoneException.class)
-    public ResponseEntity<Map<String, Object>> gone(VersionGoneException e) {
+    @ApiResponse(responseCode = "410", description = "the version's data files were removed by VACUUM",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public ResponseEntity<ApiError> gone(VersionGoneException e) {
         return error(HttpStatus.GONE, e.getMessage());
     }
 
-    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
-        return ResponseEntity.status(status).body(Map.of("status", status.value(), "error", String.valueOf(message)));
+    private static ResponseEntity<ApiError> error(HttpStatus status, String message) {
+        return ResponseEntity.status(status).body(new ApiError(status.value(), String.valueOf(message)));
     }
 }

@@ -1,8 +1,9 @@
 package io.lakehub.api;
 
-import java.util.Map;
-
 import io.lakehub.events.generator.EventGenerator;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,8 +38,8 @@ public class EventGeneratorController {
 
     /** The generator's status. */
     @GetMapping("/flows/events/generator")
-    public Map<String, Object> status() {
-        return generator.status();
+    public GeneratorStatus status() {
+        return GeneratorStatus.of(generator.status());
     }
 
     /**
@@ -47,13 +48,17 @@ public class EventGeneratorController {
      * @throws IllegalArgumentException if the action is not start or stop (400)
      */
     @PostMapping("/flows/events/generator")
-    public ResponseEntity<Map<String, Object>> control(@RequestParam String action,
+    @ApiResponse(responseCode = "202", description = "a run started: its status",
+            content = @Content(schema = @Schema(implementation = GeneratorStatus.class)))
+    @ApiResponse(responseCode = "200", description = "the run stopped: the status of the stopped (or last) run",
+            content = @Content(schema = @Schema(implementation = GeneratorStatus.class)))
+    public ResponseEntity<GeneratorStatus> control(@RequestParam String action,
                                                        @RequestParam(required = false) String mode,
                                                        @RequestParam(required = false) Double rate,
                                                        @RequestParam(required = false) Long count) throws InterruptedException {
         return switch (action) {
-            case "start" -> ResponseEntity.status(HttpStatus.ACCEPTED).body(generator.start(mode, rate, count));
-            case "stop" -> ResponseEntity.ok(generator.stop());
+            case "start" -> ResponseEntity.status(HttpStatus.ACCEPTED).body(GeneratorStatus.of(generator.start(mode, rate, count)));
+            case "stop" -> ResponseEntity.ok(GeneratorStatus.of(generator.stop()));
             default -> throw new IllegalArgumentException("action must be start or stop: " + action);
         };
     }

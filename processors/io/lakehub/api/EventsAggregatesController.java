@@ -3,10 +3,9 @@ package io.lakehub.api;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.events.CompactBronzeEvents;
 import io.lakehub.events.EventAggregator;
@@ -54,14 +53,12 @@ public class EventsAggregatesController {
 
     /** Aggregator status and the alerts written. */
     @GetMapping("/aggregates")
-    public Map<String, Object> aggregates(@RequestParam(defaultValue = "100") int alerts) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>(aggregator.status());
-        List<Object> recent = new ArrayList<>();
+    public AggregatesStatus aggregates(@RequestParam(defaultValue = "100") int alerts) throws IOException {
+        List<JsonNode> recent = new ArrayList<>();
         for (String a : aggregator.outbox().recent(Math.max(0, Math.min(alerts, 10_000)))) {
             recent.add(JSON.readTree(a));
         }
-        m.put("alerts", recent);
-        return m;
+        return AggregatesStatus.of(aggregator.status(), recent);
     }
 
     /** Catches the aggregates up with silver now. */

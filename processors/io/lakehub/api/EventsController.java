@@ -1,8 +1,5 @@
 package io.lakehub.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.lakehub.events.EventsProperties;
 import io.lakehub.events.EventCounters;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,19 +29,11 @@ public class EventsController {
 
     /** Settings and counters of the events flow. */
     @GetMapping("/flows/events")
-    public Map<String, Object> events() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", props.isEnabled());
-        m.put("hub", props.getHub());
-        m.put("transport", props.getTransport());
-        m.put("topic", props.getTopic());
-        m.put("consumerGroup", props.getConsumerGroup());
-        m.put("maxPollRecords", props.getMaxPollRecords());
-        m.put("pollTimeout", props.getPollTimeout().toString());
-        m.put("silverTable", "events_" + props.getHub());
-        m.put("eventTypes", props.getRules().keySet());
-        m.put("counters", props.isEnabled() ? counters.hub(props.getHub()).snapshot() : Map.of());
-        m.put("hubs", counters.all());
-        return m;
+    public EventsFlow events() {
+        return new EventsFlow(props.isEnabled(), props.getHub(), props.getTransport(), props.getTopic(),
+                props.getConsumerGroup(), props.getMaxPollRecords(), props.getPollTimeout().toString(),
+                "events_" + props.getHub(), props.getRules().keySet(),
+                props.isEnabled() ? EventsFlow.HubCounters.of(counters.hub(props.getHub()).snapshot())
+                        : EventsFlow.HubCounters.EMPTY, EventsFlow.HubCounters.all(counters.all()));
     }
 }

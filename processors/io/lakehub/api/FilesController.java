@@ -1,9 +1,8 @@
 package io.lakehub.api;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 import io.lakehub.files.FilesProperties;
 import io.lakehub.files.DeclaredSchema;
@@ -39,36 +38,18 @@ public class FilesController {
 
     /** Settings, counters, last run and recent files of the files-ingest flow. */
     @GetMapping("/flows/files-ingest")
-    public Map<String, Object> files(@RequestParam(defaultValue = "20") int limit) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", props.isEnabled());
-        m.put("landing", props.getLanding());
-        m.put("archive", props.getArchive());
-        m.put("pollDelay", props.getPollDelay().toString());
-        m.put("rowGroupSize", props.getRowGroupSize().toString());
-        m.put("maxBadRows", props.badRowLimit(null).toString());
-        List<Map<String, Object>> kinds = new ArrayList<>();
+    public FilesFlow files(@RequestParam(defaultValue = "20") int limit) {
+        List<FilesFlow.FileKindView> kinds = new ArrayList<>();
         for (FilesProperties.FileKind k : props.getKinds()) {
             DeclaredSchema s = new DeclaredSchema(k);
-            Map<String, Object> km = new LinkedHashMap<>();
-            km.put("kind", s.kind());
-            km.put("table", "silver/" + s.table());
-            km.put("key", s.key());
-            km.put("keys", s.rowKeys());
-            km.put("minRowsRatio", s.minRowsRatio());
-            km.put("allowEmpty", s.allowEmpty());
-            km.put("pattern", k.getPattern());
-            km.put("format", s.format() == null ? null : s.format().name().toLowerCase(java.util.Locale.ROOT));
-            km.put("mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
-            km.put("rescue", s.rescue());
-            km.put("maxBadRows", props.badRowLimit(k).toString());
-            km.put("bridges", s.bridges().stream().map(b -> "silver/" + b.table()).toList());
-            kinds.add(km);
+            kinds.add(new FilesFlow.FileKindView(s.kind(), "silver/" + s.table(), s.key(), s.rowKeys(), s.minRowsRatio(),
+                    s.allowEmpty(), k.getPattern(), s.format() == null ? null : s.format().name().toLowerCase(Locale.ROOT),
+                    s.mode().name().toLowerCase(Locale.ROOT), s.rescue(), props.badRowLimit(k).toString(),
+                    s.bridges().stream().map(b -> "silver/" + b.table()).toList()));
         }
-        m.put("kinds", kinds);
-        m.put("counters", status.counters());
-        m.put("lastRun", status.lastRun());
-        m.put("files", status.recent(Math.max(1, Math.min(limit, FilesIngestStatus.CAPACITY))));
-        return m;
+        return new FilesFlow(props.isEnabled(), props.getLanding(), props.getArchive(), props.getPollDelay().toString(),
+                props.getRowGroupSize().toString(), props.badRowLimit(null).toString(), kinds, FilesFlow.Counters.of(status.counters()), status.lastRun(),
+                status.recent(Math.max(1, Math.min(limit, FilesIngestStatus.CAPACITY))).stream()
+                        .map(FilesFlow.FileOutcome::of).toList());
     }
 }

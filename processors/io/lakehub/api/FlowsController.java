@@ -1,9 +1,7 @@
 package io.lakehub.api;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.lakehub.cluster.HubInstance;
@@ -15,6 +13,9 @@ import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSourceTable;
 import io.lakehub.sql.SqlSources;
 import io.lakehub.sql.Watermark;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -64,29 +65,16 @@ public class FlowsController {
 
     /** Sources of the sql-incremental flow. */
     @GetMapping("/flows/sql-incremental")
-    public List<Map<String, Object>> sqlSources() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<SqlSourceView> sqlSources() {
+        List<SqlSourceView> out = new ArrayList<>();
         for (SqlIncrementalLoader loader : sources.all()) {
             SqlSourceTable t = loader.source();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", t.getName());
-            m.put("enabled", t.isEnabled());
-            m.put("from", t.getTable() != null ? t.getTable() : "query");
-            m.put("datasource", t.getDatasource());
-            m.put("keys", t.getKeys());
-            m.put("watermarkColumn", t.getWatermarkColumn());
-            m.put("tieBreakerColumn", t.effectiveTieBreaker());
-            m.put("schedule", t.getSchedule().toString());
-            m.put("lag", t.getLag().toString());
-            m.put("timeZone", t.getTimeZone().getId());
-            m.put("target", "silver/" + t.target());
             Watermark wm = Watermark.parse(loader.table().properties().get(Watermark.propertyKey(t.getName())));
-            m.put("watermark", wm == null ? null : wm.toMap());
-            m.put("lastRun", runs.last(t.getName()));
-            m.put("instance", instance.id());
-            m.put("polling", cluster.polling(producer.getCamelContext(), t.getName()));
-            m.put("leader", cluster.leader(t.getName()).orElse(null));
-            out.add(m);
+            out.add(new SqlSourceView(t.getName(), t.isEnabled(), t.getTable() != null ? t.getTable() : "query",
+                    t.getDatasource(), t.getKeys(), t.getWatermarkColumn(), t.effectiveTieBreaker(),
+                    t.getSchedule().toString(), t.getLag().toString(), t.getTimeZone().getId(), "silver/" + t.target(),
+                    WatermarkView.of(wm), runs.last(t.getName()), instance.id(),
+                    cluster.polling(producer.getCamelContext(), t.getName()), cluster.leader(t.getName()).orElse(null)));
         }
         return out;
     }
@@ -97,11 +85,15 @@ public class FlowsController {
      * ({@link io.lakehub.cluster.NotLeaderException}), so no second load runs beside the active poller.
      */
     @PostMapping("/flows/sql-incremental/{source}/run")
-    public ResponseEntity<Map<String, Object>> runNow(@PathVariable String source) {
+    @ApiResponse(responseCode = "202", description = "the load started; its outcome is in /api/runs",
+            content = @Content(schema = @Schema(implementation = RunStarted.class)))
+    @ApiResponse(responseCode = "409", description = "this instance follows: another one leads the source",
+            content = @Content(schema = @Schema(implementation = NotLeaderError.class)))
+    public ResponseEntity<RunStarted> runNow(@PathVariable String source) {
         sources.loader(source);
         cluster.requireLeader(source);
         CompletableFuture<?> ignored = producer.asyncSend("direct:sql-incremental-load", e -> e.setVariable("sqlSource", source));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("source", source, "status", "started"));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new RunStarted(source, "started"));
     }
 
     /** Recent runs. */
@@ -113,16 +105,16 @@ public class FlowsController {
 
     /** Runs in progress: rows so far, rows/s, elapsed (ms). */
     @GetMapping("/runs/active")
-    public List<Map<String, Object>> activeRuns() {
-        return progress.active();
+    public List<ActiveRun> activeRuns() {
+        return progress.active().stream().map(ActiveRun::of).toList();
     }
 
     /** Injects the sample loans of one issue year into the demo source table. */
     @PostMapping("/samples/lendingclub/inject")
-    public Map<String, Object> inject(@RequestParam int year) throws java.sql.SQLException {
+    public SampleInjected inject(@RequestParam int year) throws java.sql.SQLException {
         if (year < 2000 || year > 2100) {
             throw new IllegalArgumentException("year must be an issue year such as 2016");
         }
-        return Map.of("year", year, "inserted", sample.inject(year));
+        return new SampleInjected(year, sample.inject(year));
     }
 }

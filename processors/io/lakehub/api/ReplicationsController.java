@@ -1,7 +1,6 @@
 package io.lakehub.api;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +8,9 @@ import io.lakehub.replication.ReplicaTargets;
 import io.lakehub.replication.Replication;
 import io.lakehub.replication.ReplicationService;
 import io.lakehub.replication.ReplicationStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,7 +53,11 @@ public class ReplicationsController {
      * requester recorded in the lineage is the authenticated user or token, not what the body claims.
      */
     @PostMapping
-    public ResponseEntity<Map<String, Object>> request(@RequestBody ReplicationService.Request request,
+    @ApiResponse(responseCode = "202", description = "accepted; Location names the replication",
+            content = @Content(schema = @Schema(implementation = ReplicationAccepted.class)))
+    @ApiResponse(responseCode = "200", description = "a request id seen before: the first replication, duplicate true",
+            content = @Content(schema = @Schema(implementation = ReplicationAccepted.class)))
+    public ResponseEntity<ReplicationAccepted> request(@RequestBody ReplicationService.Request request,
                                                        org.springframework.security.core.Authentication who) {
         if (who != null && who.isAuthenticated() && request != null) {
             request = new ReplicationService.Request(request.requestId(), request.table(), request.version(), request.tag(),
@@ -60,13 +66,8 @@ public class ReplicationsController {
         }
         ReplicationService.Accepted accepted = service.accept(request);
         Replication r = accepted.replication();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", r.id);
-        body.put("requestId", r.requestId);
-        body.put("status", accepted.status());
-        body.put("sourceVersion", r.sourceVersion);
-        body.put("location", r.location);
-        body.put("duplicate", accepted.duplicate());
+        ReplicationAccepted body = new ReplicationAccepted(r.id, r.requestId, accepted.status(), r.sourceVersion,
+                r.location, accepted.duplicate());
         URI self = URI.create("/api/replications/" + r.id);
         return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED).location(self).body(body);
     }
@@ -83,7 +84,7 @@ public class ReplicationsController {
         return store.list(table, Math.max(1, limit));
     }
 
-    /** Configured targets: name to type. */
+    /** Configured targets: name to type ({@code local}, {@code blob}, {@code sftp}...). */
     @GetMapping("/targets")
     public Map<String, String> targets() {
         return targets.describe();

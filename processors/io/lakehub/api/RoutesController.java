@@ -2,7 +2,6 @@ package io.lakehub.api;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -64,37 +63,33 @@ public class RoutesController {
 
     /** Every flow with its routes and last runs. */
     @GetMapping("/flows")
-    public List<Map<String, Object>> flows() {
-        Map<String, List<Map<String, Object>>> byFlow = new TreeMap<>();
-        for (Map<String, Object> r : routes()) {
-            byFlow.computeIfAbsent((String) r.get("flow"), f -> new ArrayList<>()).add(r);
+    public List<FlowView> flows() {
+        Map<String, List<RouteView>> byFlow = new TreeMap<>();
+        for (RouteView r : routes()) {
+            byFlow.computeIfAbsent(r.flow(), f -> new ArrayList<>()).add(r);
         }
         List<RunHistory.Run> recent = runs.recent(null, RunHistory.CAPACITY);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map.Entry<String, List<Map<String, Object>>> e : byFlow.entrySet()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("flow", e.getKey());
-            m.put("routes", e.getValue());
-            m.put("failures", e.getValue().stream().mapToLong(r -> (Long) r.get("exchangesFailed")).sum());
-            m.put("lastRun", recent.stream().filter(r -> e.getKey().equals(r.flow())).findFirst().orElse(null));
-            m.put("lastFailedRun", recent.stream().filter(r -> e.getKey().equals(r.flow()) && "FAILED".equals(r.status()))
-                    .findFirst().orElse(null));
-            out.add(m);
+        List<FlowView> out = new ArrayList<>();
+        for (Map.Entry<String, List<RouteView>> e : byFlow.entrySet()) {
+            out.add(new FlowView(e.getKey(), e.getValue(), e.getValue().stream().mapToLong(RouteView::exchangesFailed).sum(),
+                    recent.stream().filter(r -> e.getKey().equals(r.flow())).findFirst().orElse(null),
+                    recent.stream().filter(r -> e.getKey().equals(r.flow()) && "FAILED".equals(r.status()))
+                            .findFirst().orElse(null)));
         }
         return out;
     }
 
     /** Every route. */
     @GetMapping("/routes")
-    public List<Map<String, Object>> routes() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<RouteView> routes() {
+        List<RouteView> out = new ArrayList<>();
         camel.getRoutes().stream().sorted(Comparator.comparing(Route::getRouteId)).forEach(r -> out.add(describe(r.getRouteId())));
         return out;
     }
 
     /** One route. */
     @GetMapping("/routes/{id}")
-    public Map<String, Object> route(@PathVariable String id) {
+    public RouteView route(@PathVariable String id) {
         return describe(id);
     }
 
@@ -105,7 +100,7 @@ public class RoutesController {
      * @throws NoSuchElementException   for an unknown route (404)
      */
     @PostMapping("/routes/{id}/{action}")
-    public Map<String, Object> control(@PathVariable String id, @PathVariable String action, Authentication who)
+    public RouteView control(@PathVariable String id, @PathVariable String action, Authentication who)
             throws Exception {
         require(id);
         RouteController rc = camel.getRouteController();
@@ -128,31 +123,17 @@ public class RoutesController {
         return r;
     }
 
-    private Map<String, Object> describe(String id) {
+    private RouteView describe(String id) {
         Route route = require(id);
         ServiceStatus status = camel.getRouteController().getRouteStatus(id);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("flow", flowOf(id));
-        m.put("state", status == null ? "Unknown" : status.name());
-        m.put("uptimeMs", route.getUptimeMillis());
         ManagedCamelContext managed = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
         ManagedRouteMBean mr = managed == null ? null : managed.getManagedRoute(id);
-        m.put("exchangesTotal", mr == null ? 0L : mr.getExchangesTotal());
-        m.put("exchangesFailed", mr == null ? 0L : mr.getExchangesFailed());
-        m.put("exchangesInflight", mr == null ? 0L : mr.getExchangesInflight());
-        m.put("lastExchangeCompleted", mr == null ? null : mr.getLastExchangeCompletedTimestamp());
-        m.put("lastExchangeFailure", mr == null ? null : mr.getLastExchangeFailureTimestamp());
         RouteError err = mr == null ? null : mr.getLastError();
-        if (err != null) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("phase", String.valueOf(err.getPhase()));
-            e.put("message", err.getException() == null ? null : String.valueOf(err.getException().getMessage()));
-            e.put("date", err.getDate());
-            m.put("lastError", e);
-        } else {
-            m.put("lastError", null);
-        }
-        return m;
+        RouteView.RouteErrorView lastError = err == null ? null : new RouteView.RouteErrorView(String.valueOf(err.getPhase()),
+                err.getException() == null ? null : String.valueOf(err.getException().getMessage()), err.getDate());
+        return new RouteView(id, flowOf(id), status == null ? "Unknown" : status.name(), route.getUptimeMillis(),
+                mr == null ? 0L : mr.getExchangesTotal(), mr == null ? 0L : mr.getExchangesFailed(),
+                mr == null ? 0L : mr.getExchangesInflight(), mr == null ? null : mr.getLastExchangeCompletedTimestamp(),
+                mr == null ? null : mr.getLastExchangeFailureTimestamp(), lastError);
     }
 }

@@ -43,9 +43,11 @@ public class SqlController {
             responses = {
                 @ApiResponse(responseCode = "200", description = "the rows, streamed",
                         content = {@Content(mediaType = "application/json", schema = @Schema(implementation = SqlResult.class)),
-                                   @Content(mediaType = "text/csv"),
-                                   @Content(mediaType = "application/vnd.apache.parquet")}),
-                @ApiResponse(responseCode = "400", description = "refused statement, unknown table or version, engine error, timeout")})
+                                   @Content(mediaType = "text/csv", schema = @Schema(type = "string", format = "binary")),
+                                   @Content(mediaType = "application/vnd.apache.parquet",
+                                           schema = @Schema(type = "string", format = "binary"))}),
+                @ApiResponse(responseCode = "400", description = "refused statement, unknown table or version, engine error, timeout",
+                        content = @Content(schema = @Schema(implementation = ApiError.class)))})
     public void query(@RequestBody SqlRequest request, HttpServletResponse response) throws IOException {
         // written on the request thread, not as an async StreamingResponseBody: an async dispatch would
         // need the caller's authentication again, which a bearer token is not stored for

@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.delta.Column;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.FileStats;
+import io.lakehub.delta.HistoryEntry;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableTags;
@@ -30,6 +30,9 @@ import io.lakehub.delta.VersionExport;
 import io.lakehub.delta.VersionGoneException;
 import io.lakehub.delta.VersionRows;
 import io.lakehub.delta.UnreadableTableException;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -45,6 +48,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -90,8 +94,8 @@ public class TablesController {
      * does not hide the others.
      */
     @GetMapping
-    public List<Map<String, Object>> list() throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<TableSummary> list() throws IOException {
+        List<TableSummary> out = new ArrayList<>();
         Path silver = lake.path("silver");
         FileSystem fs = silver.getFileSystem(lake.conf());
         if (!fs.exists(silver)) {
@@ -121,41 +125,32 @@ public class TablesController {
      * its data files can still be read ({@code readable}), schema and properties.
      */
     @GetMapping("/{name}")
-    public Map<String, Object> describe(@PathVariable String name, @RequestParam(required = false) Long version,
+    public TableVersionView describe(@PathVariable String name, @RequestParam(required = false) Long version,
                                         @RequestParam(required = false) String tag,
                                         @RequestParam(required = false) String asOf) {
         DeltaTable table = new DeltaTable(lake, name);
         TableVersions versions = new TableVersions(table);
         TableSnapshot s = versions.resolve(Selector.of(version, tag, asOf));
-        Map<String, Object> out = summary(table, s);
+        TableSummary sum = summary(table, s);
         Instant committed = versions.commitTimestamp(s.version());
-        out.put("timestamp", committed == null ? null : committed.toString());
-        out.put("tags", new TableTags(table).list().stream().filter(t -> t.version() == s.version())
-                .map(TableTags.Tag::name).toList());
-        out.put("readable", versions.readable(s));
-        List<Map<String, Object>> columns = new ArrayList<>();
+        List<String> tags = new TableTags(table).list().stream().filter(t -> t.version() == s.version())
+                .map(TableTags.Tag::name).toList();
+        boolean readable = versions.readable(s);
+        List<TableVersionView.ColumnView> columns = new ArrayList<>();
         for (Column f : s.schema().columns()) {
-            columns.add(Map.of("name", f.name(), "type", f.type().simpleString(), "nullable", f.nullable()));
+            columns.add(new TableVersionView.ColumnView(f.name(), f.type().simpleString(), f.nullable()));
         }
-        out.put("columns", columns);
-        out.put("properties", s.properties());
-        return out;
+        return new TableVersionView(sum.name(), sum.path(), sum.version(), sum.files(), sum.rows(), sum.bytes(),
+                sum.protocol(), committed == null ? null : committed.toString(), tags, readable, columns, s.properties());
     }
 
-    private static Map<String, Object> unreadable(DeltaTable table, String reason, String error) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", table.name());
-        m.put("path", "silver/" + table.name());
-        m.put("readable", false);
-        m.put("reason", reason);
-        m.put("error", error);
-        return m;
+    private static TableSummary unreadable(DeltaTable table, String reason, String error) {
+        return new TableSummary(table.name(), "silver/" + table.name(), null, null, null, null, null, false, reason, error);
     }
 
-    private static Map<String, Object> summary(DeltaTable table, TableSnapshot s) {
+    private static TableSummary summary(DeltaTable table, TableSnapshot s) {
         long rows = 0;
         long bytes = 0;
-        ObjectMapper json = new ObjectMapper();
         for (io.lakehub.delta.DataFile f : s.files()) {
             bytes += f.size();
             long n = f.numRecords();
@@ -166,15 +161,8 @@ public class TablesController {
                 rows += n;
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", table.name());
-        m.put("path", "silver/" + table.name());
-        m.put("version", s.version());
-        m.put("files", s.files().size());
-        m.put("rows", rows);
-        m.put("bytes", bytes);
-        m.put("protocol", s.protocol());
-        return m;
+        return new TableSummary(table.name(), "silver/" + table.name(), s.version(), s.files().size(), rows, bytes,
+                TableProtocol.of(s.protocol()), null, null, null);
     }
 
     /**
@@ -184,20 +172,21 @@ public class TablesController {
      * the Delta log as a commit of its own.
      */
     @GetMapping("/{name}/history")
-    public List<Map<String, Object>> history(@PathVariable String name, @RequestParam(defaultValue = "100") int limit) {
+    public List<TableCommit> history(@PathVariable String name, @RequestParam(defaultValue = "100") int limit) {
         DeltaTable table = new DeltaTable(lake, name);
         table.snapshot(null);
-        List<Map<String, Object>> history = table.history(Math.max(1, limit));
         Map<Long, List<Map<String, Object>>> copies = replications.linksByVersion(name);
-        for (Map<String, Object> entry : history) {
-            entry.put("replications", copies.getOrDefault((Long) entry.get("version"), List.of()));
+        List<TableCommit> history = new ArrayList<>();
+        for (HistoryEntry entry : table.historyEntries(Math.max(1, limit))) {
+            history.add(TableCommit.of(entry, copies.getOrDefault(entry.version(), List.of()).stream()
+                    .map(TableCommit.ReplicationLink::of).toList()));
         }
         return history;
     }
 
     /** Rows of a version as JSON objects, in file order: {@code {"table","version","count","rows":[{column: value}]}}. */
     @GetMapping("/{name}/rows")
-    public Map<String, Object> rows(@PathVariable String name, @RequestParam(required = false) Long version,
+    public TableRows rows(@PathVariable String name, @RequestParam(required = false) Long version,
                                     @RequestParam(required = false) String tag,
                                     @RequestParam(required = false) String asOf,
                                     @RequestParam(defaultValue = "100") int limit) throws IOException {
@@ -226,12 +215,7 @@ public class TablesController {
             }
             throw e;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("table", name);
-        out.put("version", s.version());
-        out.put("count", rows.size());
-        out.put("rows", rows);
-        return out;
+        return new TableRows(name, s.version(), rows.size(), rows);
     }
 
     /**
@@ -242,6 +226,10 @@ public class TablesController {
      * container's async timeout (Tomcat: 30 s) is not cut off.
      */
     @GetMapping("/{name}/export")
+    @ApiResponse(responseCode = "200", description = "the whole version as one file, named <table>-v<N>.csv|parquet",
+            content = {@Content(mediaType = "text/csv", schema = @Schema(type = "string", format = "binary")),
+                       @Content(mediaType = VersionExport.PARQUET_MEDIA_TYPE,
+                               schema = @Schema(type = "string", format = "binary"))})
     public void export(@PathVariable String name, @RequestParam(required = false) Long version,
                        @RequestParam(required = false) String tag, @RequestParam(required = false) String asOf,
                        @RequestParam(defaultValue = "csv") String format, HttpServletResponse response) throws IOException {
@@ -282,23 +270,23 @@ public class TablesController {
 
     /** Named versions, ordered by version: {@code [{"tag","version","timestamp"}]}. */
     @GetMapping("/{name}/tags")
-    public List<Map<String, Object>> tags(@PathVariable String name) {
+    public List<TableTag> tags(@PathVariable String name) {
         DeltaTable table = new DeltaTable(lake, name);
         table.snapshot(null);
         NavigableMap<Long, Instant> times = new TableVersions(table).commitTimestamps();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<TableTag> out = new ArrayList<>();
         for (TableTags.Tag t : new TableTags(table).list()) {
-            out.add(tag(null, t, times.get(t.version())));
+            out.add(tag(t, times.get(t.version())));
         }
         return out;
     }
 
     /** One named version: {@code {"tag","version","timestamp"}}. */
     @GetMapping("/{name}/tags/{tag}")
-    public Map<String, Object> tag(@PathVariable String name, @PathVariable String tag) {
+    public TableTag tag(@PathVariable String name, @PathVariable String tag) {
         DeltaTable table = new DeltaTable(lake, name);
         long version = new TableTags(table).version(tag);
-        return tag(null, new TableTags.Tag(tag, version), new TableVersions(table).commitTimestamp(version));
+        return tag(new TableTags.Tag(tag, version), new TableVersions(table).commitTimestamp(version));
     }
 
     /**
@@ -316,7 +304,9 @@ public class TablesController {
      * where {@code tableVersion} is the table version of the tag's own metadata commit.
      */
     @PostMapping("/{name}/tags")
-    public ResponseEntity<Map<String, Object>> setTag(@PathVariable String name, @RequestBody TagRequest request) {
+    @ApiResponse(responseCode = "201", description = "the tag is set; Location names it",
+            content = @Content(schema = @Schema(implementation = TagChange.class)))
+    public ResponseEntity<TagChange> setTag(@PathVariable String name, @RequestBody TagRequest request) {
         if (request == null || request.tag() == null) {
             throw new IllegalArgumentException("tag is required: {\"tag\":\"v2015\",\"version\":3}");
         }
@@ -326,28 +316,22 @@ public class TablesController {
         DeltaTable table = new DeltaTable(lake, name);
         TableTags.Change change = new TableTags(table).set(request.tag(), request.version(),
                 Boolean.TRUE.equals(request.force()));
-        Map<String, Object> body = tag(name, change.tag(), new TableVersions(table).commitTimestamp(request.version()));
-        body.put("previousVersion", change.previous());
-        body.put("tableVersion", change.commitVersion());
+        Instant committed = new TableVersions(table).commitTimestamp(request.version());
+        TagChange body = new TagChange(name, change.tag().name(), change.tag().version(),
+                committed == null ? null : committed.toString(), change.previous(), change.commitVersion());
         return ResponseEntity.created(URI.create("/api/tables/" + name + "/tags/" + request.tag())).body(body);
     }
 
     /** Removes a tag: 204. */
     @DeleteMapping("/{name}/tags/{tag}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> deleteTag(@PathVariable String name, @PathVariable String tag) {
         new TableTags(new DeltaTable(lake, name)).remove(tag);
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
     }
 
-    private static Map<String, Object> tag(String table, TableTags.Tag t, Instant committed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (table != null) {
-            m.put("table", table);
-        }
-        m.put("tag", t.name());
-        m.put("version", t.version());
-        m.put("timestamp", committed == null ? null : committed.toString());
-        return m;
+    private static TableTag tag(TableTags.Tag t, Instant committed) {
+        return new TableTag(t.name(), t.version(), committed == null ? null : committed.toString());
     }
 
     /**
@@ -358,7 +342,7 @@ public class TablesController {
      * latest version. Key columns come from {@code keyColumns=a,b} or the table property {@code lakehub.keys}.
      */
     @GetMapping("/{name}/diff")
-    public Map<String, Object> diff(@PathVariable String name,
+    public TableDiff diff(@PathVariable String name,
                                     @RequestParam(required = false) Long from,
                                     @RequestParam(required = false) String fromTag,
                                     @RequestParam(required = false) String fromAsOf,
@@ -379,25 +363,10 @@ public class TablesController {
         List<String> keyCols = VersionDiff.keyColumns(a, b,
                 keyColumns == null ? null : Arrays.asList(keyColumns.split(",")));
         VersionDiff.Result r = VersionDiff.compare(table, a, b, keyCols, keys);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("table", r.table());
-        out.put("from", r.from());
-        out.put("to", r.to());
-        out.put("keyColumns", r.keyColumns());
-        out.put("inserted", r.inserted());
-        out.put("updated", r.updated());
-        out.put("deleted", r.deleted());
-        out.put("copied", r.copied());
-        out.put("filesRead", Map.of("from", r.filesFrom(), "to", r.filesTo()));
-        if (r.keys() != null) {
-            Map<String, Object> k = new LinkedHashMap<>();
-            k.put("inserted", r.keys().inserted());
-            k.put("updated", r.keys().updated());
-            k.put("deleted", r.keys().deleted());
-            k.put("truncated", r.keys().truncated());
-            out.put("keys", k);
-        }
-        return out;
+        TableDiff.Keys k = r.keys() == null ? null : new TableDiff.Keys(r.keys().inserted(), r.keys().updated(),
+                r.keys().deleted(), r.keys().truncated());
+        return new TableDiff(r.table(), r.from(), r.to(), r.keyColumns(), r.inserted(), r.updated(), r.deleted(),
+                r.copied(), new TableDiff.FilesRead(r.filesFrom(), r.filesTo()), k);
     }
 
     private static Selector selector(String side, Long version, String tag, String asOf) {

@@ -9,6 +9,9 @@ import io.lakehub.run.RunHistory;
 import io.lakehub.tmdb.PullTmdbLists;
 import io.lakehub.tmdb.TmdbProperties;
 import io.lakehub.tmdb.TmdbRuns;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -49,34 +52,24 @@ public class TmdbController {
 
     /** Settings, last run and recent runs of tmdb-pull. */
     @GetMapping("/flows/tmdb-pull")
-    public Map<String, Object> tmdb() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", props.hasCredentials());
-        m.put("off", props.hasCredentials() ? null : "no TMDB credentials: set TMDB_API_KEY or TMDB_BEARER_TOKEN");
-        m.put("auth", props.authMode());
-        m.put("baseUrl", props.getBaseUrl());
-        m.put("lists", props.getLists());
+    public TmdbFlow tmdb() {
         Map<String, Integer> caps = new LinkedHashMap<>();
         props.getLists().forEach(l -> caps.put(l, props.maxPagesOf(l)));
-        m.put("maxPages", caps);
-        m.put("language", props.getLanguage());
-        m.put("region", props.getRegion());
-        m.put("requestsPerSecond", props.getRequestsPerSecond());
-        m.put("schedule", props.getSchedule().toString());
-        m.put("bronze", "bronze/tmdb/<list>/run_date=<date>/run=<runId>/");
-        m.put("silverTable", "silver/" + props.getSilverTable());
-        m.put("fetchDetails", props.isFetchDetails());
-        m.put("detailsTable", "silver/" + props.getDetailsTable());
         TmdbRuns.Run pulling = runs.pulling();
-        m.put("pulling", pulling == null ? null : pulling.runId);
-        m.put("lastRun", history.last(PullTmdbLists.SOURCE));
-        m.put("runs", runs.recent(10).stream().map(TmdbRuns.Run::toMap).toList());
-        return m;
+        return new TmdbFlow(props.hasCredentials(),
+                props.hasCredentials() ? null : "no TMDB credentials: set TMDB_API_KEY or TMDB_BEARER_TOKEN",
+                props.authMode(), props.getBaseUrl(), props.getLists(), caps, props.getLanguage(), props.getRegion(),
+                props.getRequestsPerSecond(), props.getSchedule().toString(), "bronze/tmdb/<list>/run_date=<date>/run=<runId>/",
+                "silver/" + props.getSilverTable(), props.isFetchDetails(), "silver/" + props.getDetailsTable(),
+                pulling == null ? null : pulling.runId, history.last(PullTmdbLists.SOURCE),
+                runs.recent(10).stream().map(r -> TmdbFlow.TmdbRun.of(r.toMap())).toList());
     }
 
     /** Starts (or resumes) a run in the background. */
     @PostMapping("/flows/tmdb-pull/run")
-    public ResponseEntity<Map<String, Object>> run(@RequestParam(required = false) String runId) {
+    @ApiResponse(responseCode = "202", description = "the run started; follow it in GET /api/flows/tmdb-pull",
+            content = @Content(schema = @Schema(implementation = TmdbRunStarted.class)))
+    public ResponseEntity<TmdbRunStarted> run(@RequestParam(required = false) String runId) {
         if (!props.hasCredentials()) {
             throw new IllegalStateException("tmdb-pull is off: set TMDB_API_KEY or TMDB_BEARER_TOKEN and restart");
         }
@@ -86,7 +79,7 @@ public class TmdbController {
             throw new IllegalStateException("tmdb-pull run " + pulling.runId + " is pulling; try again when it ends");
         }
         CompletableFuture<?> ignored = producer.asyncSend("direct:tmdb-pull-run", e -> e.setVariable("tmdbRunId", id));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("runId", id, "status", "started",
-                "runs", List.of("/api/flows/tmdb-pull")));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new TmdbRunStarted(id, "started",
+                List.of("/api/flows/tmdb-pull")));
     }
 }

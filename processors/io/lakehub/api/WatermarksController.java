@@ -69,16 +69,11 @@ public class WatermarksController {
 
     /** The current watermark. */
     @GetMapping
-    public Map<String, Object> get(@PathVariable String source) {
+    public WatermarkState get(@PathVariable String source) {
         SqlIncrementalLoader loader = sources.loader(source);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", source);
-        m.put("table", "silver/" + loader.source().target());
-        m.put("routeState", routeState(source));
         DeltaTable table = loader.table();
         Watermark wm = table.exists() ? Watermark.parse(table.properties().get(Watermark.propertyKey(source))) : null;
-        m.put("watermark", wm == null ? null : wm.toMap());
-        return m;
+        return new WatermarkState(source, "silver/" + loader.source().target(), routeState(source), WatermarkView.of(wm));
     }
 
     /**
@@ -88,7 +83,7 @@ public class WatermarksController {
      * @throws IllegalStateException    if the route is not stopped or a load is in flight (409)
      */
     @PutMapping
-    public Map<String, Object> set(@PathVariable String source, @RequestBody WatermarkRequest body, Authentication who) {
+    public WatermarkChange set(@PathVariable String source, @RequestBody WatermarkRequest body, Authentication who) {
         SqlIncrementalLoader loader = sources.loader(source);
         if (body == null || body.value() == null || body.value().isBlank()) {
             throw new IllegalArgumentException("the body needs \"value\": an ISO-8601 local date-time or an integer");
@@ -110,13 +105,13 @@ public class WatermarksController {
 
     /** Removes the watermark: the next load reads the whole source. */
     @DeleteMapping
-    public Map<String, Object> reset(@PathVariable String source, Authentication who) {
+    public WatermarkChange reset(@PathVariable String source, Authentication who) {
         SqlIncrementalLoader loader = sources.loader(source);
         return change(source, loader, "reset", who, props -> props.containsKey(Watermark.propertyKey(source))
                 ? TableProperties.Edit.unset(List.of(Watermark.propertyKey(source))) : null);
     }
 
-    private Map<String, Object> change(String source, SqlIncrementalLoader loader, String action, Authentication who,
+    private WatermarkChange change(String source, SqlIncrementalLoader loader, String action, Authentication who,
                                        java.util.function.Function<Map<String, String>, TableProperties.Edit> edit) {
         requireStopped(source);
         DeltaTable table = loader.table();
@@ -141,11 +136,9 @@ public class WatermarksController {
         Watermark previous = Watermark.parse(r.before().get(Watermark.propertyKey(source)));
         LOG.info("sql-incremental {}: watermark {} by {} (was {}), table version {}", source, action, by,
                 previous == null ? "none" : previous.toJson(), r.commitVersion());
-        Map<String, Object> out = get(source);
-        out.put("previous", previous == null ? null : previous.toMap());
-        out.put("committed", r.committed());
-        out.put("tableVersion", r.commitVersion());
-        return out;
+        WatermarkState now = get(source);
+        return new WatermarkChange(now.source(), now.table(), now.routeState(), now.watermark(), WatermarkView.of(previous),
+                r.committed(), r.commitVersion());
     }
 
     private String routeState(String source) {

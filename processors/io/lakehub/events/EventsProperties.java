@@ -6,18 +6,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The {@code lakehub.events.*} settings of the events flow (Kafka transport); each key is documented
  * with its default in {@code application.yaml}. Off by default: the embedded default needs no broker.
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub.events")
 public class EventsProperties {
 
     /** Consume events (false: no route, no Kafka connection). */
     private boolean enabled = false;
     /** Hub name: {@code bronze/events/<hub>/}, {@code quarantine/events/<hub>/}, {@code silver/events_<hub>}, txn app ids. */
+    @NotBlank
     private String hub = "default";
     /**
      * How events arrive: {@code kafka} (any Kafka cluster, or the Kafka endpoint of Azure Event Hubs).
@@ -33,8 +39,10 @@ public class EventsProperties {
     /** Where a group with no committed offset starts: {@code earliest} or {@code latest}. */
     private String autoOffsetReset = "earliest";
     /** Most records per batch, i.e. per Delta commit. */
+    @Positive
     private int maxPollRecords = 500;
     /** Longest wait for a batch to fill before a smaller batch is processed. */
+    @NotNull
     private Duration pollTimeout = Duration.ofSeconds(5);
     /** JSON field holding the event type. */
     private String typeField = "type";
@@ -43,6 +51,7 @@ public class EventsProperties {
     /** Event type of a payload without a type field (a stream of one type, e.g. Wikipedia edits); null: none. */
     private String defaultType;
     /** How far in the future (against the hub clock) a timestamp field may be. */
+    @NotNull
     private Duration maxFutureSkew = Duration.ofMinutes(5);
     /** Declared rules per event type; an event of a type not listed fails rule {@code unknown-type}. */
     private Map<String, TypeRules> rules = new LinkedHashMap<>();

@@ -4,14 +4,19 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The SQL engine's settings ({@code lakehub.sql.*} beside the sql-incremental sources, which
  * {@code LakehubProperties} binds from the same prefix): the logical views and the limits of a query.
  * Every key has one default here and a comment in {@code application.yaml}.
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub.sql")
 public class LakeSqlProperties {
 
@@ -23,6 +28,7 @@ public class LakeSqlProperties {
     private Map<String, String> views = new LinkedHashMap<>();
 
     /** The limits and resources of queries. */
+    @Valid
     private Query query = new Query();
 
     public Map<String, String> getViews() {
@@ -45,21 +51,25 @@ public class LakeSqlProperties {
     public static class Query {
 
         /** Most rows one query returns (a request's {@code limit} may only lower it). Default 100,000. */
+        @Positive
         private int rowLimit = 100_000;
 
         /**
          * Longest a statement may run, from its start to its last row written to the client; it is then
          * cancelled. Default 30 s.
          */
+        @NotNull
         private Duration timeout = Duration.ofSeconds(30);
 
         /** Worker threads of the engine (DuckDB {@code threads}). Default 2. */
+        @Positive
         private int threads = 2;
 
         /**
          * Memory the engine may use before it spills to disk (DuckDB {@code memory_limit}); outside the
          * Java heap. Default 512 MB.
          */
+        @NotNull
         private DataSize memoryLimit = DataSize.ofMegabytes(512);
 
         /**

@@ -5,13 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.lakehub.delta.TableMaintenance;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The {@code lakehub.maintenance.*} settings: limits of OPTIMIZE and VACUUM, and the optional schedule
  * of each table. Every key is documented with its default in {@code application.yaml} and
  * docs/configuration.md; the operations themselves are described in {@link TableMaintenance}.
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub.maintenance")
 public class MaintenanceProperties {
 
@@ -19,14 +24,18 @@ public class MaintenanceProperties {
      * Shortest VACUUM retention accepted, from the admin API or a schedule. Default 168 h, Delta's default
      * {@code delta.deletedFileRetentionDuration}.
      */
+    @NotNull
     private Duration minRetention = TableMaintenance.DEFAULT_MIN_RETENTION;
     /** OPTIMIZE rewrites files with fewer rows than this into files of up to this many rows. Default 1,000,000. */
+    @Positive
     private long targetFileRows = TableMaintenance.DEFAULT_TARGET_FILE_ROWS;
     /** Delay from start to the first run of each schedule. Default 10 minutes. */
+    @NotNull
     private Duration initialDelay = Duration.ofMinutes(10);
     /** Schedules by silver table name ({@code silver/<name>}); a table not listed is maintained only on request. */
     private Map<String, TableSchedule> tables = new LinkedHashMap<>();
     /** The removal of failed attempts' files at start ({@link io.lakehub.delta.OrphanFiles}). */
+    @Valid
     private OrphanFilesSettings orphanFiles = new OrphanFilesSettings();
 
     public OrphanFilesSettings getOrphanFiles() {

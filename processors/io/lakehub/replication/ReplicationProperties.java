@@ -4,7 +4,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The {@code lakehub.replication.*} settings of the replication flow; each key is documented with its
@@ -12,22 +20,28 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * SMTP password) are meant to come from environment variables through placeholders; they are never
  * logged, shown by the API, or written into records, lineage or mails.
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub.replication")
 public class ReplicationProperties {
 
     /** Named targets a request may choose; a name not listed here is refused (400). */
     private Map<String, Target> targets = new LinkedHashMap<>();
     /** Replications that run at the same time (consumers of the seda queue). */
+    @Positive
     private int concurrentReplications = 1;
     /** Rows per Parquet data file of a Parquet or Delta replica. */
+    @Positive
     private long rowsPerFile = 1_000_000;
     /** Local folder for staging a replica bound for a remote target (blank: java.io.tmpdir). */
     private String stagingDir = "";
     /** Most notification recipients per request. */
+    @PositiveOrZero
     private int maxRecipients = 20;
     /** SMTP settings; without a host, notifications are written to the outbox folder. */
+    @Valid
     private final Smtp smtp = new Smtp();
     /** Lake-relative folder of notifications that were not (or could not be) sent by SMTP. */
+    @NotBlank
     private String outbox = "_hub/outbox";
 
     public Map<String, Target> getTargets() {
@@ -181,6 +195,7 @@ public class ReplicationProperties {
         /** SMTP server host; blank: mails go to the outbox folder instead. */
         private String host = "";
         /** SMTP server port. */
+        @Min(1) @Max(65535)
         private int port = 25;
         /** SMTP user (blank: no authentication). */
         private String username = "";
@@ -189,13 +204,16 @@ public class ReplicationProperties {
         /** Sender address. */
         private String from = "lakehub@localhost";
         /** Retries of a failed send after the first attempt; when they are used up the mail goes to the outbox. */
+        @PositiveOrZero
         private int maxRedeliveries = 2;
         /**
          * Pause between two attempts (the route's redelivery delay); a duration such as {@code 2s}, a bare number is
          * milliseconds.
          */
+        @NotNull
         private Duration retryDelay = Duration.ofSeconds(2);
         /** Connect and read timeout of one attempt. */
+        @NotNull
         private Duration timeout = Duration.ofSeconds(10);
         /** Upgrade the connection with STARTTLS when the server offers it. */
         private boolean starttls = false;

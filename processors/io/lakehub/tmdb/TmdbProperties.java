@@ -6,7 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The {@code lakehub.tmdb.*} settings of the tmdb-pull flow; each key is documented with its default
@@ -15,6 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code TMDB_BEARER_TOKEN}); their values never appear in {@link #toString()}, logs or errors
  * ({@link #mask(String)}).
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub.tmdb")
 public class TmdbProperties {
 
@@ -33,6 +39,7 @@ public class TmdbProperties {
     /** Lists to pull, each a {@code /movie/<list>} endpoint. */
     private List<String> lists = new ArrayList<>(KNOWN_LISTS);
     /** Most pages per list (capped at {@value #API_PAGE_CAP}, the API's cap). */
+    @Min(1)
     private int maxPages = API_PAGE_CAP;
     /** Page caps per list that override {@link #maxPages}. */
     private Map<String, Integer> maxPagesByList = new LinkedHashMap<>();
@@ -41,28 +48,39 @@ public class TmdbProperties {
     /** ISO 3166-1 region for now_playing/upcoming release dates, e.g. {@code US}; empty for none. */
     private String region = "";
     /** Most requests per second to the API (the throttle before every call). */
+    @Positive
     private int requestsPerSecond = 20;
     /** Attempts per request before the run fails: 429, 5xx and timeouts are retried. */
+    @Min(1)
     private int maxAttempts = 6;
     /** Delay before the first retry of a 5xx or a timeout; doubles each attempt. */
+    @NotNull
     private Duration backoff = Duration.ofSeconds(1);
     /** Longest delay between two attempts. */
+    @NotNull
     private Duration maxBackoff = Duration.ofSeconds(60);
     /** Longest Retry-After of a 429 that is waited out; a longer one fails the run. */
+    @NotNull
     private Duration maxRetryAfter = Duration.ofMinutes(2);
     /** TCP connect timeout. */
+    @NotNull
     private Duration connectTimeout = Duration.ofSeconds(5);
     /** Longest wait for a response. */
+    @NotNull
     private Duration responseTimeout = Duration.ofSeconds(30);
     /** Time between the end of one scheduled run and the start of the next. */
+    @NotNull
     private Duration schedule = Duration.ofHours(24);
     /** Delay from start to the first scheduled run. */
+    @NotNull
     private Duration initialDelay = Duration.ofMinutes(1);
     /** Silver table name ({@code silver/<name>}). */
+    @NotBlank
     private String silverTable = "tmdb_movies";
     /** Fetch {@code /movie/<id>} for movie ids the details table does not hold yet. */
     private boolean fetchDetails = false;
     /** Silver table of movie details ({@code silver/<name>}). */
+    @NotBlank
     private String detailsTable = "tmdb_movie_details";
 
     /** Whether credentials are set, i.e. whether the flow runs. */

@@ -98,7 +98,7 @@ public class EventGenerator {
         if (!props.isEnabled() || once) {
             return;
         }
-        if (!inProcessConsumed() && "in-process".equals(props.getTransport())) {
+        if (!inProcessConsumed() && props.getTransport() == GeneratorProperties.Transport.IN_PROCESS) {
             LOG.info("events generator: not started: it publishes in-process, and the events flow consumes {} "
                     + "(set lakehub.events.generator.transport to publish to a broker)",
                     events.isEnabled() ? events.getTransport() : "nothing (lakehub.events.enabled=false)");
@@ -141,10 +141,10 @@ public class EventGenerator {
         if (thread != null && thread.isAlive()) {
             throw new IllegalStateException("the events generator is already running; stop it first");
         }
-        String m = mode == null ? props.getMode() : mode;
+        String m = mode == null ? props.getMode().value() : mode;
         double r = rate == null ? props.getRate() : rate;
         long l = limit == null ? props.getLimit() : limit;
-        String transport = props.getTransport();
+        String transport = props.getTransport().value();
         if (r < 0 || Double.isNaN(r)) {
             throw new IllegalArgumentException("rate must be 0 (as fast as possible) or more events per second: " + r);
         }
@@ -234,8 +234,8 @@ public class EventGenerator {
         Run r = run;
         m.put("running", t != null && t.isAlive());
         m.put("enabled", props.isEnabled());
-        m.put("transport", r == null ? props.getTransport() : r.transport);
-        m.put("mode", r == null ? props.getMode() : r.mode);
+        m.put("transport", r == null ? props.getTransport().value() : r.transport);
+        m.put("mode", r == null ? props.getMode().value() : r.mode);
         m.put("rate", r == null ? props.getRate() : r.rate);
         if (r != null) {
             m.put("limit", r.limit);

@@ -2,7 +2,10 @@ package io.lakehub.events.inprocess;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The {@code lakehub.events.in-process.*} settings of the {@code in-process} transport
@@ -10,20 +13,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * fed by the generator, consumed by route {@code events-consume-<hub>}. Each key is documented with its
  * default in {@code application.yaml}.
  */
+@Validated
 @ConfigurationProperties(prefix = "lakehub.events.in-process")
 public class InProcessProperties {
 
     /** Partitions of the log; a partition's events keep their order and have positions 0, 1, 2, ... */
+    @Positive
     private int partitions = 4;
     /** Most events held per partition (published and not yet landed); a publisher waits while it is full. */
+    @Positive
     private int capacity = 20_000;
     /** Most events per batch, i.e. per Delta commit (over all partitions). */
+    @Positive
     private int batchSize = 5_000;
     /** Longest time an event waits for a batch to fill before a smaller batch is landed. */
+    @NotNull
     private Duration batchLatency = Duration.ofSeconds(5);
     /** Time between two looks at the log when no batch is ready. */
+    @NotNull
     private Duration pollPeriod = Duration.ofMillis(100);
     /** Wait before a failed batch is tried again (the same events, cut the same way). */
+    @NotNull
     private Duration retryDelay = Duration.ofSeconds(2);
 
     public int getPartitions() {
