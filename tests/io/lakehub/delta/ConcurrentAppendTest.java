@@ -24,6 +24,9 @@ import io.delta.standalone.types.LongType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import org.apache.hadoop.conf.Configuration;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,11 @@ class ConcurrentAppendTest {
 
     @TempDir
     Path dir;
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
+    }
 
     private DeltaTable table() {
         return new DeltaTable(new LakeStorage(dir.resolve("lake").toString()), "events_t");
@@ -74,7 +82,7 @@ class ConcurrentAppendTest {
         DeltaTable b = table();
         AddFile fa = file(a, 0, 0, 9);
         AddFile fb = file(b, 1, 0, 4);
-        a.beforeCommit = () -> b.commitAppend(List.of(fb), 5, SCHEMA, Map.of("app-1", 4L), Map.of("app-1", -1L), "{}");
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "events_t", context -> b.commitAppend(List.of(fb), 5, SCHEMA, Map.of("app-1", 4L), Map.of("app-1", -1L), "{}"));
 
         DeltaTable.AppendOutcome out = a.commitAppend(List.of(fa), 10, SCHEMA, Map.of("app-0", 9L), Map.of("app-0", -1L), "{}");
 
@@ -93,7 +101,7 @@ class ConcurrentAppendTest {
         // a read app-0 at version 1 and holds offsets 2..9; b, the partition's new owner, commits 2..5 first
         AddFile fa = file(a, 0, 2, 9);
         AddFile fb = file(b, 0, 2, 5);
-        a.beforeCommit = () -> b.commitAppend(List.of(fb), 4, SCHEMA, Map.of("app-0", 5L), Map.of("app-0", 1L), "{}");
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "events_t", context -> b.commitAppend(List.of(fb), 4, SCHEMA, Map.of("app-0", 5L), Map.of("app-0", 1L), "{}"));
 
         assertThatThrownBy(() -> a.commitAppend(List.of(fa), 8, SCHEMA, Map.of("app-0", 9L), Map.of("app-0", 1L), "{}"))
                 .isInstanceOf(IllegalStateException.class)
