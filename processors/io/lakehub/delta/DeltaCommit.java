@@ -193,11 +193,20 @@ final class DeltaCommit {
         return this;
     }
 
-    /** An {@code add} of a data file written under the table ({@code stats} quoted or not, or null). */
+    /** An {@code add} of a data file written under the table ({@code stats} quoted or not, or null), {@code dataChange} true. */
     DeltaCommit add(String path, Map<String, String> partitionValues, long size, long modificationTime, String stats) {
+        return add(path, partitionValues, size, modificationTime, stats, true);
+    }
+
+    /** An {@code add}; {@code dataChange} false for OPTIMIZE's rearrangement of rows already in the table. */
+    DeltaCommit add(String path, Map<String, String> partitionValues, long size, long modificationTime, String stats,
+                    boolean dataChange) {
         actions.add(KernelActions.add(path, partitionValues == null ? Map.of() : partitionValues, size, modificationTime,
-                FileStats.unquote(stats)));
+                FileStats.unquote(stats), dataChange));
         bytesAdded += size;
+        if (!dataChange) {
+            removes = true; // not a blind append
+        }
         return this;
     }
 

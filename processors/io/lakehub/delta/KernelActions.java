@@ -78,21 +78,23 @@ final class KernelActions {
     }
 
     /**
-     * An {@code add} action, {@code dataChange} true.
+     * An {@code add} action.
      *
      * @param path            relative to the table root, URI-encoded as in the log
      * @param partitionValues partition column to its serialized value (null for a null partition)
      * @param size            bytes
      * @param modificationTime milliseconds since the epoch
      * @param stats           the statistics JSON text (not quoted), or null
+     * @param dataChange      false for a rearrangement of rows already in the table (OPTIMIZE)
      */
-    static Row add(String path, Map<String, String> partitionValues, long size, long modificationTime, String stats) {
+    static Row add(String path, Map<String, String> partitionValues, long size, long modificationTime, String stats,
+                   boolean dataChange) {
         Map<Integer, Object> v = new HashMap<>();
         v.put(AddFile.FULL_SCHEMA.indexOf("path"), path);
         v.put(AddFile.FULL_SCHEMA.indexOf("partitionValues"), VectorUtils.stringStringMapValue(partitionValues));
         v.put(AddFile.FULL_SCHEMA.indexOf("size"), size);
         v.put(AddFile.FULL_SCHEMA.indexOf("modificationTime"), modificationTime);
-        v.put(AddFile.FULL_SCHEMA.indexOf("dataChange"), true);
+        v.put(AddFile.FULL_SCHEMA.indexOf("dataChange"), dataChange);
         if (stats != null) {
             v.put(AddFile.FULL_SCHEMA.indexOf("stats"), stats);
         }
