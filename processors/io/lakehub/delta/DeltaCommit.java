@@ -60,7 +60,8 @@ final class DeltaCommit {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeltaCommit.class);
 
-    private final DeltaTable table;
+    private final String name;
+    private final String path;
     private final Engine engine;
     private final KernelActions.Provenance provenance;
     private final Snapshot read;
@@ -76,12 +77,13 @@ final class DeltaCommit {
     private long bytesAdded;
     private boolean removes;
 
-    private DeltaCommit(DeltaTable table, Engine engine, Snapshot read, KernelActions.Provenance provenance) {
-        this.table = table;
+    private DeltaCommit(String name, String path, Engine engine, Snapshot read, KernelActions.Provenance provenance) {
+        this.name = name;
+        this.path = path;
         this.engine = engine;
         this.read = read;
         this.provenance = provenance;
-        this.readSnapshot = read == null ? null : new TableSnapshot(table.name(), engine, read);
+        this.readSnapshot = read == null ? null : new TableSnapshot(name, engine, read);
     }
 
     /**
@@ -90,20 +92,31 @@ final class DeltaCommit {
      * @throws UnreadableTableException if Kernel cannot read its log
      */
     static DeltaCommit begin(DeltaTable table) {
-        Engine engine = KernelSupport.engine(table.lake().conf());
+        return begin(table.name(), table.path().toString(), table.lake().conf(), table.exists());
+    }
+
+    /**
+     * Reads the latest version of the Delta table at {@code path} (a Delta replica outside the lake).
+     *
+     * @param name   the table name in errors and meters
+     * @param exists whether its log has a commit (a new table is created by the commit)
+     * @throws UnreadableTableException if Kernel cannot read its log
+     */
+    static DeltaCommit begin(String name, String path, org.apache.hadoop.conf.Configuration conf, boolean exists) {
+        Engine engine = KernelSupport.engine(conf);
         KernelActions.Provenance provenance = new KernelActions.Provenance();
-        if (!table.exists()) {
-            return new DeltaCommit(table, engine, null, provenance);
+        if (!exists) {
+            return new DeltaCommit(name, path, engine, null, provenance);
         }
         try {
             // the snapshot's committer writes the commitInfo this commit states with operation(...)
-            Snapshot snapshot = TableManager.loadSnapshot(table.path().toString())
+            Snapshot snapshot = TableManager.loadSnapshot(path)
                     .withCommitter(KernelActions.committer(provenance)).build(engine);
-            return new DeltaCommit(table, engine, snapshot, provenance);
+            return new DeltaCommit(name, path, engine, snapshot, provenance);
         } catch (io.delta.kernel.exceptions.TableNotFoundException e) {
-            return new DeltaCommit(table, engine, null, provenance);
+            return new DeltaCommit(name, path, engine, null, provenance);
         } catch (RuntimeException e) {
-            throw KernelSupport.translate(table.name(), e);
+            throw KernelSupport.translate(name, e);
         }
     }
 
@@ -258,9 +271,9 @@ final class DeltaCommit {
             long now = System.currentTimeMillis();
             if (read == null) {
                 if (createSchema == null) {
-                    throw new IllegalStateException("table " + table.name() + " does not exist and the commit has no schema");
+                    throw new IllegalStateException("table " + name + " does not exist and the commit has no schema");
                 }
-                CreateTableTransactionBuilder b = TableManager.buildCreateTableTransaction(table.path().toString(),
+                CreateTableTransactionBuilder b = TableManager.buildCreateTableTransaction(path,
                         KernelSchemas.toKernel(createSchema), DeltaTable.ENGINE)
                         .withMaxRetries(0).withCommitter(KernelActions.committer(p));
                 Map<String, String> props = new LinkedHashMap<>(set);
@@ -301,22 +314,22 @@ final class DeltaCommit {
             }
             TransactionCommitResult result = txn.commit(engine,
                     CloseableIterable.inMemoryIterable(io.delta.kernel.internal.util.Utils.toCloseableIterator(rows.iterator())));
-            Metrics.counter("lakehub.delta.bytes.written", "table", table.name()).increment(bytesAdded);
+            Metrics.counter("lakehub.delta.bytes.written", "table", name).increment(bytesAdded);
             runHooks(result);
             return result.getVersion();
         } catch (ConcurrentWriteException | MaxCommitRetryLimitReachedException | TableAlreadyExistsException e) {
             outcome = "conflict";
-            throw new CommitConflictException(table.name(), readVersion(), e);
+            throw new CommitConflictException(name, readVersion(), e);
         } catch (RuntimeException e) {
             outcome = "failed";
             if (e.getCause() instanceof java.nio.file.FileAlreadyExistsException) {
                 outcome = "conflict";
-                throw new CommitConflictException(table.name(), readVersion(), e);
+                throw new CommitConflictException(name, readVersion(), e);
             }
             throw e;
         } finally {
             Timer.builder("lakehub.delta.commit").description("Delta commit calls: log write and conflict check")
-                    .tags("table", table.name(), "operation", p.operation, "outcome", outcome)
+                    .tags("table", name, "operation", p.operation, "outcome", outcome)
                     .register(Metrics.globalRegistry).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         }
     }
@@ -333,7 +346,7 @@ final class DeltaCommit {
                 try {
                     hook.threadSafeInvoke(engine);
                 } catch (java.io.IOException | RuntimeException e) {
-                    LOG.warn("{} of {} at version {} failed (the commit stands): {}", hook.getType(), table.name(),
+                    LOG.warn("{} of {} at version {} failed (the commit stands): {}", hook.getType(), name,
                             result.getVersion(), e.toString());
                 }
             }

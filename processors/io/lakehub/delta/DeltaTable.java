@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.DeltaLog;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
@@ -34,10 +33,12 @@ import org.apache.hadoop.fs.Path;
 /**
  * One Delta table of the lake: history, time travel reads, and the single-commit MERGE of a load.
  *
- * <p>All Delta access of the hub goes through this package (DESIGN.md, "Delta Lake"), so that
- * delta-standalone can later be swapped for Delta Kernel. Tables are created with protocol (1,2),
- * delta-standalone's default; it writes a checkpoint every {@code delta.checkpointInterval} commits
- * (10 by default). Thread-safe: every call opens its own transaction or snapshot.
+ * <p>All Delta access of the hub goes through this package (DESIGN.md, "Delta Lake"): reads through Delta
+ * Kernel ({@link TableSnapshot}), every commit through one builder, {@link DeltaCommit} (Kernel's transaction
+ * API, plus {@link KernelActions} for what Kernel has no public API for). Tables are created with protocol
+ * (1,2); a checkpoint is written every {@code delta.checkpointInterval} commits (10 by default). A commit is
+ * never rebased over a concurrent one: it is planned again on the new version. Thread-safe: every call reads
+ * its own snapshot.
  */
 public final class DeltaTable {
 
@@ -55,7 +56,6 @@ public final class DeltaTable {
     private final LakeStorage lake;
     private final String name;
     private final Path path;
-    private volatile DeltaLog log;
 
     /**
      * @param lake the lake
@@ -88,23 +88,6 @@ public final class DeltaTable {
         this.lake = lake;
         this.name = name;
         this.path = lake.path(layer + "/" + name);
-    }
-
-    /**
-     * The table's Delta log, opened on first use: opening the first one initialises Hadoop and
-     * delta-standalone (about a second), which need not delay the hub's start.
-     */
-    DeltaLog log() {
-        DeltaLog l = log;
-        if (l == null) {
-            synchronized (this) {
-                if (log == null) {
-                    log = DeltaLog.forTable(lake.conf(), path);
-                }
-                l = log;
-            }
-        }
-        return l;
     }
 
     public String name() {
@@ -784,7 +767,8 @@ public final class DeltaTable {
      * that deliver full snapshots (IMDB dumps). Creates the table with {@code schema} on first use; a
      * different schema replaces the table's schema (Spark's {@code overwriteSchema}), keeping its id and
      * properties. A concurrent commit that adds or removes files makes this one fail
-     * ({@link CommitConflictException}) rather than lose them.
+     * ({@link CommitConflictException}) rather than lose them; one that leaves the files as they were (a tag,
+     * a VACUUM record) makes it commit again on the new version, up to {@value #COMMIT_ATTEMPTS} attempts.
      *
      * @param files        staged data files under this table (may be empty: the table becomes empty)
      * @param rows         rows in those files (operation metric numOutputRows)
@@ -804,6 +788,29 @@ public final class DeltaTable {
     public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, Map<String, String> properties,
                                          String userMetadata) {
         DeltaCommit commit = DeltaCommit.begin(this);
+        Set<String> planned = paths(commit.files());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return overwriteOnce(commit, files, rows, schema, properties, userMetadata);
+            } catch (CommitConflictException e) {
+                // planned again only when the winner left the file set as it was (a tag, a VACUUM record):
+                // an overwrite over rows another writer added would lose them
+                commit = DeltaCommit.begin(this);
+                if (attempt >= COMMIT_ATTEMPTS || commit.newTable() || !paths(commit.files()).equals(planned)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Set<String> paths(List<DataFile> files) {
+        Set<String> out = new HashSet<>();
+        files.forEach(f -> out.add(f.identity()));
+        return out;
+    }
+
+    private AppendOutcome overwriteOnce(DeltaCommit commit, List<AddFile> files, long rows, StructType schema,
+                                        Map<String, String> properties, String userMetadata) {
         int removed = 0;
         if (commit.newTable()) {
             commit.create(schema, List.of());

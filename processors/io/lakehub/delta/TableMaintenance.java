@@ -597,28 +597,13 @@ public final class TableMaintenance {
      * The latest {@code deletionTimestamp} of every path a {@code remove} action in the available log names:
      * every commit file still in {@code _delta_log} (Delta protocol, "Delta Log Entries"), read line by line.
      */
-    private Map<String, Long> removalTimes(DeltaTable t, String rootPath) throws IOException {
+    private static Map<String, Long> removalTimes(DeltaTable t, String rootPath) throws IOException {
         Map<String, Long> out = new HashMap<>();
-        Path logDir = new Path(t.path(), "_delta_log");
-        FileSystem fs = logDir.getFileSystem(lake.conf());
-        for (FileStatus s : fs.listStatus(logDir)) {
-            if (!s.getPath().getName().matches("\\d{20}\\.json")) {
-                continue;
+        CommitFiles.forEachFileAction(t, (kind, r) -> {
+            if (kind.equals("remove") && r.hasNonNull("path") && r.hasNonNull("deletionTimestamp")) {
+                out.merge(relative(r.get("path").asText(), rootPath), r.get("deletionTimestamp").asLong(), Math::max);
             }
-            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(s.getPath()),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.contains("\"remove\"")) {
-                        continue;
-                    }
-                    JsonNode r = JSON.readTree(line).get("remove");
-                    if (r != null && r.hasNonNull("path") && r.hasNonNull("deletionTimestamp")) {
-                        out.merge(relative(r.get("path").asText(), rootPath), r.get("deletionTimestamp").asLong(), Math::max);
-                    }
-                }
-            }
-        }
+        });
         return out;
     }
 
