@@ -16,7 +16,7 @@ import java.util.NavigableMap;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.types.StructField;
+import io.lakehub.delta.Column;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.FileStats;
@@ -134,8 +134,8 @@ public class TablesController {
                 .map(TableTags.Tag::name).toList());
         out.put("readable", versions.readable(s));
         List<Map<String, Object>> columns = new ArrayList<>();
-        for (StructField f : s.schema().getFields()) {
-            columns.add(Map.of("name", f.getName(), "type", f.getDataType().getSimpleString(), "nullable", f.isNullable()));
+        for (Column f : s.schema().columns()) {
+            columns.add(Map.of("name", f.name(), "type", f.type().simpleString(), "nullable", f.nullable()));
         }
         out.put("columns", columns);
         out.put("properties", s.properties());
@@ -208,7 +208,7 @@ public class TablesController {
         TableVersions versions = new TableVersions(table);
         TableSnapshot s = versions.resolve(Selector.of(version, tag, asOf));
         versions.requireReadable(s);
-        String[] names = s.schema().getFieldNames();
+        String[] names = s.schema().names().toArray(String[]::new);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (VersionRows it = table.rows(s)) {
             while (it.hasNext() && rows.size() < limit) {

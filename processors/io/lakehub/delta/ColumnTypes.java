@@ -11,20 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import io.delta.standalone.types.ArrayType;
-import io.delta.standalone.types.BinaryType;
-import io.delta.standalone.types.BooleanType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.DoubleType;
-import io.delta.standalone.types.FloatType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -46,7 +32,7 @@ import org.apache.parquet.schema.Types;
  * {@code DATE}, decimal {@code FIXED_LEN_BYTE_ARRAY} with {@code DECIMAL(p,s)} (Spark's legacy form,
  * readable by every reader), string BINARY {@code STRING}.
  *
- * <p>An array column ({@link ArrayType} of one of the types above, not of another array) holds a
+ * <p>An array column ({@link ColumnType.Array} of one of the types above, not of another array) holds a
  * {@link List} of element values, elements null only when the type {@code containsNull}. In Parquet it
  * is the standard three-level {@code LIST} (Parquet format spec, LogicalTypes.md "Lists"), as Spark
  * writes it with {@code spark.sql.parquet.writeLegacyFormat=false}:
@@ -71,14 +57,14 @@ public final class ColumnTypes {
     }
 
     /** Whether lakehub can store a column of this Delta type. */
-    public static boolean supported(DataType type) {
-        if (type instanceof ArrayType array) {
-            return !(array.getElementType() instanceof ArrayType) && supported(array.getElementType());
+    public static boolean supported(ColumnType type) {
+        if (type instanceof ColumnType.Array array) {
+            return !(array.element() instanceof ColumnType.Array) && supported(array.element());
         }
-        return type instanceof LongType || type instanceof IntegerType || type instanceof DoubleType
-                || type instanceof FloatType || type instanceof BooleanType || type instanceof StringType
-                || type instanceof BinaryType || type instanceof DateType || type instanceof TimestampType
-                || type instanceof DecimalType || type instanceof TimestampNtzType;
+        return type == ColumnType.LONG || type == ColumnType.INTEGER || type == ColumnType.DOUBLE
+                || type == ColumnType.FLOAT || type == ColumnType.BOOLEAN || type == ColumnType.STRING
+                || type == ColumnType.BINARY || type == ColumnType.DATE || type == ColumnType.TIMESTAMP
+                || type instanceof ColumnType.Decimal || type == ColumnType.TIMESTAMP_NTZ;
     }
 
     /**
@@ -86,12 +72,12 @@ public final class ColumnTypes {
      * float), timestamps, binary and longs (mostly identifiers) are mostly distinct values: their dictionary fills up, falls back
      * to plain encoding, and costs a hash lookup per value on the way.
      */
-    public static boolean dictionaryEncoded(DataType type) {
-        if (type instanceof ArrayType array) {
-            return dictionaryEncoded(array.getElementType());
+    public static boolean dictionaryEncoded(ColumnType type) {
+        if (type instanceof ColumnType.Array array) {
+            return dictionaryEncoded(array.element());
         }
-        return !(type instanceof DecimalType || type instanceof DoubleType || type instanceof FloatType
-                || type instanceof TimestampType || type instanceof BinaryType || type instanceof LongType);
+        return !(type instanceof ColumnType.Decimal || type == ColumnType.DOUBLE || type == ColumnType.FLOAT
+                || type == ColumnType.TIMESTAMP || type == ColumnType.BINARY || type == ColumnType.LONG);
     }
 
     /** Bytes needed for an unscaled decimal of {@code precision} digits in two's complement. */
@@ -104,64 +90,64 @@ public final class ColumnTypes {
     }
 
     /** The Parquet message type for a Delta schema; every column optional (nullable). */
-    public static MessageType parquetSchema(StructType schema) {
+    public static MessageType parquetSchema(TableSchema schema) {
         Types.MessageTypeBuilder builder = Types.buildMessage();
-        for (StructField field : schema.getFields()) {
-            builder.addField(parquetField(field.getName(), field.getDataType()));
+        for (Column field : schema.columns()) {
+            builder.addField(parquetField(field.name(), field.type()));
         }
         return builder.named("spark_schema");
     }
 
-    private static Type parquetField(String name, DataType type) {
-        if (type instanceof ArrayType array) {
+    private static Type parquetField(String name, ColumnType type) {
+        if (type instanceof ColumnType.Array array) {
             if (!supported(array)) {
-                throw new IllegalArgumentException("unsupported column type " + type.getSimpleString() + " for column " + name);
+                throw new IllegalArgumentException("unsupported column type " + type.simpleString() + " for column " + name);
             }
             Repetition element = array.containsNull() ? Repetition.OPTIONAL : Repetition.REQUIRED;
             return Types.optionalGroup().as(LogicalTypeAnnotation.listType())
-                    .addField(Types.repeatedGroup().addField(primitive(element, "element", array.getElementType(), name))
+                    .addField(Types.repeatedGroup().addField(primitive(element, "element", array.element(), name))
                             .named("list"))
                     .named(name);
         }
         return primitive(Repetition.OPTIONAL, name, type, name);
     }
 
-    private static Type primitive(Repetition repetition, String name, DataType type, String column) {
-        if (type instanceof LongType) {
+    private static Type primitive(Repetition repetition, String name, ColumnType type, String column) {
+        if (type == ColumnType.LONG) {
             return Types.primitive(PrimitiveTypeName.INT64, repetition).named(name);
-        } else if (type instanceof IntegerType) {
+        } else if (type == ColumnType.INTEGER) {
             return Types.primitive(PrimitiveTypeName.INT32, repetition).named(name);
-        } else if (type instanceof DoubleType) {
+        } else if (type == ColumnType.DOUBLE) {
             return Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(name);
-        } else if (type instanceof FloatType) {
+        } else if (type == ColumnType.FLOAT) {
             return Types.primitive(PrimitiveTypeName.FLOAT, repetition).named(name);
-        } else if (type instanceof BooleanType) {
+        } else if (type == ColumnType.BOOLEAN) {
             return Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(name);
-        } else if (type instanceof StringType) {
+        } else if (type == ColumnType.STRING) {
             return Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
-        } else if (type instanceof BinaryType) {
+        } else if (type == ColumnType.BINARY) {
             return Types.primitive(PrimitiveTypeName.BINARY, repetition).named(name);
-        } else if (type instanceof DateType) {
+        } else if (type == ColumnType.DATE) {
             return Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
-        } else if (type instanceof TimestampType) {
+        } else if (type == ColumnType.TIMESTAMP) {
             return Types.primitive(PrimitiveTypeName.INT96, repetition).named(name);
-        } else if (type instanceof TimestampNtzType) {
+        } else if (type == ColumnType.TIMESTAMP_NTZ) {
             // Delta protocol "Timestamp without timezone": INT64 microseconds, not adjusted to UTC
             return Types.primitive(PrimitiveTypeName.INT64, repetition)
                     .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS)).named(name);
-        } else if (type instanceof DecimalType d) {
-            return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(decimalBytes(d.getPrecision()))
-                    .as(LogicalTypeAnnotation.decimalType(d.getScale(), d.getPrecision())).named(name);
+        } else if (type instanceof ColumnType.Decimal d) {
+            return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(decimalBytes(d.precision()))
+                    .as(LogicalTypeAnnotation.decimalType(d.scale(), d.precision())).named(name);
         }
-        throw new IllegalArgumentException("unsupported column type " + type.getTypeName() + " for column " + column);
+        throw new IllegalArgumentException("unsupported column type " + type.typeName() + " for column " + column);
     }
 
     /**
      * The dotted Parquet column path of a column's values: the column name, or
      * {@code <name>.list.element} for an array (the leaf that per-column writer settings address).
      */
-    static String leafPath(StructField field) {
-        return field.getDataType() instanceof ArrayType ? field.getName() + ".list.element" : field.getName();
+    static String leafPath(Column field) {
+        return field.type() instanceof ColumnType.Array ? field.name() + ".list.element" : field.name();
     }
 
     /** Microseconds since the epoch, the unit of a Delta timestamp. */
@@ -238,27 +224,27 @@ public final class ColumnTypes {
      *
      * @return the value, or {@code null} if {@code json} is null or the type has no comparable statistic
      */
-    public static Object parseStatsValue(DataType type, com.fasterxml.jackson.databind.JsonNode json) {
+    public static Object parseStatsValue(ColumnType type, com.fasterxml.jackson.databind.JsonNode json) {
         if (json == null || json.isNull()) {
             return null;
         }
-        if (type instanceof LongType) {
+        if (type == ColumnType.LONG) {
             return json.asLong();
-        } else if (type instanceof IntegerType) {
+        } else if (type == ColumnType.INTEGER) {
             return json.asInt();
-        } else if (type instanceof DoubleType) {
+        } else if (type == ColumnType.DOUBLE) {
             return json.asDouble();
-        } else if (type instanceof FloatType) {
+        } else if (type == ColumnType.FLOAT) {
             return (float) json.asDouble();
-        } else if (type instanceof StringType) {
+        } else if (type == ColumnType.STRING) {
             return json.asText();
-        } else if (type instanceof DateType) {
+        } else if (type == ColumnType.DATE) {
             return LocalDate.parse(json.asText());
-        } else if (type instanceof TimestampType) {
+        } else if (type == ColumnType.TIMESTAMP) {
             return java.time.OffsetDateTime.parse(json.asText()).toInstant();
-        } else if (type instanceof TimestampNtzType) {
+        } else if (type == ColumnType.TIMESTAMP_NTZ) {
             return LocalDateTime.parse(json.asText());
-        } else if (type instanceof DecimalType) {
+        } else if (type instanceof ColumnType.Decimal) {
             return json.decimalValue();
         }
         return null;
@@ -300,41 +286,41 @@ public final class ColumnTypes {
      *
      * @throws IllegalArgumentException if {@code text} is not a value of that type
      */
-    public static Object parseText(DataType type, String text) {
+    public static Object parseText(ColumnType type, String text) {
         if (text == null) {
             return null;
         }
         try {
-            if (type instanceof ArrayType array) {
+            if (type instanceof ColumnType.Array array) {
                 List<Object> out = new ArrayList<>();
                 for (com.fasterxml.jackson.databind.JsonNode element : ARRAY_JSON.readTree(text)) {
-                    out.add(element.isNull() ? null : parseText(array.getElementType(), element.asText()));
+                    out.add(element.isNull() ? null : parseText(array.element(), element.asText()));
                 }
                 return out;
-            } else if (type instanceof LongType) {
+            } else if (type == ColumnType.LONG) {
                 return Long.parseLong(text);
-            } else if (type instanceof IntegerType) {
+            } else if (type == ColumnType.INTEGER) {
                 return Integer.parseInt(text);
-            } else if (type instanceof DoubleType) {
+            } else if (type == ColumnType.DOUBLE) {
                 return Double.parseDouble(text);
-            } else if (type instanceof FloatType) {
+            } else if (type == ColumnType.FLOAT) {
                 return Float.parseFloat(text);
-            } else if (type instanceof BooleanType) {
+            } else if (type == ColumnType.BOOLEAN) {
                 return Boolean.parseBoolean(text);
-            } else if (type instanceof DateType) {
+            } else if (type == ColumnType.DATE) {
                 return LocalDate.parse(text);
-            } else if (type instanceof TimestampType) {
+            } else if (type == ColumnType.TIMESTAMP) {
                 return instantOf(LocalDateTime.parse(text));
-            } else if (type instanceof TimestampNtzType) {
+            } else if (type == ColumnType.TIMESTAMP_NTZ) {
                 return LocalDateTime.parse(text);
-            } else if (type instanceof DecimalType d) {
-                return new BigDecimal(text).setScale(d.getScale());
-            } else if (type instanceof BinaryType) {
+            } else if (type instanceof ColumnType.Decimal d) {
+                return new BigDecimal(text).setScale(d.scale());
+            } else if (type == ColumnType.BINARY) {
                 return Base64.getDecoder().decode(text);
             }
             return text;
         } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a " + type.getTypeName() + " value", e);
+            throw new IllegalArgumentException("'" + text + "' is not a " + type.typeName() + " value", e);
         }
     }
 

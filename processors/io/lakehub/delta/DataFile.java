@@ -84,4 +84,51 @@ public record DataFile(String path, Map<String, String> partitionValues, long si
         JsonNode s = statsJson();
         return s == null || !s.has("numRecords") ? -1 : s.get("numRecords").asLong();
     }
+
+    /**
+     * The statistics parsed once, for reading several columns' bounds (file pruning), or null when the file
+     * has none or they do not parse.
+     */
+    public Statistics statistics() {
+        JsonNode s = statsJson();
+        return s == null ? null : new Statistics(s);
+    }
+
+    /**
+     * A data file's per-file statistics (Delta protocol, "Per-file Statistics"), values parsed to the column
+     * types' value classes ({@link ColumnTypes}): what a reader prunes files with. Immutable.
+     */
+    public static final class Statistics {
+
+        private final JsonNode json;
+
+        private Statistics(JsonNode json) {
+            this.json = json;
+        }
+
+        /** {@code numRecords}, or -1 when absent. */
+        public long numRecords() {
+            return json.has("numRecords") ? json.get("numRecords").asLong() : -1;
+        }
+
+        /**
+         * The column's {@code minValues} entry in its value class (e.g. {@link java.time.Instant} for a
+         * timestamp, {@link Long} for a long), or null when the file has none for it or the type has no
+         * comparable statistic (binary, boolean, array, ...). Statistics are keyed by the column's name.
+         */
+        public Object min(Column column) {
+            return ColumnTypes.parseStatsValue(column.type(), json.path("minValues").get(column.name()));
+        }
+
+        /** The column's {@code maxValues} entry, as {@link #min(Column)}. */
+        public Object max(Column column) {
+            return ColumnTypes.parseStatsValue(column.type(), json.path("maxValues").get(column.name()));
+        }
+
+        /** The column's {@code nullCount}, or -1 when absent. */
+        public long nullCount(String column) {
+            JsonNode n = json.path("nullCount").get(column);
+            return n == null || !n.isNumber() ? -1 : n.asLong();
+        }
+    }
 }

@@ -25,7 +25,6 @@ import io.delta.kernel.transaction.CreateTableTransactionBuilder;
 import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.utils.CloseableIterable;
-import io.delta.standalone.types.StructType;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -67,9 +66,9 @@ final class DeltaCommit {
     private final Snapshot read;
     private final TableSnapshot readSnapshot;
     private final long started = System.currentTimeMillis();
-    private StructType createSchema;
+    private TableSchema createSchema;
     private List<String> createPartitions = List.of();
-    private StructType newSchema;
+    private TableSchema newSchema;
     private final Map<String, String> set = new LinkedHashMap<>();
     private final Set<String> unset = new LinkedHashSet<>();
     private final Map<String, Long> txns = new LinkedHashMap<>();
@@ -140,7 +139,7 @@ final class DeltaCommit {
     }
 
     /** The schema of the read version, null for a new table. */
-    StructType schema() {
+    TableSchema schema() {
         return readSnapshot == null ? null : readSnapshot.schema();
     }
 
@@ -165,14 +164,14 @@ final class DeltaCommit {
     }
 
     /** The schema and partition columns of the table this commit creates (ignored for an existing table). */
-    DeltaCommit create(StructType schema, List<String> partitionColumns) {
+    DeltaCommit create(TableSchema schema, List<String> partitionColumns) {
         this.createSchema = schema;
         this.createPartitions = partitionColumns == null ? List.of() : partitionColumns;
         return this;
     }
 
     /** A new schema for an existing table (added columns, or an overwrite's schema); same schema: no change. */
-    DeltaCommit schema(StructType schema) {
+    DeltaCommit schema(TableSchema schema) {
         if (read != null && !schema.equals(schema())) {
             this.newSchema = schema;
         }

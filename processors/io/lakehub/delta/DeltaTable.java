@@ -4,28 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
 import org.apache.hadoop.fs.Path;
@@ -251,7 +242,7 @@ public final class DeltaTable {
         }
         Map<String, String> params = textMap(info.get("operationParameters"));
         String logOperation = info.hasNonNull("operation") ? info.get("operation").asText() : null;
-        // delta-standalone could only name maintenance commits "Manual Update"; their real name
+        // maintenance commits are named "Manual Update" (as delta-standalone had to); their real name
         // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
         String named = params.get("operation");
         return new HistoryEntry(version,
@@ -369,13 +360,13 @@ public final class DeltaTable {
                     + (loadVersion - 1) + " but found " + last + ": another writer is loading the same source");
         }
         boolean newTable = commit.newTable();
-        StructType current = newTable ? null : commit.schema();
+        TableSchema current = newTable ? null : commit.schema();
         if (!newTable && !sameColumns(commit.partitionColumns(), load.partitionColumns())) {
             throw new SchemaMismatchException("table " + name + " is partitioned by " + commit.partitionColumns()
                     + " but the load is partitioned by " + load.partitionColumns() + "; partitioning of an existing table"
                     + " cannot change");
         }
-        StructType schema = SchemaEvolution.merge(current, load.schema(), name);
+        TableSchema schema = SchemaEvolution.merge(current, load.schema(), name);
         Map<String, String> config = new LinkedHashMap<>(properties);
         long expectedVersion = commit.readVersion() + 1;
         for (String tag : tags) {
@@ -388,7 +379,7 @@ public final class DeltaTable {
         }
         commit.setProperties(config);
 
-        List<AddFile> rewritten = new ArrayList<>();
+        List<DataFile> rewritten = new ArrayList<>();
         long updated = 0;
         long deleted = 0;
         long copied = 0;
@@ -448,7 +439,7 @@ public final class DeltaTable {
             }
             return new CommitOutcome(version, false, opName, inserted, updated, deleted, added, removed, copied);
         } catch (RuntimeException e) {
-            for (AddFile f : rewritten) {
+            for (DataFile f : rewritten) {
                 deleteQuietly(f);
             }
             throw e;
@@ -456,7 +447,7 @@ public final class DeltaTable {
     }
 
     /** Adds a data file written under this table to {@code commit}. */
-    private static void add(DeltaCommit commit, AddFile f) {
+    private static void add(DeltaCommit commit, DataFile f) {
         commit.add(f.getPath(), f.getPartitionValues(), f.getSize(), f.getModificationTime(), f.getStats());
     }
 
@@ -499,8 +490,8 @@ public final class DeltaTable {
     }
 
     /**
-     * An {@code operationParameters} value as delta-standalone needs it: JSON text (a string value
-     * quoted), which it copies into the log as is; a bare value makes the log unreadable.
+     * A value as JSON text, for an {@code operationParameters} entry that holds JSON as Spark writes it
+     * (e.g. {@code partitionBy} {@code ["a"]}, SET TBLPROPERTIES' {@code properties} object).
      */
     static String json(Object value) {
         try {
@@ -510,17 +501,17 @@ public final class DeltaTable {
         }
     }
 
-    private static long bytes(List<AddFile> files) {
+    private static long bytes(List<DataFile> files) {
         long total = 0;
-        for (AddFile f : files) {
+        for (DataFile f : files) {
             total += f.getSize();
         }
         return total;
     }
 
     /** Files of the read snapshot whose first-key range may contain an incoming key. */
-    private List<DataFile> candidates(List<DataFile> files, StagedLoad load, StructType schema) {
-        StructField keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
+    private List<DataFile> candidates(List<DataFile> files, StagedLoad load, TableSchema schema) {
+        Column keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
         LoadKeys keys = load.keys();
         List<DataFile> out = new ArrayList<>();
         for (DataFile file : files) {
@@ -533,26 +524,26 @@ public final class DeltaTable {
     }
 
     /** {min, max} of a column from a file's statistics, or null when unknown. */
-    private static Object[] keyRange(DataFile file, StructField field) {
+    private static Object[] keyRange(DataFile file, Column field) {
         if (file.getStats() == null || field == null) {
             return null;
         }
         try {
             JsonNode stats = STATS_JSON.readTree(FileStats.unquote(file.getStats()));
-            JsonNode min = stats.path("minValues").get(field.getName());
-            JsonNode max = stats.path("maxValues").get(field.getName());
-            Object lo = ColumnTypes.parseStatsValue(field.getDataType(), min);
-            Object hi = ColumnTypes.parseStatsValue(field.getDataType(), max);
+            JsonNode min = stats.path("minValues").get(field.name());
+            JsonNode max = stats.path("maxValues").get(field.name());
+            Object lo = ColumnTypes.parseStatsValue(field.type(), min);
+            Object hi = ColumnTypes.parseStatsValue(field.type(), max);
             return lo == null || hi == null ? null : new Object[] {lo, hi};
         } catch (JsonProcessingException e) {
             return null;
         }
     }
 
-    private record Rewrite(DataFile original, AddFile replacement, long dropped, long droppedDeleted, long kept) {
+    private record Rewrite(DataFile original, DataFile replacement, long dropped, long droppedDeleted, long kept) {
     }
 
-    private List<Rewrite> rewriteAll(List<DataFile> candidates, StagedLoad load, StructType schema, int threads)
+    private List<Rewrite> rewriteAll(List<DataFile> candidates, StagedLoad load, TableSchema schema, int threads)
             throws IOException {
         List<Rewrite> out = new ArrayList<>();
         if (candidates.isEmpty()) {
@@ -593,7 +584,7 @@ public final class DeltaTable {
         }
     }
 
-    private Rewrite rewrite(DataFile file, StagedLoad load, StructType schema, int[] keyIndexes) throws IOException {
+    private Rewrite rewrite(DataFile file, StagedLoad load, TableSchema schema, int[] keyIndexes) throws IOException {
         long dropped = 0;
         long droppedDeleted = 0;
         long kept = 0;
@@ -630,7 +621,7 @@ public final class DeltaTable {
      * A file the table references is never deleted, so replaying a commit with the very files it
      * committed is harmless; if the log cannot be read, nothing is deleted.
      */
-    public void deleteUnreferenced(Collection<AddFile> files) {
+    public void deleteUnreferenced(Collection<DataFile> files) {
         Set<String> live = new HashSet<>();
         try {
             if (exists()) {
@@ -641,17 +632,17 @@ public final class DeltaTable {
         } catch (RuntimeException e) {
             return; // an orphan is harmless, a deleted live file is not
         }
-        for (AddFile f : files) {
-            if (!live.contains(f.getPath())) {
+        for (DataFile f : files) {
+            if (!live.contains(f.path())) {
                 deleteQuietly(f);
             }
         }
     }
 
     /** Deletes staged or rewritten files that will not be committed (best effort). */
-    public void deleteQuietly(AddFile file) {
+    public void deleteQuietly(DataFile file) {
         try {
-            Path p = new Path(path, file.getPath());
+            Path p = new Path(path, file.path());
             p.getFileSystem(lake.conf()).delete(p, false);
         } catch (IOException | RuntimeException ignored) {
             // an orphan data file is harmless: no commit references it, VACUUM removes it
@@ -678,14 +669,14 @@ public final class DeltaTable {
      * carries one {@code txn} action per entry of {@code txns}: the progress of several independent
      * sources (e.g. the partitions of a Kafka topic) committed with the rows that cover it (DESIGN.md
      * invariant 2). Creates the table with {@code schema} on first use; an existing table must have the
-     * same columns. Same as {@link #commitAppend(List, long, StructType, Map, Map, String)} with no
+     * same columns. Same as {@link #commitAppend(List, long, TableSchema, Map, Map, String)} with no
      * expected versions: each app id only has to be below its new version.
      *
      * @throws IllegalStateException   if an app id is already at or above its new version
      * @throws SchemaMismatchException if the existing table has other columns
      * @throws CommitConflictException if concurrent commits conflicted {@value #APPEND_ATTEMPTS} times in a row
      */
-    public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+    public AppendOutcome commitAppend(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                       String userMetadata) {
         return commitAppend(files, rows, schema, txns, Map.of(), userMetadata);
     }
@@ -718,14 +709,14 @@ public final class DeltaTable {
      * @throws SchemaMismatchException if the existing table has other columns
      * @throws CommitConflictException if concurrent commits conflicted {@value #APPEND_ATTEMPTS} times in a row
      */
-    public AppendOutcome commitAppend(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+    public AppendOutcome commitAppend(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                       Map<String, Long> expected, String userMetadata) {
         // a concurrent commit won the race: start over on the new snapshot, where the txn check decides
         // whether this append still holds only new rows
         return DeltaCommit.withRetry(APPEND_ATTEMPTS, () -> commitAppendOnce(files, rows, schema, txns, expected, userMetadata));
     }
 
-    private AppendOutcome commitAppendOnce(List<AddFile> files, long rows, StructType schema, Map<String, Long> txns,
+    private AppendOutcome commitAppendOnce(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                            Map<String, Long> expected, String userMetadata) {
         DeltaCommit commit = DeltaCommit.begin(this);
         for (Map.Entry<String, Long> e : txns.entrySet()) {
@@ -739,8 +730,8 @@ public final class DeltaTable {
         if (commit.newTable()) {
             commit.create(schema, List.of());
         } else if (!commit.schema().equals(schema)) {
-            throw new SchemaMismatchException("table " + name + " has schema " + commit.schema().getTreeString()
-                    + " but the append has " + schema.getTreeString());
+            throw new SchemaMismatchException("table " + name + " has schema " + commit.schema().treeString()
+                    + " but the append has " + schema.treeString());
         }
         files.forEach(f -> add(commit, f));
         txns.forEach(commit::txn);
@@ -775,17 +766,17 @@ public final class DeltaTable {
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (lineage)
      * @return the version written, the rows and the files added
      */
-    public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, String userMetadata) {
+    public AppendOutcome commitOverwrite(List<DataFile> files, long rows, TableSchema schema, String userMetadata) {
         return commitOverwrite(files, rows, schema, Map.of(), userMetadata);
     }
 
     /**
-     * {@link #commitOverwrite(List, long, StructType, String)} that also sets table properties in the same
+     * {@link #commitOverwrite(List, long, TableSchema, String)} that also sets table properties in the same
      * commit (e.g. {@link VersionDiff#KEYS_PROPERTY}); other properties are kept.
      *
      * @param properties table properties to set; empty for none
      */
-    public AppendOutcome commitOverwrite(List<AddFile> files, long rows, StructType schema, Map<String, String> properties,
+    public AppendOutcome commitOverwrite(List<DataFile> files, long rows, TableSchema schema, Map<String, String> properties,
                                          String userMetadata) {
         DeltaCommit commit = DeltaCommit.begin(this);
         Set<String> planned = paths(commit.files());
@@ -809,7 +800,7 @@ public final class DeltaTable {
         return out;
     }
 
-    private AppendOutcome overwriteOnce(DeltaCommit commit, List<AddFile> files, long rows, StructType schema,
+    private AppendOutcome overwriteOnce(DeltaCommit commit, List<DataFile> files, long rows, TableSchema schema,
                                         Map<String, String> properties, String userMetadata) {
         int removed = 0;
         if (commit.newTable()) {
@@ -847,7 +838,7 @@ public final class DeltaTable {
      * @param properties   table properties to set (e.g. a watermark)
      * @param userMetadata JSON text for {@code commitInfo.userMetadata}, or null
      */
-    public record RewritePlan(List<AddFile> removes, List<AddFile> adds, long rows, Map<String, Long> txns,
+    public record RewritePlan(List<DataFile> removes, List<DataFile> adds, long rows, Map<String, Long> txns,
                               Map<String, String> properties, String userMetadata) {
     }
 
@@ -857,7 +848,7 @@ public final class DeltaTable {
         long readVersion();
 
         /** Every data file of that snapshot, with its statistics. */
-        List<AddFile> files();
+        List<DataFile> files();
 
         /** The table properties of that snapshot (empty for a new table). */
         Map<String, String> properties();
@@ -893,21 +884,20 @@ public final class DeltaTable {
      * @throws CommitConflictException if concurrent commits won {@value #COMMIT_ATTEMPTS} times in a row
      * @throws IOException from the planner
      */
-    public long commitRewrite(StructType schema, Rewriter planner) throws IOException {
+    public long commitRewrite(TableSchema schema, Rewriter planner) throws IOException {
         return DeltaCommit.withRetry(COMMIT_ATTEMPTS, () -> rewriteOnce(schema, planner));
     }
 
-    private long rewriteOnce(StructType schema, Rewriter planner) throws IOException {
+    private long rewriteOnce(TableSchema schema, Rewriter planner) throws IOException {
         DeltaCommit commit = DeltaCommit.begin(this);
         if (!commit.newTable() && !commit.schema().equals(schema)) {
-            throw new SchemaMismatchException("table " + name + " has schema " + commit.schema().getTreeString()
-                    + " but the rewrite has " + schema.getTreeString());
+            throw new SchemaMismatchException("table " + name + " has schema " + commit.schema().treeString()
+                    + " but the rewrite has " + schema.treeString());
         }
         Map<String, DataFile> byPath = new LinkedHashMap<>();
-        List<AddFile> files = new ArrayList<>();
-        for (DataFile f : commit.files()) {
+        List<DataFile> files = commit.files();
+        for (DataFile f : files) {
             byPath.put(f.path(), f);
-            files.add(new AddFile(f.path(), f.partitionValues(), f.size(), f.modificationTime(), true, f.stats(), null));
         }
         Map<String, String> current = commit.properties();
         long readVersion = commit.readVersion();
@@ -916,7 +906,7 @@ public final class DeltaTable {
                 return readVersion;
             }
 
-            public List<AddFile> files() {
+            public List<DataFile> files() {
                 return files;
             }
 
@@ -935,7 +925,7 @@ public final class DeltaTable {
             commit.create(schema, List.of());
         }
         commit.setProperties(plan.properties());
-        for (AddFile f : plan.removes()) {
+        for (DataFile f : plan.removes()) {
             DataFile read = byPath.get(f.getPath());
             if (read == null) {
                 throw new IllegalArgumentException("the rewrite of " + name + " removes " + f.getPath()

@@ -5,8 +5,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 
 /**
  * Per-file column statistics, accumulated row by row while a data file is written.
@@ -29,7 +27,7 @@ public final class FileStats {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StructField[] fields;
+    private final Column[] fields;
     private final Object[] min;
     private final Object[] max;
     private final long[] nulls;
@@ -37,8 +35,8 @@ public final class FileStats {
     private long records;
 
     /** @param schema the schema of the rows that will be {@link #add added} */
-    public FileStats(StructType schema) {
-        this.fields = schema.getFields();
+    public FileStats(TableSchema schema) {
+        this.fields = schema.columns().toArray(new Column[0]);
         this.min = new Object[fields.length];
         this.max = new Object[fields.length];
         this.nulls = new long[fields.length];
@@ -124,7 +122,7 @@ public final class FileStats {
         Map<String, Object> maxs = new LinkedHashMap<>();
         Map<String, Object> nullCount = new LinkedHashMap<>();
         for (int i = 0; i < fields.length; i++) {
-            String name = fields[i].getName();
+            String name = fields[i].name();
             nullCount.put(name, nulls[i]);
             if (unknown[i] || min[i] == null) {
                 continue;

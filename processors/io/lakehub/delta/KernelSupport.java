@@ -119,55 +119,22 @@ final class KernelSupport {
 
     /**
      * The hub's schema of a Kernel schema: the same logical names and types, column metadata (physical
-     * names) left out.
+     * names, column-mapping ids) left out, as the hub's readers and writers address columns by logical name.
      *
      * @throws UnreadableTableException if a column has a type the hub does not read (variant, …)
      */
-    static io.delta.standalone.types.StructType schema(String table, StructType kernel) {
-        List<io.delta.standalone.types.StructField> out = new ArrayList<>();
-        for (StructField f : kernel.fields()) {
-            out.add(new io.delta.standalone.types.StructField(f.getName(), type(table, f.getDataType()), f.isNullable()));
+    static TableSchema schema(String table, StructType kernel) {
+        try {
+            TableSchema full = KernelSchemas.fromKernel(kernel);
+            List<Column> out = new ArrayList<>(full.size());
+            for (Column c : full) {
+                out.add(c.withMetadata(Map.of()));
+            }
+            return new TableSchema(out);
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableTableException(table, UnreadableTableException.Reason.UNSUPPORTED_FEATURE,
+                    "column type " + e.getMessage(), e);
         }
-        return new io.delta.standalone.types.StructType(out.toArray(new io.delta.standalone.types.StructField[0]));
-    }
-
-    private static io.delta.standalone.types.DataType type(String table, DataType t) {
-        if (t instanceof LongType) {
-            return new io.delta.standalone.types.LongType();
-        } else if (t instanceof IntegerType) {
-            return new io.delta.standalone.types.IntegerType();
-        } else if (t instanceof ShortType) {
-            return new io.delta.standalone.types.ShortType();
-        } else if (t instanceof ByteType) {
-            return new io.delta.standalone.types.ByteType();
-        } else if (t instanceof DoubleType) {
-            return new io.delta.standalone.types.DoubleType();
-        } else if (t instanceof FloatType) {
-            return new io.delta.standalone.types.FloatType();
-        } else if (t instanceof BooleanType) {
-            return new io.delta.standalone.types.BooleanType();
-        } else if (t instanceof StringType) {
-            return new io.delta.standalone.types.StringType();
-        } else if (t instanceof BinaryType) {
-            return new io.delta.standalone.types.BinaryType();
-        } else if (t instanceof DateType) {
-            return new io.delta.standalone.types.DateType();
-        } else if (t instanceof TimestampType) {
-            return new io.delta.standalone.types.TimestampType();
-        } else if (t instanceof TimestampNTZType) {
-            return TimestampNtzType.INSTANCE;
-        } else if (t instanceof DecimalType d) {
-            return new io.delta.standalone.types.DecimalType(d.getPrecision(), d.getScale());
-        } else if (t instanceof ArrayType a) {
-            return new io.delta.standalone.types.ArrayType(type(table, a.getElementType()), a.containsNull());
-        } else if (t instanceof MapType m) {
-            return new io.delta.standalone.types.MapType(type(table, m.getKeyType()), type(table, m.getValueType()),
-                    m.isValueContainsNull());
-        } else if (t instanceof StructType s) {
-            return schema(table, s);
-        }
-        throw new UnreadableTableException(table, UnreadableTableException.Reason.UNSUPPORTED_FEATURE,
-                "column type " + t, null);
     }
 
     /** Logical column name by physical name, for a table with column mapping (identity without). */

@@ -7,9 +7,6 @@ import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
 
 /**
  * The set of keys of one load, for the MERGE: membership while rewriting files and the smallest key
@@ -36,8 +33,8 @@ public final class LoadKeys {
      * @param firstKeyType the type of the first key column
      * @param composite    whether the key has several columns
      */
-    public LoadKeys(DataType firstKeyType, boolean composite) {
-        this.primitive = !composite && (firstKeyType instanceof LongType || firstKeyType instanceof IntegerType);
+    public LoadKeys(ColumnType firstKeyType, boolean composite) {
+        this.primitive = !composite && (firstKeyType == ColumnType.LONG || firstKeyType == ColumnType.INTEGER);
         this.objects = primitive ? null : new HashSet<>();
         this.longs = primitive ? new long[1024] : null;
     }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
-import io.delta.standalone.types.StructType;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -20,7 +19,7 @@ public final class ParquetFilesRows implements Iterator<Object[]>, AutoCloseable
 
     private final Iterator<Path> files;
     private final Configuration conf;
-    private final StructType schema;
+    private final TableSchema schema;
     private ParquetRowReader reader;
     private Path current;
     private Object[] next;
@@ -30,7 +29,7 @@ public final class ParquetFilesRows implements Iterator<Object[]>, AutoCloseable
      * @param conf   Hadoop configuration of their file system ({@link LakeStorage#conf()} for the lake)
      * @param schema the columns to read
      */
-    public ParquetFilesRows(Iterator<Path> files, Configuration conf, StructType schema) {
+    public ParquetFilesRows(Iterator<Path> files, Configuration conf, TableSchema schema) {
         this.files = files;
         this.conf = conf;
         this.schema = schema;

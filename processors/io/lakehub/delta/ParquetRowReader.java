@@ -14,15 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.delta.standalone.types.ArrayType;
-import io.delta.standalone.types.BinaryType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -61,7 +52,7 @@ public final class ParquetRowReader implements Closeable {
      * @param target the schema rows are returned in
      * @throws IOException if the file cannot be opened or is not Parquet
      */
-    public ParquetRowReader(Path file, Configuration conf, StructType target) throws IOException {
+    public ParquetRowReader(Path file, Configuration conf, TableSchema target) throws IOException {
         this.reader = ParquetReader.builder(new RowReadSupport(target), file).withConf(conf).build();
     }
 
@@ -76,9 +67,9 @@ public final class ParquetRowReader implements Closeable {
     }
 
     private static final class RowReadSupport extends ReadSupport<Object[]> {
-        private final StructType target;
+        private final TableSchema target;
 
-        RowReadSupport(StructType target) {
+        RowReadSupport(TableSchema target) {
             this.target = target;
         }
 
@@ -101,10 +92,10 @@ public final class ParquetRowReader implements Closeable {
         }
     }
 
-    static int index(StructType schema, String name) {
-        StructField[] fields = schema.getFields();
+    static int index(TableSchema schema, String name) {
+        Column[] fields = schema.columns().toArray(new Column[0]);
         for (int i = 0; i < fields.length; i++) {
-            if (fields[i].getName().equalsIgnoreCase(name)) {
+            if (fields[i].name().equalsIgnoreCase(name)) {
                 return i;
             }
         }
@@ -116,20 +107,20 @@ public final class ParquetRowReader implements Closeable {
         private Object[] current;
         private final GroupConverter root;
 
-        RowMaterializer(MessageType requested, StructType target) {
-            this.width = target.length();
+        RowMaterializer(MessageType requested, TableSchema target) {
+            this.width = target.size();
             List<Type> columns = requested.getFields();
             Converter[] converters = new Converter[columns.size()];
             for (int i = 0; i < converters.length; i++) {
                 int slot = index(target, columns.get(i).getName());
-                StructField field = target.getFields()[slot];
+                Column field = target.column(slot);
                 if (columns.get(i).isPrimitive()) {
-                    converters[i] = converter(columns.get(i).asPrimitiveType(), field.getDataType(), v -> current[slot] = v);
-                } else if (field.getDataType() instanceof ArrayType array) {
+                    converters[i] = converter(columns.get(i).asPrimitiveType(), field.type(), v -> current[slot] = v);
+                } else if (field.type() instanceof ColumnType.Array array) {
                     converters[i] = listConverter(columns.get(i).asGroupType(), array, v -> current[slot] = v);
                 } else {
-                    throw new IllegalArgumentException("column " + field.getName() + " is a group in the file but "
-                            + field.getDataType().getSimpleString() + " in the table");
+                    throw new IllegalArgumentException("column " + field.name() + " is a group in the file but "
+                            + field.type().simpleString() + " in the table");
                 }
             }
             this.root = new GroupConverter() {
@@ -160,16 +151,16 @@ public final class ParquetRowReader implements Closeable {
         }
 
         /** Collects one {@code LIST} group's elements into a {@link List}, handed to {@code sink} at its end. */
-        private GroupConverter listConverter(org.apache.parquet.schema.GroupType list, ArrayType array, Consumer<Object> sink) {
+        private GroupConverter listConverter(org.apache.parquet.schema.GroupType list, ColumnType.Array array, Consumer<Object> sink) {
             Type repeated = list.getType(0);
             return new GroupConverter() {
                 private List<Object> values;
                 private Object element;
                 private final Converter child = repeated.isPrimitive()
-                        ? converter(repeated.asPrimitiveType(), array.getElementType(), v -> values.add(v))
+                        ? converter(repeated.asPrimitiveType(), array.element(), v -> values.add(v))
                         : new GroupConverter() {
                             private final Converter leaf = converter(repeated.asGroupType().getType(0).asPrimitiveType(),
-                                    array.getElementType(), v -> element = v);
+                                    array.element(), v -> element = v);
 
                             @Override
                             public Converter getConverter(int fieldIndex) {
@@ -204,10 +195,10 @@ public final class ParquetRowReader implements Closeable {
             };
         }
 
-        private PrimitiveConverter converter(PrimitiveType column, DataType type, Consumer<Object> sink) {
+        private PrimitiveConverter converter(PrimitiveType column, ColumnType type, Consumer<Object> sink) {
             LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
-            if (type instanceof DecimalType d) {
-                int scale = d.getScale();
+            if (type instanceof ColumnType.Decimal d) {
+                int scale = d.scale();
                 return new PrimitiveConverter() {
                     @Override
                     public void addBinary(Binary value) {
@@ -224,7 +215,7 @@ public final class ParquetRowReader implements Closeable {
                         sink.accept(BigDecimal.valueOf(value, scale));
                     }
                 };
-            } else if (type instanceof TimestampType) {
+            } else if (type == ColumnType.TIMESTAMP) {
                 LogicalTypeAnnotation.TimeUnit unit = logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
                         ? ts.getUnit() : LogicalTypeAnnotation.TimeUnit.MICROS;
                 return new PrimitiveConverter() {
@@ -246,7 +237,7 @@ public final class ParquetRowReader implements Closeable {
                         sink.accept(Instant.EPOCH.plusSeconds(epochDay * 86_400L).plusNanos(nanosOfDay));
                     }
                 };
-            } else if (type instanceof TimestampNtzType) {
+            } else if (type == ColumnType.TIMESTAMP_NTZ) {
                 LogicalTypeAnnotation.TimeUnit unit = logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
                         ? ts.getUnit() : LogicalTypeAnnotation.TimeUnit.MICROS;
                 return new PrimitiveConverter() {
@@ -260,21 +251,21 @@ public final class ParquetRowReader implements Closeable {
                         sink.accept(java.time.LocalDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
                     }
                 };
-            } else if (type instanceof DateType) {
+            } else if (type == ColumnType.DATE) {
                 return new PrimitiveConverter() {
                     @Override
                     public void addInt(int value) {
                         sink.accept(LocalDate.ofEpochDay(value));
                     }
                 };
-            } else if (type instanceof StringType) {
+            } else if (type == ColumnType.STRING) {
                 return new PrimitiveConverter() {
                     @Override
                     public void addBinary(Binary value) {
                         sink.accept(value.toStringUsingUTF8());
                     }
                 };
-            } else if (type instanceof BinaryType) {
+            } else if (type == ColumnType.BINARY) {
                 return new PrimitiveConverter() {
                     @Override
                     public void addBinary(Binary value) {
@@ -290,7 +281,7 @@ public final class ParquetRowReader implements Closeable {
 
                 @Override
                 public void addInt(int value) {
-                    sink.accept(type.getTypeName().toLowerCase(Locale.ROOT).equals("long") ? (Object) (long) value : value);
+                    sink.accept(type.typeName().toLowerCase(Locale.ROOT).equals("long") ? (Object) (long) value : value);
                 }
 
                 @Override

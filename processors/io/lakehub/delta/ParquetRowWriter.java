@@ -10,11 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.ArrayType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -27,7 +22,7 @@ import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Streams rows into one Parquet data file of a Delta table and returns its {@link AddFile} with
+ * Streams rows into one Parquet data file of a Delta table and returns its {@link DataFile} with
  * statistics.
  *
  * <p>Rows are {@code Object[]} in the order of the table schema, values as described in
@@ -57,7 +52,7 @@ public final class ParquetRowWriter implements Closeable {
      *
      * @throws IOException if the file cannot be created
      */
-    public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema) throws IOException {
+    public ParquetRowWriter(Path tablePath, Configuration conf, TableSchema schema) throws IOException {
         this(tablePath, conf, schema, Map.of());
     }
 
@@ -73,7 +68,7 @@ public final class ParquetRowWriter implements Closeable {
      *                                  which would need escaping in paths (partition by a derived column)
      * @throws IOException              if the file cannot be created
      */
-    public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, Map<String, String> partitionValues)
+    public ParquetRowWriter(Path tablePath, Configuration conf, TableSchema schema, Map<String, String> partitionValues)
             throws IOException {
         this(tablePath, conf, schema, partitionValues, java.util.Set.of());
     }
@@ -85,12 +80,12 @@ public final class ParquetRowWriter implements Closeable {
      *
      * @throws IOException if the file cannot be created
      */
-    public ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, java.util.Set<String> plainColumns)
+    public ParquetRowWriter(Path tablePath, Configuration conf, TableSchema schema, java.util.Set<String> plainColumns)
             throws IOException {
         this(tablePath, conf, schema, Map.of(), plainColumns);
     }
 
-    private ParquetRowWriter(Path tablePath, Configuration conf, StructType schema, Map<String, String> partitionValues,
+    private ParquetRowWriter(Path tablePath, Configuration conf, TableSchema schema, Map<String, String> partitionValues,
                              java.util.Set<String> plainColumns) throws IOException {
         this.tablePath = tablePath;
         this.conf = conf;
@@ -107,8 +102,8 @@ public final class ParquetRowWriter implements Closeable {
         this.name = folder + "part-" + UUID.randomUUID() + ".snappy.parquet";
         this.stats = new FileStats(schema);
         Builder builder = new Builder(new Path(tablePath, name), schema);
-        for (StructField field : schema.getFields()) {
-            if (!ColumnTypes.dictionaryEncoded(field.getDataType()) || plainColumns.contains(field.getName())) {
+        for (Column field : schema.columns()) {
+            if (!ColumnTypes.dictionaryEncoded(field.type()) || plainColumns.contains(field.name())) {
                 builder.withDictionaryEncoding(ColumnTypes.leafPath(field), false);
             }
         }
@@ -142,18 +137,18 @@ public final class ParquetRowWriter implements Closeable {
     }
 
     /**
-     * Closes the file and describes it as a Delta {@code add} action with {@code dataChange=true}.
+     * Closes the file and describes it: its path relative to the table, partition values, size, modification
+     * time and statistics JSON ({@link FileStats#toJson()}), no deletion vector; committed with {@code dataChange=true}.
      *
      * @throws IOException if the file cannot be closed or its size read
      */
-    public AddFile finish() throws IOException {
+    public DataFile finish() throws IOException {
         close();
         Path file = new Path(tablePath, name);
         FileSystem fs = file.getFileSystem(conf);
         long size = fs.getFileStatus(file).getLen();
-        return AddFile.builder(name, new HashMap<>(partitionValues), size, System.currentTimeMillis(), true)
-                .stats(stats.toJsonStringLiteral())
-                .build();
+        return new DataFile(name, java.util.Collections.unmodifiableMap(new HashMap<>(partitionValues)), size,
+                System.currentTimeMillis(), stats.toJson(), null);
     }
 
     /** Closes the file without describing it (used when the file is abandoned). */
@@ -173,9 +168,9 @@ public final class ParquetRowWriter implements Closeable {
     }
 
     private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-        private final StructType schema;
+        private final TableSchema schema;
 
-        Builder(Path path, StructType schema) {
+        Builder(Path path, TableSchema schema) {
             super(path);
             this.schema = schema;
         }
@@ -192,19 +187,19 @@ public final class ParquetRowWriter implements Closeable {
     }
 
     private static final class RowWriteSupport extends WriteSupport<Object[]> {
-        private final StructField[] fields;
+        private final Column[] fields;
         private final MessageType messageType;
         private final int[] fixedLength;
         private RecordConsumer out;
 
-        RowWriteSupport(StructType schema) {
-            this.fields = schema.getFields();
+        RowWriteSupport(TableSchema schema) {
+            this.fields = schema.columns().toArray(new Column[0]);
             this.messageType = ColumnTypes.parquetSchema(schema);
             this.fixedLength = new int[fields.length];
             for (int i = 0; i < fields.length; i++) {
-                DecimalType d = decimalType(fields[i]);
+                ColumnType.Decimal d = decimalType(fields[i]);
                 if (d != null) {
-                    fixedLength[i] = ColumnTypes.decimalBytes(d.getPrecision());
+                    fixedLength[i] = ColumnTypes.decimalBytes(d.precision());
                 }
             }
         }
@@ -227,7 +222,7 @@ public final class ParquetRowWriter implements Closeable {
                 if (v == null) {
                     continue;
                 }
-                String field = fields[i].getName();
+                String field = fields[i].name();
                 out.startField(field, i);
                 writeValue(i, v);
                 out.endField(field, i);
@@ -236,11 +231,11 @@ public final class ParquetRowWriter implements Closeable {
         }
 
         /** The decimal type of a decimal column or of an array column's elements, else null. */
-        private static DecimalType decimalType(StructField field) {
-            if (field.getDataType() instanceof ArrayType array) {
-                return array.getElementType() instanceof DecimalType d ? d : null;
+        private static ColumnType.Decimal decimalType(Column field) {
+            if (field.type() instanceof ColumnType.Array array) {
+                return array.element() instanceof ColumnType.Decimal d ? d : null;
             }
-            return field.getDataType() instanceof DecimalType d ? d : null;
+            return field.type() instanceof ColumnType.Decimal d ? d : null;
         }
 
         /**
@@ -254,13 +249,13 @@ public final class ParquetRowWriter implements Closeable {
                 for (Object element : list) {
                     out.startGroup();
                     if (element instanceof java.util.List) {
-                        throw new IllegalArgumentException("column " + fields[i].getName() + ": nested arrays are not supported");
+                        throw new IllegalArgumentException("column " + fields[i].name() + ": nested arrays are not supported");
                     } else if (element != null) {
                         out.startField("element", 0);
                         writeValue(i, element);
                         out.endField("element", 0);
-                    } else if (!((ArrayType) fields[i].getDataType()).containsNull()) {
-                        throw new IllegalArgumentException("column " + fields[i].getName()
+                    } else if (!((ColumnType.Array) fields[i].type()).containsNull()) {
+                        throw new IllegalArgumentException("column " + fields[i].name()
                                 + ": null element in an array whose type does not contain null");
                     }
                     out.endGroup();
@@ -272,9 +267,9 @@ public final class ParquetRowWriter implements Closeable {
 
         private void writeValue(int i, Object v) {
             if (v instanceof java.util.List<?> list) {
-                if (!(fields[i].getDataType() instanceof ArrayType)) {
-                    throw new IllegalArgumentException("column " + fields[i].getName() + ": a list for a "
-                            + fields[i].getDataType().getSimpleString() + " column");
+                if (!(fields[i].type() instanceof ColumnType.Array)) {
+                    throw new IllegalArgumentException("column " + fields[i].name() + ": a list for a "
+                            + fields[i].type().simpleString() + " column");
                 }
                 writeList(i, list);
             } else if (v instanceof Long l) {
@@ -300,26 +295,26 @@ public final class ParquetRowWriter implements Closeable {
             } else if (v instanceof BigDecimal decimal) {
                 out.addBinary(Binary.fromConstantByteArray(fixed(decimal, fixedLength[i], fields[i])));
             } else {
-                throw new IllegalArgumentException("column " + fields[i].getName() + ": unexpected value class "
+                throw new IllegalArgumentException("column " + fields[i].name() + ": unexpected value class "
                         + v.getClass().getName());
             }
         }
 
-        private static byte[] fixed(BigDecimal decimal, int length, StructField field) {
-            DecimalType type = decimalType(field);
+        private static byte[] fixed(BigDecimal decimal, int length, Column field) {
+            ColumnType.Decimal type = decimalType(field);
             BigDecimal scaled;
             try {
-                scaled = decimal.setScale(type.getScale());
+                scaled = decimal.setScale(type.scale());
             } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("column " + field.getName() + ": " + decimal
-                        + " does not fit decimal(" + type.getPrecision() + "," + type.getScale() + ") without rounding");
+                throw new IllegalArgumentException("column " + field.name() + ": " + decimal
+                        + " does not fit decimal(" + type.precision() + "," + type.scale() + ") without rounding");
             }
-            if (scaled.precision() > type.getPrecision()) {
-                throw new IllegalArgumentException("column " + field.getName() + ": " + decimal
-                        + " exceeds decimal(" + type.getPrecision() + "," + type.getScale() + ")");
+            if (scaled.precision() > type.precision()) {
+                throw new IllegalArgumentException("column " + field.name() + ": " + decimal
+                        + " exceeds decimal(" + type.precision() + "," + type.scale() + ")");
             }
             byte[] out = new byte[length];
-            if (type.getPrecision() <= 18) {
+            if (type.precision() <= 18) {
                 // fits a long: big-endian two's complement straight from it, no BigInteger bytes
                 long v = scaled.unscaledValue().longValue();
                 for (int j = length - 1; j >= 0; j--) {

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StructType;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -41,11 +39,11 @@ public final class ReplicaTable {
      * (1,2), which has no {@code timestamp_ntz} (it needs the {@code timestampNtz} table feature, Delta
      * protocol "Timestamp without timezone"); the Kernel writer (issue 13, writes) lifts this.
      */
-    public static String unsupported(StructType schema) {
+    public static String unsupported(TableSchema schema) {
         List<String> ntz = new ArrayList<>();
-        for (io.delta.standalone.types.StructField f : schema.getFields()) {
-            if (f.getDataType() instanceof TimestampNtzType) {
-                ntz.add(f.getName());
+        for (Column f : schema.columns()) {
+            if (f.type() == ColumnType.TIMESTAMP_NTZ) {
+                ntz.add(f.name());
             }
         }
         return ntz.isEmpty() ? null : "a delta replica is written at protocol (1,2), which cannot hold timestamp_ntz columns ("
@@ -56,14 +54,14 @@ public final class ReplicaTable {
      * Creates the table: {@code _delta_log/00000000000000000000.json} with the schema, the files, and
      * {@code commitInfo.userMetadata}.
      *
-     * @param folder       the local folder holding the data files (their {@code AddFile} paths are relative to it)
+     * @param folder       the local folder holding the data files (their {@link DataFile#path()}s are relative to it)
      * @param name         the table name recorded in its metadata
      * @param files        the data files
      * @param rows         rows in them (operation metric numOutputRows)
      * @param userMetadata JSON text for {@code commitInfo.userMetadata} (the source and filter of the replica)
      * @throws IllegalStateException if the folder already holds a Delta table
      */
-    public static long create(java.nio.file.Path folder, String name, StructType schema, List<AddFile> files, long rows,
+    public static long create(java.nio.file.Path folder, String name, TableSchema schema, List<DataFile> files, long rows,
                               String userMetadata) {
         String unsupported = unsupported(schema);
         if (unsupported != null) {
@@ -78,7 +76,7 @@ public final class ReplicaTable {
         }
         commit.create(schema, List.of());
         long bytes = 0;
-        for (AddFile f : files) {
+        for (DataFile f : files) {
             commit.add(f.getPath(), f.getPartitionValues(), f.getSize(), f.getModificationTime(), f.getStats());
             bytes += f.getSize();
         }
@@ -110,7 +108,7 @@ public final class ReplicaTable {
      *
      * @throws NoSuchElementException if the folder holds no Delta table
      */
-    public static StructType schema(java.nio.file.Path folder) {
+    public static TableSchema schema(java.nio.file.Path folder) {
         return latest(folder).schema();
     }
 
@@ -126,7 +124,7 @@ public final class ReplicaTable {
      *
      * @throws NoSuchElementException if the folder holds no Delta table
      */
-    public static ParquetFilesRows rows(java.nio.file.Path folder, StructType schema) {
+    public static ParquetFilesRows rows(java.nio.file.Path folder, TableSchema schema) {
         List<DataFile> files = new ArrayList<>(latest(folder).files());
         files.sort(Comparator.comparing(DataFile::path));
         Path root = new Path(folder.toUri());

@@ -6,8 +6,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StructType;
 
 /**
  * Replaces the content of a table with the rows of a JDBC result set, in one Delta commit: the rows
@@ -25,7 +23,7 @@ public final class ResultSetOverwrite {
     /** The table schema of a result's columns and the typed values of its current row. */
     public interface RowMapping {
         /** The Delta schema of the result's columns, in their order. */
-        StructType schema();
+        TableSchema schema();
 
         /**
          * The current row's values, in schema order, as {@link ParquetRowWriter#write} takes them.
@@ -52,7 +50,7 @@ public final class ResultSetOverwrite {
     public static DeltaTable.AppendOutcome commit(DeltaTable table, ResultSet rows, RowMapping columns, long rowsPerFile, String userMetadata,
                                                   java.util.function.BooleanSupplier stillValid)
             throws SQLException, IOException {
-        List<AddFile> files = new ArrayList<>();
+        List<DataFile> files = new ArrayList<>();
         ParquetRowWriter writer = null;
         long total = 0;
         long inFile = 0;

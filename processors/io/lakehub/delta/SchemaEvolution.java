@@ -3,11 +3,6 @@ package io.lakehub.delta;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.delta.standalone.types.ArrayType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 
 /**
  * Decides the table schema after a load: additive evolution only.
@@ -32,48 +27,48 @@ public final class SchemaEvolution {
      * @return {@code table} itself when nothing changed, else a new schema (incoming fields nullable)
      * @throws SchemaMismatchException if a column exists in both with different types
      */
-    public static StructType merge(StructType table, StructType incoming, String tableName) {
+    public static TableSchema merge(TableSchema table, TableSchema incoming, String tableName) {
         if (table == null) {
-            List<StructField> fields = new ArrayList<>();
-            for (StructField f : incoming.getFields()) {
-                fields.add(new StructField(f.getName(), f.getDataType(), true));
+            List<Column> fields = new ArrayList<>();
+            for (Column f : incoming.columns()) {
+                fields.add(new Column(f.name(), f.type(), true));
             }
-            return new StructType(fields.toArray(new StructField[0]));
+            return new TableSchema(fields);
         }
-        List<StructField> merged = new ArrayList<>(List.of(table.getFields()));
+        List<Column> merged = new ArrayList<>(table.columns());
         boolean changed = false;
-        for (StructField in : incoming.getFields()) {
-            StructField existing = find(table, in.getName());
+        for (Column in : incoming.columns()) {
+            Column existing = find(table, in.name());
             if (existing == null) {
-                merged.add(new StructField(in.getName(), in.getDataType(), true));
+                merged.add(new Column(in.name(), in.type(), true));
                 changed = true;
-            } else if (!existing.getDataType().equals(in.getDataType())) {
+            } else if (!existing.type().equals(in.type())) {
                 throw new SchemaMismatchException("incompatible schema change for " + tableName + ": column '"
-                        + existing.getName() + "' is " + describe(existing.getDataType())
-                        + " in the table but " + describe(in.getDataType())
+                        + existing.name() + "' is " + describe(existing.type())
+                        + " in the table but " + describe(in.type())
                         + " in the source; only new nullable columns are applied automatically");
             }
         }
-        return changed ? new StructType(merged.toArray(new StructField[0])) : table;
+        return changed ? new TableSchema(merged) : table;
     }
 
     /**
      * A type as Delta's schema string writes it, with its parameters: {@code decimal(12,2)} (precision, scale),
      * {@code array<long>}; delta-standalone's {@code getSimpleString} drops them ({@code decimal}).
      */
-    static String describe(DataType type) {
-        if (type instanceof DecimalType d) {
-            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
-        } else if (type instanceof ArrayType a) {
-            return "array<" + describe(a.getElementType()) + ">";
+    static String describe(ColumnType type) {
+        if (type instanceof ColumnType.Decimal d) {
+            return "decimal(" + d.precision() + "," + d.scale() + ")";
+        } else if (type instanceof ColumnType.Array a) {
+            return "array<" + describe(a.element()) + ">";
         }
-        return type.getSimpleString();
+        return type.simpleString();
     }
 
     /** The field named {@code name}, compared case-insensitively, or {@code null}. */
-    public static StructField find(StructType schema, String name) {
-        for (StructField f : schema.getFields()) {
-            if (f.getName().equalsIgnoreCase(name)) {
+    public static Column find(TableSchema schema, String name) {
+        for (Column f : schema.columns()) {
+            if (f.name().equalsIgnoreCase(name)) {
                 return f;
             }
         }

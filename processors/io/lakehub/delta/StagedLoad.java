@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StructType;
 
 /**
  * The rows of one load, already written as Parquet files under the table folder but not yet part
@@ -17,7 +15,7 @@ import io.delta.standalone.types.StructType;
  */
 public final class StagedLoad {
 
-    private final StructType schema;
+    private final TableSchema schema;
     private final List<String> keyColumns;
     private final List<String> partitionColumns;
     private final int[] partitionIndexes;
@@ -25,7 +23,7 @@ public final class StagedLoad {
     private final LoadKeys keys;
     private final LoadKeys deletedKeys;
     private long deletedRows;
-    private final List<AddFile> files = new ArrayList<>();
+    private final List<DataFile> files = new ArrayList<>();
     private Object firstKeyMin;
     private Object firstKeyMax;
     private long rows;
@@ -35,7 +33,7 @@ public final class StagedLoad {
      * @param keyColumns the MERGE key columns, matched case-insensitively against {@code schema}
      * @throws SchemaMismatchException if a key column is not in {@code schema}
      */
-    public StagedLoad(StructType schema, List<String> keyColumns) {
+    public StagedLoad(TableSchema schema, List<String> keyColumns) {
         this(schema, keyColumns, List.of());
     }
 
@@ -43,7 +41,7 @@ public final class StagedLoad {
      * @param partitionColumns the table's partition columns (empty for none), matched case-insensitively
      * @throws SchemaMismatchException if a key or partition column is not in {@code schema}
      */
-    public StagedLoad(StructType schema, List<String> keyColumns, List<String> partitionColumns) {
+    public StagedLoad(TableSchema schema, List<String> keyColumns, List<String> partitionColumns) {
         this.schema = schema;
         this.partitionIndexes = new int[partitionColumns.size()];
         List<String> names = new ArrayList<>();
@@ -51,9 +49,9 @@ public final class StagedLoad {
             partitionIndexes[i] = ParquetRowReader.index(schema, partitionColumns.get(i));
             if (partitionIndexes[i] < 0) {
                 throw new SchemaMismatchException("partition column '" + partitionColumns.get(i)
-                        + "' is not among the source columns " + String.join(", ", schema.getFieldNames()));
+                        + "' is not among the source columns " + String.join(", ", schema.names()));
             }
-            names.add(schema.getFields()[partitionIndexes[i]].getName());
+            names.add(schema.column(partitionIndexes[i]).name());
         }
         this.partitionColumns = List.copyOf(names);
         this.keyColumns = List.copyOf(keyColumns);
@@ -62,11 +60,11 @@ public final class StagedLoad {
             keyIndexes[i] = ParquetRowReader.index(schema, keyColumns.get(i));
             if (keyIndexes[i] < 0) {
                 throw new SchemaMismatchException("key column '" + keyColumns.get(i) + "' is not among the source columns "
-                        + String.join(", ", schema.getFieldNames()));
+                        + String.join(", ", schema.names()));
             }
         }
-        this.keys = new LoadKeys(schema.getFields()[keyIndexes[0]].getDataType(), keyIndexes.length > 1);
-        this.deletedKeys = new LoadKeys(schema.getFields()[keyIndexes[0]].getDataType(), keyIndexes.length > 1);
+        this.keys = new LoadKeys(schema.column(keyIndexes[0]).type(), keyIndexes.length > 1);
+        this.deletedKeys = new LoadKeys(schema.column(keyIndexes[0]).type(), keyIndexes.length > 1);
     }
 
     /**
@@ -144,11 +142,11 @@ public final class StagedLoad {
     }
 
     /** Adds a finished staged data file. */
-    public void addFile(AddFile file) {
+    public void addFile(DataFile file) {
         files.add(file);
     }
 
-    public StructType schema() {
+    public TableSchema schema() {
         return schema;
     }
 
@@ -162,7 +160,7 @@ public final class StagedLoad {
         return keys;
     }
 
-    public List<AddFile> files() {
+    public List<DataFile> files() {
         return files;
     }
 
@@ -184,7 +182,7 @@ public final class StagedLoad {
     /** The statistics JSON of each staged file, for tests and lineage. */
     public Map<String, String> statsByFile() {
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (AddFile f : files) {
+        for (DataFile f : files) {
             out.put(f.getPath(), FileStats.unquote(f.getStats()));
         }
         return out;

@@ -22,8 +22,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
 import org.apache.hadoop.fs.FileStatus;
@@ -36,15 +34,13 @@ import org.slf4j.LoggerFactory;
  * Maintenance of the silver Delta tables: OPTIMIZE (compaction), VACUUM and CHECKPOINT on demand.
  *
  * <h2>Operation names in the log</h2>
- * delta-standalone 3.3.2 writes {@code commitInfo} itself from an {@link Operation}, whose
- * {@link Operation.Name} enum has no OPTIMIZE or VACUUM, and it refuses a custom {@code CommitInfo}
- * in the actions of a commit ({@code OptimisticTransactionImpl.prepareCommit} asserts "Cannot commit
- * a custom CommitInfo in a transaction"). Maintenance commits are therefore written as
- * {@code "operation":"Manual Update"} ({@link Operation.Name#MANUAL_UPDATE}) and name the real
- * operation in {@code operationParameters.operation}: {@value #OPTIMIZE}, {@value #VACUUM_START} or
- * {@value #VACUUM_END}, the names Spark writes as {@code commitInfo.operation}. Parameter values are
- * JSON-encoded, as delta-standalone copies them into the log as raw JSON (its {@code Operation}
- * javadoc). A reader looking for compactions filters on {@code operationParameters.operation}.
+ * Maintenance commits are written as {@code "operation":"Manual Update"} and name the real operation in
+ * {@code operationParameters.operation}: {@value #OPTIMIZE}, {@value #VACUUM_START} or {@value #VACUUM_END},
+ * the names Spark writes as {@code commitInfo.operation}. That is how the hub wrote them with delta-standalone,
+ * whose {@code Operation.Name} had no such names, and Delta Kernel's {@code Operation} enum has none either;
+ * the hub writes its own {@code commitInfo} ({@link KernelActions}) and keeps the old form so that a table's
+ * history reads the same across the upgrade. A reader looking for compactions filters on
+ * {@code operationParameters.operation}.
  *
  * <h2>OPTIMIZE</h2>
  * Bin-packs the small data files of the latest version: a file is small when its statistics'
@@ -86,16 +82,13 @@ import org.slf4j.LoggerFactory;
  * delete writes nothing. Versions whose files were deleted can no longer be read.
  *
  * <h2>CHECKPOINT</h2>
- * delta-standalone checkpoints on its own every {@code delta.checkpointInterval} (10) commits; this
- * writes one for the latest version now, through the internal {@code DeltaLogImpl.checkpoint(SnapshotImpl)}
- * of delta-standalone 3.3.2 (no public API exists; kept in this package, per DESIGN.md "Delta Lake", so
- * a swap to Delta Kernel replaces it with {@code Table.checkpoint}). It writes
- * {@code _delta_log/<version>.checkpoint.parquet} and {@code _last_checkpoint}, and, like every
- * checkpoint, lets delta-standalone delete log files older than {@code delta.logRetentionDuration}
- * (30 days). A version that already has the last checkpoint is not written again.
+ * Every commit of the hub checkpoints on its own every {@code delta.checkpointInterval} (10) commits (Kernel's
+ * post-commit hook, {@link DeltaCommit}); this writes one for the latest version now, through Kernel's public
+ * {@code Snapshot.writeCheckpoint}: {@code _delta_log/<version>.checkpoint.parquet} and {@code _last_checkpoint}.
+ * A version that already has the last checkpoint is not written again.
  *
  * <p>Operations on one table run one at a time within this instance (a lock per table); commits from
- * other writers are ordered by Delta's optimistic concurrency. Thread-safe.
+ * other writers are ordered by Delta's optimistic concurrency, never rebased ({@link DeltaCommit}). Thread-safe.
  */
 public final class TableMaintenance {
 
@@ -231,7 +224,7 @@ public final class TableMaintenance {
         if (commit.newTable()) {
             throw new NoSuchElementException("table " + t.name() + " does not exist");
         }
-        StructType schema = commit.schema();
+        TableSchema schema = commit.schema();
         List<DataFile> all = commit.files();
 
         Map<String, List<DataFile>> byPartition = new TreeMap<>();
@@ -381,7 +374,7 @@ public final class TableMaintenance {
      * Writes the rows of {@code bin} into one new file in the folder of the first one (the table folder
      * when that path is absolute), described with {@code dataChange=false} and the bin's partition values.
      */
-    private DataFile rewrite(DeltaTable t, List<DataFile> bin, StructType schema) throws IOException {
+    private DataFile rewrite(DeltaTable t, List<DataFile> bin, TableSchema schema) throws IOException {
         String first = bin.get(0).getPath();
         String folder = "";
         Path dir = t.path();
@@ -427,10 +420,10 @@ public final class TableMaintenance {
      * files without that statistic last; ties, and tables without keys, in the order the table reads them
      * (modification time, then path).
      */
-    private static Comparator<DataFile> packingOrder(List<DataFile> all, Map<String, String> properties, StructType schema) {
+    private static Comparator<DataFile> packingOrder(List<DataFile> all, Map<String, String> properties, TableSchema schema) {
         Comparator<DataFile> byAge = Comparator.comparingLong(DataFile::modificationTime).thenComparing(DataFile::path);
         String keys = properties.get(VersionDiff.KEYS_PROPERTY);
-        StructField key = keys == null || keys.isBlank() ? null : SchemaEvolution.find(schema, keys.split(",")[0].trim());
+        Column key = keys == null || keys.isBlank() ? null : SchemaEvolution.find(schema, keys.split(",")[0].trim());
         if (key == null) {
             return byAge;
         }
@@ -453,13 +446,13 @@ public final class TableMaintenance {
     }
 
     /** The minimum of {@code field} in a file's statistics, or null when unknown. */
-    private static Object statsMin(DataFile f, StructField field) {
+    private static Object statsMin(DataFile f, Column field) {
         JsonNode stats = f.statsJson();
         if (stats == null) {
             return null;
         }
         try {
-            return ColumnTypes.parseStatsValue(field.getDataType(), stats.path("minValues").get(field.getName()));
+            return ColumnTypes.parseStatsValue(field.type(), stats.path("minValues").get(field.name()));
         } catch (RuntimeException e) {
             return null;
         }

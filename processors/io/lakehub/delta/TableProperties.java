@@ -1,11 +1,9 @@
 package io.lakehub.delta;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.function.BiFunction;
 
 

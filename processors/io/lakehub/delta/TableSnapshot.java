@@ -18,7 +18,6 @@ import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
 import io.delta.kernel.internal.actions.Protocol;
 import io.delta.kernel.utils.CloseableIterator;
-import io.delta.standalone.types.StructType;
 
 /**
  * One version of a Delta table as Delta Kernel reads it: its schema with logical column names, its
@@ -39,7 +38,7 @@ public final class TableSnapshot {
     private final String table;
     private final Engine engine;
     private final io.delta.kernel.Snapshot kernel;
-    private final StructType schema;
+    private final TableSchema schema;
     private volatile Scan scan;
     private volatile List<ScanEntry> entries;
 
@@ -98,9 +97,9 @@ public final class TableSnapshot {
      * @param configuration    the table properties
      * @param partitionColumns the partition columns, logical names
      */
-    public record Metadata(StructType schema, Map<String, String> configuration, List<String> partitionColumns) {
+    public record Metadata(TableSchema schema, Map<String, String> configuration, List<String> partitionColumns) {
         /** The schema. */
-        public StructType getSchema() {
+        public TableSchema getSchema() {
             return schema;
         }
 
@@ -116,7 +115,7 @@ public final class TableSnapshot {
     }
 
     /** The schema, logical column names in table order. */
-    public StructType schema() {
+    public TableSchema schema() {
         return schema;
     }
 

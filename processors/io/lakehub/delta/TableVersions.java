@@ -182,8 +182,8 @@ public final class TableVersions {
             throw new UnreadableVersionException(table.name(), s.getVersion(), "deletion vectors are enabled");
         }
         List<VersionFiles.Column> columns = new ArrayList<>();
-        for (io.delta.standalone.types.StructField f : s.getMetadata().getSchema().getFields()) {
-            columns.add(new VersionFiles.Column(f.getName(), typeName(f.getDataType()), f.isNullable()));
+        for (Column f : s.getMetadata().getSchema().columns()) {
+            columns.add(new VersionFiles.Column(f.name(), typeName(f.type()), f.nullable()));
         }
         List<VersionFiles.DataFile> files = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -210,24 +210,24 @@ public final class TableVersions {
     }
 
     /** The Delta protocol's name of a type ("Schema Serialization Format"). */
-    static String typeName(io.delta.standalone.types.DataType type) {
-        if (type instanceof io.delta.standalone.types.DecimalType d) {
-            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+    static String typeName(ColumnType type) {
+        if (type instanceof ColumnType.Decimal d) {
+            return "decimal(" + d.precision() + "," + d.scale() + ")";
         }
-        if (type instanceof io.delta.standalone.types.ArrayType a) {
-            return "array<" + typeName(a.getElementType()) + ">";
+        if (type instanceof ColumnType.Array a) {
+            return "array<" + typeName(a.element()) + ">";
         }
-        if (type instanceof io.delta.standalone.types.MapType m) {
-            return "map<" + typeName(m.getKeyType()) + "," + typeName(m.getValueType()) + ">";
+        if (type instanceof ColumnType.Map m) {
+            return "map<" + typeName(m.key()) + "," + typeName(m.value()) + ">";
         }
-        if (type instanceof io.delta.standalone.types.StructType st) {
+        if (type instanceof ColumnType.Struct st) {
             StringBuilder sb = new StringBuilder("struct<");
-            for (io.delta.standalone.types.StructField f : st.getFields()) {
-                sb.append(sb.length() > 7 ? "," : "").append(f.getName()).append(':').append(typeName(f.getDataType()));
+            for (Column f : st.fields()) {
+                sb.append(sb.length() > 7 ? "," : "").append(f.name()).append(':').append(typeName(f.type()));
             }
             return sb.append('>').toString();
         }
-        return type.getTypeName();
+        return type.typeName();
     }
 
     /**

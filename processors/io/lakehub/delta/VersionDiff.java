@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -114,15 +112,15 @@ public final class VersionDiff {
             throw new IllegalArgumentException("the table has no " + KEYS_PROPERTY
                     + " property naming its key columns; give them as keyColumns=a,b");
         }
-        StructType union = union(from.schema(), to.schema());
+        TableSchema union = union(from.schema(), to.schema());
         List<String> out = new ArrayList<>();
         for (String n : names) {
-            StructField f = SchemaEvolution.find(union, n);
+            Column f = SchemaEvolution.find(union, n);
             if (f == null) {
                 throw new IllegalArgumentException("key column '" + n + "' is not a column of the table (columns: "
-                        + String.join(", ", union.getFieldNames()) + ")");
+                        + String.join(", ", union.names()) + ")");
             }
-            out.add(f.getName());
+            out.add(f.name());
         }
         return out;
     }
@@ -135,14 +133,14 @@ public final class VersionDiff {
     }
 
     /** The fields of {@code to}, then those of {@code from} that {@code to} lacks. */
-    static StructType union(StructType from, StructType to) {
-        List<StructField> fields = new ArrayList<>(List.of(to.getFields()));
-        for (StructField f : from.getFields()) {
-            if (SchemaEvolution.find(to, f.getName()) == null) {
+    static TableSchema union(TableSchema from, TableSchema to) {
+        List<Column> fields = new ArrayList<>(to.columns());
+        for (Column f : from.columns()) {
+            if (SchemaEvolution.find(to, f.name()) == null) {
                 fields.add(f);
             }
         }
-        return new StructType(fields.toArray(new StructField[0]));
+        return new TableSchema(fields);
     }
 
     /**
@@ -165,13 +163,13 @@ public final class VersionDiff {
         versions.requireReadable(from.version(), onlyFrom);
         versions.requireReadable(to.version(), onlyTo);
 
-        StructType schema = union(from.schema(), to.schema());
+        TableSchema schema = union(from.schema(), to.schema());
         int[] keyIdx = new int[keyColumns.size()];
         for (int i = 0; i < keyIdx.length; i++) {
             keyIdx[i] = ParquetRowReader.index(schema, keyColumns.get(i));
         }
-        int[] valueIdx = new int[schema.length() - keyIdx.length];
-        for (int i = 0, j = 0; i < schema.length(); i++) {
+        int[] valueIdx = new int[schema.size() - keyIdx.length];
+        for (int i = 0, j = 0; i < schema.size(); i++) {
             int col = i;
             if (Arrays.stream(keyIdx).noneMatch(k -> k == col)) {
                 valueIdx[j++] = i;
@@ -241,12 +239,12 @@ public final class VersionDiff {
      * Reads the rows of some files of a version through Kernel (deletion vectors applied, logical names),
      * each row widened to {@code schema} (the union of both versions' columns) by column name.
      */
-    private void read(TableSnapshot snapshot, List<DataFile> files, StructType schema, RowConsumer consumer)
+    private void read(TableSnapshot snapshot, List<DataFile> files, TableSchema schema, RowConsumer consumer)
             throws IOException {
-        StructType own = snapshot.schema();
-        int[] slot = new int[schema.length()];
+        TableSchema own = snapshot.schema();
+        int[] slot = new int[schema.size()];
         for (int i = 0; i < slot.length; i++) {
-            slot[i] = ParquetRowReader.index(own, schema.getFields()[i].getName());
+            slot[i] = ParquetRowReader.index(own, schema.column(i).name());
         }
         try (VersionRows rows = snapshot.rows(files)) {
             while (rows.hasNext()) {

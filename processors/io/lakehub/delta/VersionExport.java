@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
-import io.delta.standalone.actions.AddFile;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.hadoop.fs.Path;
@@ -39,7 +38,7 @@ public final class VersionExport {
      */
     public static void csv(DeltaTable table, TableSnapshot snapshot, OutputStream out) throws IOException {
         CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)),
-                CSVFormat.RFC4180.builder().setHeader(snapshot.schema().getFieldNames()).get());
+                CSVFormat.RFC4180.builder().setHeader(snapshot.schema().names().toArray(String[]::new)).get());
         try (VersionRows it = table.rows(snapshot)) {
             while (it.hasNext()) {
                 for (Object v : it.next()) {
@@ -65,7 +64,7 @@ public final class VersionExport {
             throws IOException {
         ParquetRowWriter writer = new ParquetRowWriter(new Path(folder.toUri()), table.lake().conf(),
                 snapshot.schema());
-        AddFile written;
+        DataFile written;
         try (VersionRows it = table.rows(snapshot)) {
             while (it.hasNext()) {
                 writer.write(it.next());

@@ -18,7 +18,6 @@ import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.utils.CloseableIterator;
-import io.delta.standalone.types.StructType;
 
 /**
  * The rows of a table version, read through Delta Kernel one data file at a time: Kernel reads the
@@ -47,12 +46,12 @@ public class VersionRows implements Iterator<Object[]>, AutoCloseable {
     VersionRows(TableSnapshot snapshot, List<TableSnapshot.ScanEntry> files) {
         this.snapshot = snapshot;
         this.files = files.iterator();
-        this.width = snapshot.schema().length();
+        this.width = snapshot.schema().size();
         this.scanState = files.isEmpty() ? null : snapshot.scan().getScanState(snapshot.engine());
     }
 
     /** The schema the rows are in: the version's, logical names. */
-    public StructType schema() {
+    public TableSchema schema() {
         return snapshot.schema();
     }
 

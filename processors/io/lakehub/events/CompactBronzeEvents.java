@@ -17,7 +17,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.delta.standalone.actions.AddFile;
+import io.lakehub.delta.DataFile;
 import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
@@ -338,7 +338,7 @@ public class CompactBronzeEvents implements Processor {
                     queue.add(cur);
                 }
             }
-            AddFile f = writer.finish();
+            DataFile f = writer.finish();
             Path staged = new Path(staging, f.getPath());
             if (!fs.rename(staged, target)) {
                 fs.delete(staged, false);

@@ -17,20 +17,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.events.EventsProperties;
-import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
-import io.lakehub.delta.FileStats;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
@@ -98,12 +93,12 @@ public class EventAggregator implements EventCommitListener {
     public static final String WATERMARK = "lakehub.events.watermark";
 
     /** Columns of {@code silver/events_<hub>_agg}. */
-    public static final StructType AGG_SCHEMA = new StructType(new StructField[] {
-        new StructField("window_start", new TimestampType(), true),
-        new StructField("window_end", new TimestampType(), true),
-        new StructField("event_type", new StringType(), true),
-        new StructField("count", new LongType(), true),
-        new StructField("updated_at", new TimestampType(), true)});
+    public static final TableSchema AGG_SCHEMA = TableSchema.of(
+        new Column("window_start", ColumnType.TIMESTAMP, true),
+        new Column("window_end", ColumnType.TIMESTAMP, true),
+        new Column("event_type", ColumnType.STRING, true),
+        new Column("count", ColumnType.LONG, true),
+        new Column("updated_at", ColumnType.TIMESTAMP, true));
 
     /** Most rule windows judged by one commit for a {@code below} rule (a watermark jump after a long pause). */
     static final int MAX_CLOSING_WINDOWS = 10_000;
@@ -492,12 +487,12 @@ public class EventAggregator implements EventCommitListener {
         }
 
         // copy-on-write: rewrite the files holding changed windows, plus the last file while it has room
-        List<AddFile> rewrite = new ArrayList<>();
-        List<AddFile> readOnly = new ArrayList<>();
-        AddFile tail = null;
+        List<DataFile> rewrite = new ArrayList<>();
+        List<DataFile> readOnly = new ArrayList<>();
+        DataFile tail = null;
         long tailMax = Long.MIN_VALUE;
-        Map<AddFile, long[]> ranges = new LinkedHashMap<>();
-        for (AddFile f : view.files()) {
+        Map<DataFile, long[]> ranges = new LinkedHashMap<>();
+        for (DataFile f : view.files()) {
             long[] r = windowRange(f);
             ranges.put(f, r);
             if (r != null && r[1] > tailMax) {
@@ -505,7 +500,7 @@ public class EventAggregator implements EventCommitListener {
                 tail = f;
             }
         }
-        for (Map.Entry<AddFile, long[]> e : ranges.entrySet()) {
+        for (Map.Entry<DataFile, long[]> e : ranges.entrySet()) {
             long[] r = e.getValue();
             boolean changes = !incoming.isEmpty() && (r == null || overlaps(r, lo, hi)
                     || (e.getKey() == tail && r[2] < rowsPerFile));
@@ -516,12 +511,12 @@ public class EventAggregator implements EventCommitListener {
             }
         }
         TreeMap<Key, Object[]> rows = new TreeMap<>();
-        for (AddFile f : rewrite) {
+        for (DataFile f : rewrite) {
             readRows(f, row -> rows.put(new Key(((Instant) row[0]).toEpochMilli(), (String) row[2]), row));
         }
         TreeMap<Key, Long> known = new TreeMap<>();
         rows.forEach((k, row) -> known.put(k, (Long) row[3]));
-        for (AddFile f : readOnly) {
+        for (DataFile f : readOnly) {
             readRows(f, row -> {
                 long start = ((Instant) row[0]).toEpochMilli();
                 if (needed.stream().anyMatch(n -> start >= n[0] && start <= n[1])) {
@@ -543,7 +538,7 @@ public class EventAggregator implements EventCommitListener {
                 row[4] = now;
             }
         }
-        List<AddFile> adds = new ArrayList<>();
+        List<DataFile> adds = new ArrayList<>();
         if (!incoming.isEmpty()) {
             ParquetRowWriter writer = null;
             try {
@@ -664,31 +659,21 @@ public class EventAggregator implements EventCommitListener {
     }
 
     /** {min window_start ms, max window_start ms, numRecords} of an aggregate file, or null without statistics. */
-    private static long[] windowRange(AddFile f) {
-        JsonNode stats = stats(f);
+    private static long[] windowRange(DataFile f) {
+        DataFile.Statistics stats = f.statistics();
         if (stats == null) {
             return null;
         }
-        Object min = ColumnTypes.parseStatsValue(new TimestampType(), stats.path("minValues").get("window_start"));
-        Object max = ColumnTypes.parseStatsValue(new TimestampType(), stats.path("maxValues").get("window_start"));
+        Column windowStart = AGG_SCHEMA.column("window_start");
+        Object min = stats.min(windowStart);
+        Object max = stats.max(windowStart);
         if (min == null || max == null) {
             return null;
         }
-        return new long[] {((Instant) min).toEpochMilli(), ((Instant) max).toEpochMilli(), stats.path("numRecords").asLong()};
+        return new long[] {((Instant) min).toEpochMilli(), ((Instant) max).toEpochMilli(), stats.numRecords()};
     }
 
-    private static JsonNode stats(AddFile f) {
-        if (f.getStats() == null) {
-            return null;
-        }
-        try {
-            return JSON.readTree(FileStats.unquote(f.getStats()));
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private void readRows(AddFile f, Consumer<Object[]> sink) throws IOException {
+    private void readRows(DataFile f, Consumer<Object[]> sink) throws IOException {
         try (ParquetRowReader reader = new ParquetRowReader(new Path(table.path(), f.getPath()), lake.conf(), AGG_SCHEMA)) {
             Object[] row;
             while ((row = reader.next()) != null) {
@@ -707,7 +692,7 @@ public class EventAggregator implements EventCommitListener {
         }
         io.lakehub.delta.TableSnapshot s = silver.latest();
         for (io.lakehub.delta.DataFile f : s.files()) {
-            JsonNode stats = f.statsJson();
+            DataFile.Statistics stats = f.statistics();
             if (stats != null && !mayHold(stats, ranges)) {
                 continue;
             }
@@ -725,16 +710,20 @@ public class EventAggregator implements EventCommitListener {
         }
     }
 
-    private static boolean mayHold(JsonNode stats, Map<Integer, long[]> ranges) {
-        JsonNode min = stats.path("minValues");
-        JsonNode max = stats.path("maxValues");
-        if (!min.has("partition") || !max.has("partition") || !min.has("offset") || !max.has("offset")) {
+    private static boolean mayHold(DataFile.Statistics stats, Map<Integer, long[]> ranges) {
+        Column partition = LandEventBatch.SILVER_SCHEMA.column("partition");
+        Column offset = LandEventBatch.SILVER_SCHEMA.column("offset");
+        Object pLo = stats.min(partition);
+        Object pHi = stats.max(partition);
+        Object oLo = stats.min(offset);
+        Object oHi = stats.max(offset);
+        if (pLo == null || pHi == null || oLo == null || oHi == null) {
             return true;
         }
-        int pMin = min.get("partition").asInt();
-        int pMax = max.get("partition").asInt();
-        long oMin = min.get("offset").asLong();
-        long oMax = max.get("offset").asLong();
+        int pMin = ((Number) pLo).intValue();
+        int pMax = ((Number) pHi).intValue();
+        long oMin = ((Number) oLo).longValue();
+        long oMax = ((Number) oHi).longValue();
         for (Map.Entry<Integer, long[]> e : ranges.entrySet()) {
             if (e.getKey() >= pMin && e.getKey() <= pMax && oMax > e.getValue()[0] && oMin <= e.getValue()[1]) {
                 return true;
@@ -752,11 +741,14 @@ public class EventAggregator implements EventCommitListener {
         io.lakehub.delta.TableSnapshot s = silver.latest();
         int lo = Integer.MAX_VALUE;
         int hi = Integer.MIN_VALUE;
+        Column partition = LandEventBatch.SILVER_SCHEMA.column("partition");
         for (io.lakehub.delta.DataFile f : s.files()) {
-            JsonNode stats = f.statsJson();
-            if (stats != null && stats.path("minValues").has("partition")) {
-                lo = Math.min(lo, stats.path("minValues").get("partition").asInt());
-                hi = Math.max(hi, stats.path("maxValues").get("partition").asInt());
+            DataFile.Statistics stats = f.statistics();
+            Object min = stats == null ? null : stats.min(partition);
+            Object max = stats == null ? null : stats.max(partition);
+            if (min != null && max != null) {
+                lo = Math.min(lo, ((Number) min).intValue());
+                hi = Math.max(hi, ((Number) max).intValue());
             }
         }
         for (int p = lo; p <= hi && lo <= hi; p++) {

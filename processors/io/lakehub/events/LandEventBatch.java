@@ -18,13 +18,10 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
@@ -77,7 +74,7 @@ import org.springframework.stereotype.Component;
  * committed offsets, and the {@code txn} versions keep silver free of duplicates. Thread-safe.
  *
  * <p>Several instances (one consumer group) share {@code silver/events_<hub>}: their commits touch
- * disjoint partitions and both land ({@link DeltaTable#commitAppend(List, long, StructType, Map, Map, String)}
+ * disjoint partitions and both land ({@link DeltaTable#commitAppend(List, long, TableSchema, Map, Map, String)}
  * retries past a concurrent commit). A partition that a rebalance moved to another instance while a
  * batch was in flight is caught twice: before its bronze files replace anything, and in the commit,
  * which requires each partition's {@code txn} version to be the one the batch was filtered against.
@@ -92,21 +89,21 @@ public class LandEventBatch implements Processor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Columns of the bronze Parquet files. */
-    public static final StructType BRONZE_SCHEMA = new StructType(new StructField[] {
-        new StructField("partition", new IntegerType(), true),
-        new StructField("offset", new LongType(), true),
-        new StructField("enqueued_time", new TimestampType(), true),
-        new StructField("key", new StringType(), true),
-        new StructField("body", new StringType(), true)});
+    public static final TableSchema BRONZE_SCHEMA = TableSchema.of(
+        new Column("partition", ColumnType.INTEGER, true),
+        new Column("offset", ColumnType.LONG, true),
+        new Column("enqueued_time", ColumnType.TIMESTAMP, true),
+        new Column("key", ColumnType.STRING, true),
+        new Column("body", ColumnType.STRING, true));
 
     /** Columns of the silver table {@code events_<hub>}. */
-    public static final StructType SILVER_SCHEMA = new StructType(new StructField[] {
-        new StructField("partition", new IntegerType(), true),
-        new StructField("offset", new LongType(), true),
-        new StructField("enqueued_time", new TimestampType(), true),
-        new StructField("event_type", new StringType(), true),
-        new StructField("event_time", new TimestampType(), true),
-        new StructField("payload", new StringType(), true)});
+    public static final TableSchema SILVER_SCHEMA = TableSchema.of(
+        new Column("partition", ColumnType.INTEGER, true),
+        new Column("offset", ColumnType.LONG, true),
+        new Column("enqueued_time", ColumnType.TIMESTAMP, true),
+        new Column("event_type", ColumnType.STRING, true),
+        new Column("event_time", ColumnType.TIMESTAMP, true),
+        new Column("payload", ColumnType.STRING, true));
 
     /** Payload columns: nearly every value differs, a dictionary would cost time and be dropped. */
     private static final java.util.Set<String> PLAIN_COLUMNS = java.util.Set.of("body", "payload");
@@ -412,7 +409,7 @@ public class LandEventBatch implements Processor {
                               Map<String, Long> committedReplays, List<Object[]> rows, List<String> bronzeFiles,
                               List<String> quarantineFiles, long quarantined)
             throws IOException {
-        List<AddFile> files = new ArrayList<>();
+        List<DataFile> files = new ArrayList<>();
         if (!rows.isEmpty()) {
             ParquetRowWriter writer = new ParquetRowWriter(silver.path(), lake.conf(), SILVER_SCHEMA, PLAIN_COLUMNS);
             try {
@@ -515,7 +512,7 @@ public class LandEventBatch implements Processor {
                 for (EventRecord e : l) {
                     writer.write(new Object[] {e.partition(), e.position(), e.enqueued(), e.key(), e.body()});
                 }
-                AddFile f = writer.finish();
+                DataFile f = writer.finish();
                 publish(new Path(staging, f.getPath()), lake.path(relative), partition, l.get(0).position(),
                         l.get(l.size() - 1).position(), committed);
             } catch (IOException | RuntimeException e) {

@@ -4,14 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.delta.standalone.types.BooleanType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DoubleType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.files.FilesProperties.ArrayColumn;
 import io.lakehub.files.FilesProperties.FileKind;
 
@@ -151,32 +145,32 @@ public final class DeclaredSchema {
     }
 
     /** The schema of the main table (every column nullable, as Spark writes them). */
-    public StructType mainSchema() {
-        StructField[] fields = new StructField[columns.size()];
-        for (int i = 0; i < fields.length; i++) {
-            fields[i] = new StructField(columns.get(i).name(), deltaType(columns.get(i).type()), true);
+    public TableSchema mainSchema() {
+        List<io.lakehub.delta.Column> fields = new ArrayList<>(columns.size());
+        for (Column c : columns) {
+            fields.add(new io.lakehub.delta.Column(c.name(), deltaType(c.type()), true));
         }
-        return new StructType(fields);
+        return new TableSchema(fields);
     }
 
     /**
      * The schema of a bridge table: the key column (its declared type), then the element as a string;
      * nullable like every column the hub writes, as Spark writes them.
      */
-    public StructType bridgeSchema(Bridge bridge) {
+    public TableSchema bridgeSchema(Bridge bridge) {
         Type keyType = columns.stream().filter(c -> c.name().equals(key)).findFirst().orElseThrow().type();
-        return new StructType(new StructField[] {
-                new StructField(key, deltaType(keyType), true),
-                new StructField(bridge.element(), new StringType(), true)});
+        return TableSchema.of(
+                new io.lakehub.delta.Column(key, deltaType(keyType), true),
+                new io.lakehub.delta.Column(bridge.element(), ColumnType.STRING, true));
     }
 
-    private static DataType deltaType(Type type) {
+    private static ColumnType deltaType(Type type) {
         return switch (type) {
-            case STRING -> new StringType();
-            case INT -> new IntegerType();
-            case LONG -> new LongType();
-            case DOUBLE -> new DoubleType();
-            case BOOLEAN -> new BooleanType();
+            case STRING -> ColumnType.STRING;
+            case INT -> ColumnType.INTEGER;
+            case LONG -> ColumnType.LONG;
+            case DOUBLE -> ColumnType.DOUBLE;
+            case BOOLEAN -> ColumnType.BOOLEAN;
         };
     }
 

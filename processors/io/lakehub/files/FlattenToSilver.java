@@ -7,13 +7,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.files.FilesProperties;
 import io.lakehub.delta.DeltaTable;
-import io.lakehub.delta.DataFile;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
@@ -141,9 +140,9 @@ public class FlattenToSilver implements Processor {
 
     /** Reads the bronze file once and writes every table's staged files. */
     private void stage(FileRun run, DeclaredSchema schema, List<Staged> staged) throws IOException {
-        StructField[] bronzeFields = new StructField[run.header.size()];
+        Column[] bronzeFields = new Column[run.header.size()];
         for (int i = 0; i < bronzeFields.length; i++) {
-            bronzeFields[i] = new StructField(run.header.get(i), new StringType(), true);
+            bronzeFields[i] = new Column(run.header.get(i), ColumnType.STRING, true);
         }
         List<DeclaredSchema.Column> columns = schema.columns();
         int[] from = new int[columns.size()];
@@ -157,7 +156,7 @@ public class FlattenToSilver implements Processor {
             bridged[i] = run.header.indexOf(schema.bridges().get(i).column());
         }
         long rowsPerFile = props.getRowsPerFile();
-        try (ParquetRowReader reader = new ParquetRowReader(lake.path(run.bronze), lake.conf(), new StructType(bronzeFields))) {
+        try (ParquetRowReader reader = new ParquetRowReader(lake.path(run.bronze), lake.conf(), TableSchema.of(bronzeFields))) {
             Object[] in;
             while ((in = reader.next()) != null) {
                 Object[] out = new Object[from.length];
@@ -278,14 +277,14 @@ public class FlattenToSilver implements Processor {
     /** The staged files of one table. */
     private final class Staged {
         final DeltaTable table;
-        final StructType schema;
+        final TableSchema schema;
         /** The columns that identify a row, the table's {@code lakehub.keys}. */
         final List<String> keys;
-        final List<AddFile> files = new ArrayList<>();
+        final List<DataFile> files = new ArrayList<>();
         ParquetRowWriter writer;
         long rows;
 
-        Staged(DeltaTable table, StructType schema, List<String> keys) {
+        Staged(DeltaTable table, TableSchema schema, List<String> keys) {
             this.table = table;
             this.schema = schema;
             this.keys = keys;

@@ -13,8 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.ParquetRowWriter;
 import io.lakehub.delta.ParquetFilesRows;
@@ -74,7 +74,7 @@ public enum ReplicaFormat {
      *
      * @throws IOException if the first file cannot be created
      */
-    public Writer writer(Path folder, StructType schema, long rowsPerFile) throws IOException {
+    public Writer writer(Path folder, TableSchema schema, long rowsPerFile) throws IOException {
         return this == CSV ? new CsvWriter(folder, schema) : new ParquetFilesWriter(folder, schema, rowsPerFile);
     }
 
@@ -92,7 +92,7 @@ public enum ReplicaFormat {
         public abstract List<String> finish() throws IOException;
 
         /** The data files as Delta {@code add} actions (Parquet formats only; empty for CSV). */
-        public List<AddFile> addFiles() {
+        public List<DataFile> addFiles() {
             return List.of();
         }
 
@@ -104,9 +104,9 @@ public enum ReplicaFormat {
         static final String FILE = "part-00000.csv";
         private final CSVPrinter printer;
 
-        CsvWriter(Path folder, StructType schema) throws IOException {
+        CsvWriter(Path folder, TableSchema schema) throws IOException {
             this.printer = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(folder.resolve(FILE)),
-                    StandardCharsets.UTF_8), 1 << 16), CSV_FORMAT.builder().setHeader(schema.getFieldNames()).get());
+                    StandardCharsets.UTF_8), 1 << 16), CSV_FORMAT.builder().setHeader(schema.names().toArray(String[]::new)).get());
         }
 
         @Override
@@ -135,12 +135,12 @@ public enum ReplicaFormat {
 
     static final class ParquetFilesWriter extends Writer {
         private final org.apache.hadoop.fs.Path folder;
-        private final StructType schema;
+        private final TableSchema schema;
         private final long rowsPerFile;
-        private final List<AddFile> done = new ArrayList<>();
+        private final List<DataFile> done = new ArrayList<>();
         private ParquetRowWriter current;
 
-        ParquetFilesWriter(Path folder, StructType schema, long rowsPerFile) {
+        ParquetFilesWriter(Path folder, TableSchema schema, long rowsPerFile) {
             this.folder = new org.apache.hadoop.fs.Path(folder.toUri());
             this.schema = schema;
             this.rowsPerFile = Math.max(1, rowsPerFile);
@@ -169,14 +169,14 @@ public enum ReplicaFormat {
                 current = null;
             }
             List<String> names = new ArrayList<>();
-            for (AddFile f : done) {
+            for (DataFile f : done) {
                 names.add(f.getPath());
             }
             return names;
         }
 
         @Override
-        public List<AddFile> addFiles() {
+        public List<DataFile> addFiles() {
             return List.copyOf(done);
         }
 
@@ -201,15 +201,15 @@ public enum ReplicaFormat {
      * @throws SchemaException if the replica's columns or types differ from {@code schema}
      * @throws IOException     if a file cannot be read
      */
-    public RowSource read(Path folder, List<String> dataFiles, StructType schema) throws IOException {
+    public RowSource read(Path folder, List<String> dataFiles, TableSchema schema) throws IOException {
         switch (this) {
             case CSV:
                 return csvRows(folder.resolve(dataFiles.get(0)), schema);
             case DELTA:
-                StructType actual = ReplicaTable.schema(folder);
+                TableSchema actual = ReplicaTable.schema(folder);
                 if (!actual.equals(schema)) {
-                    throw new SchemaException("the Delta log has schema " + actual.getTreeString() + " instead of "
-                            + schema.getTreeString());
+                    throw new SchemaException("the Delta log has schema " + actual.treeString() + " instead of "
+                            + schema.treeString());
                 }
                 ParquetFilesRows rows = ReplicaTable.rows(folder, schema);
                 return new RowSource(rows, rows);
@@ -230,16 +230,16 @@ public enum ReplicaFormat {
         }
     }
 
-    private static RowSource csvRows(Path file, StructType schema) throws IOException {
+    private static RowSource csvRows(Path file, TableSchema schema) throws IOException {
         Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8);
         CSVParser parser = CSV_FORMAT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader);
         List<String> header = parser.getHeaderNames();
-        if (!header.equals(List.of(schema.getFieldNames()))) {
+        if (!header.equals(schema.names())) {
             parser.close();
-            throw new SchemaException("the CSV header is " + header + " instead of " + List.of(schema.getFieldNames()));
+            throw new SchemaException("the CSV header is " + header + " instead of " + schema.names());
         }
         Iterator<CSVRecord> records = parser.iterator();
-        var fields = schema.getFields();
+        io.lakehub.delta.Column[] fields = schema.columns().toArray(new io.lakehub.delta.Column[0]);
         Iterator<Object[]> rows = new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -256,9 +256,9 @@ public enum ReplicaFormat {
                 Object[] row = new Object[fields.length];
                 for (int i = 0; i < fields.length; i++) {
                     try {
-                        row[i] = ColumnTypes.parseText(fields[i].getDataType(), r.get(i));
+                        row[i] = ColumnTypes.parseText(fields[i].type(), r.get(i));
                     } catch (IllegalArgumentException e) {
-                        throw new SchemaException("CSV line " + r.getRecordNumber() + ", column " + fields[i].getName() + ": "
+                        throw new SchemaException("CSV line " + r.getRecordNumber() + ", column " + fields[i].name() + ": "
                                 + e.getMessage());
                     }
                 }

@@ -12,7 +12,8 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.TableSnapshot;
@@ -116,16 +117,16 @@ public class ReplicationService {
         TableVersions versions = new TableVersions(table);
         TableSnapshot snapshot = versions.resolve(TableVersions.Selector.of(req.version(), req.tag(), null));
         versions.requireReadable(snapshot);
-        StructType schema = snapshot.schema();
+        TableSchema schema = snapshot.schema();
         List<String> columns = columns(req.columns(), schema);
         RowFilter filter = RowFilter.parse(req.filter(), schema);
         if (format == ReplicaFormat.DELTA) {
-            List<io.delta.standalone.types.StructField> chosen = new java.util.ArrayList<>();
+            List<Column> chosen = new java.util.ArrayList<>();
             for (String c : columns) {
-                chosen.add(schema.get(c));
+                chosen.add(schema.column(c));
             }
             String unsupported = io.lakehub.delta.ReplicaTable.unsupported(
-                    new StructType(chosen.toArray(new io.delta.standalone.types.StructField[0])));
+                    new TableSchema(chosen));
             if (unsupported != null) {
                 throw new IllegalArgumentException(unsupported);
             }
@@ -178,21 +179,21 @@ public class ReplicationService {
         }
     }
 
-    private static List<String> columns(List<String> requested, StructType schema) {
+    private static List<String> columns(List<String> requested, TableSchema schema) {
         if (requested == null || requested.isEmpty()) {
-            return List.of(schema.getFieldNames());
+            return schema.names();
         }
         List<String> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (String c : requested) {
             String match = null;
-            for (String name : schema.getFieldNames()) {
+            for (String name : schema.names()) {
                 if (name.equalsIgnoreCase(c)) {
                     match = name;
                 }
             }
             if (match == null) {
-                throw new IllegalArgumentException("unknown column " + c + "; the table has " + String.join(", ", schema.getFieldNames()));
+                throw new IllegalArgumentException("unknown column " + c + "; the table has " + String.join(", ", schema.names()));
             }
             if (!seen.add(match.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("column " + c + " is listed twice");

@@ -5,15 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.delta.standalone.types.BinaryType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.DoubleType;
-import io.delta.standalone.types.FloatType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.ColumnTypes;
 
 /**
@@ -71,7 +65,7 @@ public final class RowFilter {
      * @return the parsed filter
      * @throws FilterException if the text is not a valid filter for this schema (message and position)
      */
-    public static RowFilter parse(String text, StructType schema) {
+    public static RowFilter parse(String text, TableSchema schema) {
         if (text == null || text.isBlank()) {
             return ALL;
         }
@@ -325,11 +319,11 @@ public final class RowFilter {
 
     private static final class Parser {
         private final List<Token> tokens;
-        private final StructType schema;
+        private final TableSchema schema;
         private int at;
         private int depth;
 
-        Parser(String text, StructType schema) {
+        Parser(String text, TableSchema schema) {
             this.tokens = lex(text);
             this.schema = schema;
         }
@@ -404,7 +398,7 @@ public final class RowFilter {
                         + " (quote a column of that name: \"" + t.text + "\")", t.pos);
             }
             int slot = column(t);
-            StructField field = schema.getFields()[slot];
+            Column field = schema.column(slot);
             Token op = take();
             if (op.keyword("is")) {
                 boolean negated = false;
@@ -447,7 +441,7 @@ public final class RowFilter {
             }
             if (op.kind != Kind.OP) {
                 throw new FilterException("expected an operator (= != < <= > >=, IN, IS NULL) after column "
-                        + field.getName() + ", found " + op.describe(), op.pos);
+                        + field.name() + ", found " + op.describe(), op.pos);
             }
             requireComparable(field, op, !op.text.equals("=") && !op.text.equals("!="));
             return new Compare(slot, op.text, literal(field));
@@ -461,42 +455,47 @@ public final class RowFilter {
         }
 
         private int column(Token t) {
-            StructField[] fields = schema.getFields();
+            Column[] fields = schema.columns().toArray(new Column[0]);
             for (int i = 0; i < fields.length; i++) {
-                if (fields[i].getName().equalsIgnoreCase(t.text)) {
+                if (fields[i].name().equalsIgnoreCase(t.text)) {
                     return i;
                 }
             }
-            throw new FilterException("unknown column " + t.text + "; the table has " + String.join(", ", schema.getFieldNames()), t.pos);
+            throw new FilterException("unknown column " + t.text + "; the table has " + String.join(", ", schema.names()), t.pos);
         }
 
-        private static void requireComparable(StructField field, Token op, boolean ordered) {
-            DataType type = field.getDataType();
-            if (type instanceof BinaryType) {
-                throw new FilterException("column " + field.getName() + " is binary; only IS [NOT] NULL applies to it", op.pos);
+        private static void requireComparable(Column field, Token op, boolean ordered) {
+            ColumnType type = field.type();
+            if (type == ColumnType.BINARY) {
+                throw new FilterException("column " + field.name() + " is binary; only IS [NOT] NULL applies to it", op.pos);
             }
-            if (ordered && type instanceof io.delta.standalone.types.BooleanType) {
-                throw new FilterException("column " + field.getName() + " is boolean; compare it with = or !=", op.pos);
+            if (ordered && type == ColumnType.BOOLEAN) {
+                throw new FilterException("column " + field.name() + " is boolean; compare it with = or !=", op.pos);
             }
         }
 
-        private Object literal(StructField field) {
+        /** The type's name in messages, as they have always read: {@code long}, {@code date}, {@code decimal}. */
+        private static String kind(ColumnType type) {
+            return type instanceof ColumnType.Decimal ? "decimal" : type.typeName();
+        }
+
+        private Object literal(Column field) {
             Token t = take();
-            DataType type = field.getDataType();
+            ColumnType type = field.type();
             String text;
             if (t.kind == Kind.STRING || t.kind == Kind.NUMBER) {
                 if (t.kind == Kind.NUMBER && !numeric(type)) {
-                    throw new FilterException("column " + field.getName() + " is " + type.getTypeName()
+                    throw new FilterException("column " + field.name() + " is " + kind(type)
                             + "; compare it with a quoted literal, not the number " + t.text, t.pos);
                 }
                 if (t.kind == Kind.STRING && numeric(type)) {
-                    throw new FilterException("column " + field.getName() + " is " + type.getTypeName()
+                    throw new FilterException("column " + field.name() + " is " + kind(type)
                             + "; compare it with a number, not the text '" + t.text + "'", t.pos);
                 }
                 text = t.text;
             } else if (t.keyword("true") || t.keyword("false")) {
-                if (!(type instanceof io.delta.standalone.types.BooleanType)) {
-                    throw new FilterException("column " + field.getName() + " is " + type.getTypeName() + ", not boolean", t.pos);
+                if (!(type == ColumnType.BOOLEAN)) {
+                    throw new FilterException("column " + field.name() + " is " + kind(type) + ", not boolean", t.pos);
                 }
                 text = t.text.toLowerCase(Locale.ROOT);
             } else if (t.keyword("date") || t.keyword("timestamp")) {
@@ -505,31 +504,31 @@ public final class RowFilter {
                     throw new FilterException("expected a quoted value after " + t.text.toUpperCase(Locale.ROOT) + ", found " + v.describe(), v.pos);
                 }
                 String wanted = t.text.toLowerCase(Locale.ROOT);
-                if (!type.getTypeName().equals(wanted)) {
-                    throw new FilterException("column " + field.getName() + " is " + type.getTypeName() + ", not " + wanted, t.pos);
+                if (!kind(type).equals(wanted)) {
+                    throw new FilterException("column " + field.name() + " is " + kind(type) + ", not " + wanted, t.pos);
                 }
                 text = v.text;
                 t = v;
             } else if (t.keyword("null")) {
-                throw new FilterException("a comparison with NULL is never true; write " + field.getName() + " IS NULL", t.pos);
+                throw new FilterException("a comparison with NULL is never true; write " + field.name() + " IS NULL", t.pos);
             } else {
                 throw new FilterException("expected a literal ('text', a number, TRUE, FALSE, DATE '...'), found " + t.describe(), t.pos);
             }
             try {
                 Object value = ColumnTypes.parseText(type, text);
-                if (type instanceof DecimalType d && value instanceof BigDecimal b && b.precision() - b.scale() > d.getPrecision() - d.getScale()) {
+                if (type instanceof ColumnType.Decimal d && value instanceof BigDecimal b && b.precision() - b.scale() > d.precision() - d.scale()) {
                     throw new IllegalArgumentException("too large");
                 }
                 return value;
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new FilterException("'" + text + "' is not a " + type.getTypeName() + " value for column " + field.getName()
-                        + (type.getTypeName().equals("date") ? " (write yyyy-mm-dd)" : ""), t.pos);
+                throw new FilterException("'" + text + "' is not a " + kind(type) + " value for column " + field.name()
+                        + (kind(type).equals("date") ? " (write yyyy-mm-dd)" : ""), t.pos);
             }
         }
 
-        private static boolean numeric(DataType type) {
-            return type instanceof LongType || type instanceof IntegerType || type instanceof DoubleType
-                    || type instanceof FloatType || type instanceof DecimalType;
+        private static boolean numeric(ColumnType type) {
+            return type == ColumnType.LONG || type == ColumnType.INTEGER || type == ColumnType.DOUBLE
+                    || type == ColumnType.FLOAT || type instanceof ColumnType.Decimal;
         }
     }
 }

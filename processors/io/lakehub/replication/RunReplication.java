@@ -18,8 +18,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ReplicaTable;
@@ -175,9 +176,9 @@ public class RunReplication implements Processor {
         DeltaTable table = new DeltaTable(lake, r.table);
         TableSnapshot snapshot = table.snapshot(r.sourceVersion);
         new TableVersions(table).requireReadable(snapshot);
-        StructType full = snapshot.schema();
+        TableSchema full = snapshot.schema();
         int[] slots = slots(full, r.columns);
-        StructType selection = selection(full, slots);
+        TableSchema selection = selection(full, slots);
         RowFilter filter = RowFilter.parse(r.filter, full);
         if (target.exists(r.destination)) {
             Map<String, Object> lineage = readLineage(target, r.destination, LINEAGE);
@@ -287,7 +288,7 @@ public class RunReplication implements Processor {
     }
 
     /** The lineage manifest: what was copied, from where, how, and the file list with hashes. */
-    private byte[] lineage(Replication r, StructType selection, Map<String, Object> validation) throws IOException {
+    private byte[] lineage(Replication r, TableSchema selection, Map<String, Object> validation) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("replicationId", r.id);
         m.put("requestId", r.requestId);
@@ -303,10 +304,10 @@ public class RunReplication implements Processor {
         m.put("columns", r.columns);
         m.put("filter", r.filter);
         List<Map<String, String>> schema = new ArrayList<>();
-        for (StructField f : selection.getFields()) {
+        for (Column f : selection.columns()) {
             Map<String, String> column = new LinkedHashMap<>();
-            column.put("name", f.getName());
-            column.put("type", typeName(f.getDataType()));
+            column.put("name", f.name());
+            column.put("type", typeName(f.type()));
             schema.add(column);
         }
         m.put("schema", schema);
@@ -333,8 +334,8 @@ public class RunReplication implements Processor {
     private void validate(Replication r, ReplicaTarget target) throws Exception {
         List<Map<String, Object>> checks = new ArrayList<>();
         DeltaTable table = new DeltaTable(lake, r.table);
-        StructType full = table.snapshot(r.sourceVersion).schema();
-        StructType selection = selection(full, slots(full, r.columns));
+        TableSchema full = table.snapshot(r.sourceVersion).schema();
+        TableSchema selection = selection(full, slots(full, r.columns));
         Map<String, Long> listed = new LinkedHashMap<>();
         for (ReplicaTarget.RemoteFile f : target.list(r.destination)) {
             listed.put(f.name(), f.size());
@@ -450,18 +451,18 @@ public class RunReplication implements Processor {
         }
     }
 
-    private static String describe(StructType schema) {
+    private static String describe(TableSchema schema) {
         List<String> cols = new ArrayList<>();
-        for (StructField f : schema.getFields()) {
-            cols.add(f.getName() + " " + typeName(f.getDataType()));
+        for (Column f : schema.columns()) {
+            cols.add(f.name() + " " + typeName(f.type()));
         }
         return String.join(", ", cols);
     }
 
     /** A type as Spark SQL writes it, with a decimal's precision and scale. */
-    static String typeName(io.delta.standalone.types.DataType type) {
-        return type instanceof io.delta.standalone.types.DecimalType d
-                ? "decimal(" + d.getPrecision() + "," + d.getScale() + ")" : type.getSimpleString();
+    static String typeName(ColumnType type) {
+        return type instanceof ColumnType.Decimal d
+                ? "decimal(" + d.precision() + "," + d.scale() + ")" : type.simpleString();
     }
 
     private static Map<String, Object> check(String name, boolean passed, Object expected, Object actual) {
@@ -474,30 +475,30 @@ public class RunReplication implements Processor {
     }
 
     /** Positions of the selected columns in the table schema. */
-    static int[] slots(StructType full, List<String> columns) {
+    static int[] slots(TableSchema full, List<String> columns) {
         int[] slots = new int[columns.size()];
-        StructField[] fields = full.getFields();
+        Column[] fields = full.columns().toArray(new Column[0]);
         for (int i = 0; i < slots.length; i++) {
             slots[i] = -1;
             for (int j = 0; j < fields.length; j++) {
-                if (fields[j].getName().equalsIgnoreCase(columns.get(i))) {
+                if (fields[j].name().equalsIgnoreCase(columns.get(i))) {
                     slots[i] = j;
                 }
             }
             if (slots[i] < 0) {
                 throw new IllegalArgumentException("unknown column " + columns.get(i) + "; the table has "
-                        + String.join(", ", full.getFieldNames()));
+                        + String.join(", ", full.names()));
             }
         }
         return slots;
     }
 
-    static StructType selection(StructType full, int[] slots) {
-        StructField[] out = new StructField[slots.length];
+    static TableSchema selection(TableSchema full, int[] slots) {
+        Column[] out = new Column[slots.length];
         for (int i = 0; i < slots.length; i++) {
-            out[i] = full.getFields()[slots[i]];
+            out[i] = full.column(slots[i]);
         }
-        return new StructType(out);
+        return TableSchema.of(out);
     }
 
     static String sha256(InputStream in) throws IOException {

@@ -10,13 +10,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowWriter;
@@ -57,20 +54,19 @@ public class InsuranceComplaintsSample {
     public static final String TABLE = "insurance_complaints";
 
     /** The silver schema, in the CSV's column order. */
-    public static final StructType SCHEMA = new StructType(new StructField[] {
-        new StructField("company", new StringType(), true),
-        new StructField("file_no", new LongType(), true),
-        new StructField("opened", new DateType(), true),
-        new StructField("closed", new DateType(), true),
-        new StructField("coverage", new StringType(), true),
-        new StructField("subcoverage", new StringType(), true),
-        new StructField("reason", new StringType(), true),
-        new StructField("subreason", new StringType(), true),
-        new StructField("disposition", new StringType(), true),
-        new StructField("conclusion", new StringType(), true),
-        new StructField("recovery", new DecimalType(14, 2), true),
-        new StructField("status", new StringType(), true),
-    });
+    public static final TableSchema SCHEMA = TableSchema.of(
+        new Column("company", ColumnType.STRING, true),
+        new Column("file_no", ColumnType.LONG, true),
+        new Column("opened", ColumnType.DATE, true),
+        new Column("closed", ColumnType.DATE, true),
+        new Column("coverage", ColumnType.STRING, true),
+        new Column("subcoverage", ColumnType.STRING, true),
+        new Column("reason", ColumnType.STRING, true),
+        new Column("subreason", ColumnType.STRING, true),
+        new Column("disposition", ColumnType.STRING, true),
+        new Column("conclusion", ColumnType.STRING, true),
+        new Column("recovery", ColumnType.decimal(14, 2), true),
+        new Column("status", ColumnType.STRING, true));
 
     private final LakeStorage lake;
     private final boolean enabled;
@@ -134,7 +130,7 @@ public class InsuranceComplaintsSample {
             return 0;
         }
         ParquetRowWriter writer = new ParquetRowWriter(table.path(), lake.conf(), SCHEMA);
-        AddFile file;
+        DataFile file;
         try (InputStream in = InsuranceComplaintsSample.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IOException("the sample " + RESOURCE + " is not on the classpath");

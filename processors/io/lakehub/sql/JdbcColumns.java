@@ -9,19 +9,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.Locale;
 
-import io.delta.standalone.types.BinaryType;
-import io.delta.standalone.types.BooleanType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.DoubleType;
-import io.delta.standalone.types.FloatType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.ColumnTypes;
 
 /**
@@ -40,7 +30,7 @@ import io.lakehub.delta.ColumnTypes;
  */
 public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.RowMapping {
 
-    private final StructType schema;
+    private final TableSchema schema;
     private final int[] kinds;
     private final int[] scales;
     private final boolean[] zoned;
@@ -65,30 +55,30 @@ public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.Ro
      */
     JdbcColumns(ResultSetMetaData md, SourceDialect dialect) throws SQLException {
         int n = md.getColumnCount();
-        StructField[] fields = new StructField[n];
+        Column[] fields = new Column[n];
         kinds = new int[n];
         scales = new int[n];
         zoned = new boolean[n];
         for (int i = 0; i < n; i++) {
             int c = i + 1;
             String name = md.getColumnLabel(c).toLowerCase(Locale.ROOT);
-            DataType type;
+            ColumnType type;
             int jdbcType = md.getColumnType(c);
             if (dialect.zoned(jdbcType, md.getColumnTypeName(c))) {
                 zoned[i] = true;
                 // MariaDB TIMESTAMP arrives as the UTC wall clock under SourceDialect.useUtcSession
                 kinds[i] = dialect.zonedAsUtcWallClock() ? TS : TSTZ;
-                fields[i] = new StructField(name, new TimestampType(), true);
+                fields[i] = new Column(name, ColumnType.TIMESTAMP, true);
                 continue;
             }
             switch (jdbcType) {
                 case Types.BIGINT -> {
                     kinds[i] = LONG;
-                    type = new LongType();
+                    type = ColumnType.LONG;
                 }
                 case Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
                     kinds[i] = INT;
-                    type = new IntegerType();
+                    type = ColumnType.INTEGER;
                 }
                 case Types.DECIMAL, Types.NUMERIC -> {
                     int p = md.getPrecision(c);
@@ -99,44 +89,44 @@ public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.Ro
                     }
                     kinds[i] = DECIMAL;
                     scales[i] = s;
-                    type = new DecimalType(p, s);
+                    type = ColumnType.decimal(p, s);
                 }
                 case Types.REAL -> {
                     kinds[i] = FLOAT;
-                    type = new FloatType();
+                    type = ColumnType.FLOAT;
                 }
                 case Types.FLOAT, Types.DOUBLE -> {
                     kinds[i] = DOUBLE;
-                    type = new DoubleType();
+                    type = ColumnType.DOUBLE;
                 }
                 case Types.BIT, Types.BOOLEAN -> {
                     kinds[i] = BOOL;
-                    type = new BooleanType();
+                    type = ColumnType.BOOLEAN;
                 }
                 case Types.DATE -> {
                     kinds[i] = DATE;
-                    type = new DateType();
+                    type = ColumnType.DATE;
                 }
                 case Types.TIMESTAMP -> {
                     kinds[i] = TS;
-                    type = new TimestampType();
+                    type = ColumnType.TIMESTAMP;
                 }
                 case Types.TIMESTAMP_WITH_TIMEZONE -> {
                     kinds[i] = TSTZ;
-                    type = new TimestampType();
+                    type = ColumnType.TIMESTAMP;
                 }
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
                     kinds[i] = BINARY;
-                    type = new BinaryType();
+                    type = ColumnType.BINARY;
                 }
                 default -> {
                     kinds[i] = STRING;
-                    type = new StringType();
+                    type = ColumnType.STRING;
                 }
             }
-            fields[i] = new StructField(name, type, true);
+            fields[i] = new Column(name, type, true);
         }
-        this.schema = new StructType(fields);
+        this.schema = TableSchema.of(fields);
     }
 
     /**
@@ -144,9 +134,9 @@ public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.Ro
      * wall-clock time; false for an unknown name.
      */
     public boolean zoned(String name) {
-        StructField[] fields = schema.getFields();
+        Column[] fields = schema.columns().toArray(new Column[0]);
         for (int i = 0; i < fields.length; i++) {
-            if (fields[i].getName().equalsIgnoreCase(name)) {
+            if (fields[i].name().equalsIgnoreCase(name)) {
                 return zoned[i];
             }
         }
@@ -155,7 +145,7 @@ public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.Ro
 
     /** The Delta schema of the result set (all columns nullable). */
     @Override
-    public StructType schema() {
+    public TableSchema schema() {
         return schema;
     }
 
@@ -184,7 +174,7 @@ public final class JdbcColumns implements io.lakehub.delta.ResultSetOverwrite.Ro
                     try {
                         v = d == null ? null : d.setScale(scales[i]);
                     } catch (ArithmeticException e) {
-                        throw new SQLException("column " + schema.getFields()[i].getName() + ": " + d
+                        throw new SQLException("column " + schema.column(i).name() + ": " + d
                                 + " needs rounding to fit scale " + scales[i]);
                     }
                 }

@@ -19,14 +19,9 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.cluster.HubInstance;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.DeltaTable;
@@ -133,7 +128,7 @@ public final class SqlIncrementalLoader {
      * @param nullWatermarkRows source rows whose watermark column is NULL when the plan was made: no window can
      *                    hold them (they have no position in the watermark order), so no load reads them
      */
-    public record LoadPlan(String runId, long loadVersion, Watermark low, String high, StructType sourceSchema,
+    public record LoadPlan(String runId, long loadVersion, Watermark low, String high, TableSchema sourceSchema,
                            Instant started, java.util.Set<String> zonedColumns, long nullWatermarkRows) {
 
         /** Whether the column (any case) holds instants. */
@@ -189,21 +184,21 @@ public final class SqlIncrementalLoader {
         try (Connection c = connect()) {
             SourceDialect dialect = SourceDialect.of(c);
             JdbcColumns columns = probeSchema(c, dialect);
-            StructType schema = columns.schema();
+            TableSchema schema = columns.schema();
             boolean zoned = columns.zoned(source.getWatermarkColumn());
-            DataType wmType = column(schema, source.getWatermarkColumn()).getDataType();
+            ColumnType wmType = column(schema, source.getWatermarkColumn()).type();
             String high;
-            if (wmType instanceof TimestampType) {
+            if (wmType == ColumnType.TIMESTAMP) {
                 high = upperBound(dialect.now(c), zoned);
-            } else if (wmType instanceof LongType || wmType instanceof IntegerType || wmType instanceof DecimalType
-                    || wmType instanceof DateType) {
+            } else if (wmType == ColumnType.LONG || wmType == ColumnType.INTEGER || wmType instanceof ColumnType.Decimal
+                    || wmType == ColumnType.DATE) {
                 high = maxWatermark(c, wmType);
             } else {
                 throw new IllegalStateException("watermark column " + source.getWatermarkColumn() + " is "
-                        + wmType.getSimpleString() + "; use a timestamp, date or integer column");
+                        + wmType.simpleString() + "; use a timestamp, date or integer column");
             }
             java.util.Set<String> zonedColumns = new java.util.HashSet<>();
-            for (String name : schema.getFieldNames()) {
+            for (String name : schema.names()) {
                 if (columns.zoned(name)) {
                     zonedColumns.add(name);
                 }
@@ -270,7 +265,7 @@ public final class SqlIncrementalLoader {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT * FROM " + source.fromClause() + " WHERE 1 = 0")) {
             JdbcColumns columns = new JdbcColumns(rs.getMetaData(), dialect);
-            StructType schema = columns.schema();
+            TableSchema schema = columns.schema();
             column(schema, source.getWatermarkColumn());
             for (String k : source.getKeys()) {
                 column(schema, k);
@@ -285,11 +280,11 @@ public final class SqlIncrementalLoader {
         }
     }
 
-    private StructField column(StructType schema, String name) {
-        StructField f = SchemaEvolution.find(schema, name);
+    private Column column(TableSchema schema, String name) {
+        Column f = SchemaEvolution.find(schema, name);
         if (f == null) {
             throw new SchemaMismatchException("source " + source.getName() + " has no column '" + name + "' (columns: "
-                    + String.join(", ", schema.getFieldNames()) + ")");
+                    + String.join(", ", schema.names()) + ")");
         }
         return f;
     }
@@ -304,7 +299,7 @@ public final class SqlIncrementalLoader {
         }
     }
 
-    private String maxWatermark(Connection c, DataType type) throws SQLException {
+    private String maxWatermark(Connection c, ColumnType type) throws SQLException {
         String wm = source.getWatermarkColumn();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT MAX(" + wm + ") FROM " + source.fromClause())) {
@@ -313,7 +308,7 @@ public final class SqlIncrementalLoader {
             if (v == null) {
                 return null;
             }
-            if (type instanceof DateType) {
+            if (type == ColumnType.DATE) {
                 return rs.getObject(1, java.time.LocalDate.class).toString();
             }
             return v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString();
@@ -344,7 +339,7 @@ public final class SqlIncrementalLoader {
      * A watermark text value as the JDBC parameter for a column of {@code type}: a timestamp as its wall clock, or,
      * for a zoned column, as the instant ({@link SourceDialect#bindInstant}).
      */
-    private static Object bindValue(DataType type, String text, boolean zoned, SourceDialect dialect) {
+    private static Object bindValue(ColumnType type, String text, boolean zoned, SourceDialect dialect) {
         Object v = ColumnTypes.parseText(type, text);
         if (v instanceof Instant instant) {
             return zoned ? dialect.bindInstant(instant) : ColumnTypes.wallClockOf(instant);
@@ -371,8 +366,8 @@ public final class SqlIncrementalLoader {
         if (plan.high() == null) {
             return new Extract(null, null, null, false);
         }
-        StructType schema = plan.sourceSchema();
-        DataType wmType = column(schema, source.getWatermarkColumn()).getDataType();
+        TableSchema schema = plan.sourceSchema();
+        ColumnType wmType = column(schema, source.getWatermarkColumn()).type();
         String tb = source.effectiveTieBreaker();
         boolean cutBatches = tb != null;
         String sql = windowQuery(plan.low());
@@ -399,19 +394,19 @@ public final class SqlIncrementalLoader {
                     ps.setObject(p++, bindValue(wmType, low.value(), zoned, dialect));
                     if (tb != null && low.tieBreaker() != null) {
                         ps.setObject(p++, bindValue(wmType, low.value(), zoned, dialect));
-                        ps.setObject(p, bindValue(column(schema, tb).getDataType(), low.tieBreaker(),
+                        ps.setObject(p, bindValue(column(schema, tb).type(), low.tieBreaker(),
                                 plan.zoned(tb), dialect));
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     JdbcColumns columns = new JdbcColumns(rs.getMetaData(), dialect);
-                    StructType readSchema = columns.schema();
+                    TableSchema readSchema = columns.schema();
                     int wmIdx = index(readSchema, source.getWatermarkColumn());
                     int tbIdx = tb == null ? -1 : index(readSchema, tb);
                     Object[] last = null;
                     StagedLoad staged;
                     int softDeleteIdx = source.getSoftDeleteColumn() == null ? -1
-                            : index(readSchema, column(readSchema, source.getSoftDeleteColumn()).getName());
+                            : index(readSchema, column(readSchema, source.getSoftDeleteColumn()).name());
                     try (StagingPipeline pipeline = new StagingPipeline(source.getName(), readSchema, source.getKeys(),
                             source.getPartitionBy(), softDeleteIdx, table.path(), lake.conf(), source.getRowsPerFile(), fs, bronzeTmp)) {
                         long read = 0;
@@ -548,8 +543,8 @@ public final class SqlIncrementalLoader {
         return year == null ? List.of() : List.of(source.getTagPrefix() + year);
     }
 
-    private static int index(StructType schema, String name) {
-        String[] names = schema.getFieldNames();
+    private static int index(TableSchema schema, String name) {
+        String[] names = schema.names().toArray(String[]::new);
         for (int i = 0; i < names.length; i++) {
             if (names[i].equalsIgnoreCase(name)) {
                 return i;

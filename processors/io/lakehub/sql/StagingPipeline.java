@@ -13,7 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.ColumnTypes;
 import io.lakehub.delta.ParquetRowWriter;
 import io.lakehub.delta.StagedLoad;
@@ -47,7 +47,7 @@ final class StagingPipeline implements AutoCloseable {
     private final int softDeleteIndex;
     private final Path tablePath;
     private final Configuration conf;
-    private final StructType schema;
+    private final TableSchema schema;
     private final int rowsPerFile;
     private final FileSystem fs;
     private final Path bronzeTmp;
@@ -65,7 +65,7 @@ final class StagingPipeline implements AutoCloseable {
      * @param softDeleteIndex index of the soft-delete column in {@code schema}, or -1: rows flagged
      *                        there go to bronze but not to the staged files; their keys are deletes
      */
-    StagingPipeline(String name, StructType schema, List<String> keys, List<String> partitionBy, int softDeleteIndex,
+    StagingPipeline(String name, TableSchema schema, List<String> keys, List<String> partitionBy, int softDeleteIndex,
                     Path tablePath, Configuration conf, int rowsPerFile, FileSystem fs, Path bronzeTmp) {
         this.staged = new StagedLoad(schema, keys, partitionBy);
         this.softDeleteIndex = softDeleteIndex;
@@ -182,7 +182,7 @@ final class StagingPipeline implements AutoCloseable {
         StringBuilder buffer = new StringBuilder(1 << 20);
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(bronzeTmp, true),
                 StandardCharsets.UTF_8), 1 << 16)) {
-            CSVPrinter csv = new CSVPrinter(buffer, CSVFormat.RFC4180.builder().setHeader(schema.getFieldNames()).get());
+            CSVPrinter csv = new CSVPrinter(buffer, CSVFormat.RFC4180.builder().setHeader(schema.names().toArray(String[]::new)).get());
             Object[][] rows;
             while ((rows = toCsv.take()) != END) {
                 for (Object[] row : rows) {

@@ -12,16 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.delta.standalone.types.ArrayType;
-import io.delta.standalone.types.BooleanType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DoubleType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowWriter;
@@ -67,27 +60,27 @@ public class FlattenTmdbToSilver implements Processor {
     public static final List<String> KEYS = List.of("run_date", "list", "movie_id");
 
     /** Columns of the silver table; the fields of a TMDB list result plus the run's. */
-    public static final StructType SCHEMA = new StructType(new StructField[] {
-        new StructField("run_date", new DateType(), true),
-        new StructField("list", new StringType(), true),
-        new StructField("movie_id", new LongType(), true),
-        new StructField("rank", new IntegerType(), true),
-        new StructField("page", new IntegerType(), true),
-        new StructField("title", new StringType(), true),
-        new StructField("original_title", new StringType(), true),
-        new StructField("original_language", new StringType(), true),
-        new StructField("overview", new StringType(), true),
-        new StructField("release_date", new DateType(), true),
-        new StructField("genre_ids", new ArrayType(new IntegerType(), false), true),
-        new StructField("popularity", new DoubleType(), true),
-        new StructField("vote_average", new DoubleType(), true),
-        new StructField("vote_count", new LongType(), true),
-        new StructField("adult", new BooleanType(), true),
-        new StructField("video", new BooleanType(), true),
-        new StructField("poster_path", new StringType(), true),
-        new StructField("backdrop_path", new StringType(), true),
-        new StructField("run_id", new StringType(), true),
-        new StructField("pulled_at", new TimestampType(), true)});
+    public static final TableSchema SCHEMA = TableSchema.of(
+        new Column("run_date", ColumnType.DATE, true),
+        new Column("list", ColumnType.STRING, true),
+        new Column("movie_id", ColumnType.LONG, true),
+        new Column("rank", ColumnType.INTEGER, true),
+        new Column("page", ColumnType.INTEGER, true),
+        new Column("title", ColumnType.STRING, true),
+        new Column("original_title", ColumnType.STRING, true),
+        new Column("original_language", ColumnType.STRING, true),
+        new Column("overview", ColumnType.STRING, true),
+        new Column("release_date", ColumnType.DATE, true),
+        new Column("genre_ids", ColumnType.array(ColumnType.INTEGER, false), true),
+        new Column("popularity", ColumnType.DOUBLE, true),
+        new Column("vote_average", ColumnType.DOUBLE, true),
+        new Column("vote_count", ColumnType.LONG, true),
+        new Column("adult", ColumnType.BOOLEAN, true),
+        new Column("video", ColumnType.BOOLEAN, true),
+        new Column("poster_path", ColumnType.STRING, true),
+        new Column("backdrop_path", ColumnType.STRING, true),
+        new Column("run_id", ColumnType.STRING, true),
+        new Column("pulled_at", ColumnType.TIMESTAMP, true));
 
     private final TmdbProperties props;
     private final LakeStorage lake;
@@ -178,30 +171,30 @@ public class FlattenTmdbToSilver implements Processor {
     }
 
     /** Columns of the details table, from {@code GET /movie/<id>}. */
-    public static final StructType DETAILS_SCHEMA = new StructType(new StructField[] {
-        new StructField("movie_id", new LongType(), true),
-        new StructField("imdb_id", new StringType(), true),
-        new StructField("title", new StringType(), true),
-        new StructField("original_title", new StringType(), true),
-        new StructField("original_language", new StringType(), true),
-        new StructField("overview", new StringType(), true),
-        new StructField("tagline", new StringType(), true),
-        new StructField("status", new StringType(), true),
-        new StructField("release_date", new DateType(), true),
-        new StructField("runtime", new IntegerType(), true),
-        new StructField("budget", new LongType(), true),
-        new StructField("revenue", new LongType(), true),
-        new StructField("genre_ids", new ArrayType(new IntegerType(), false), true),
-        new StructField("genres", new ArrayType(new StringType(), false), true),
-        new StructField("production_countries", new ArrayType(new StringType(), false), true),
-        new StructField("spoken_languages", new ArrayType(new StringType(), false), true),
-        new StructField("collection_id", new LongType(), true),
-        new StructField("homepage", new StringType(), true),
-        new StructField("popularity", new DoubleType(), true),
-        new StructField("vote_average", new DoubleType(), true),
-        new StructField("vote_count", new LongType(), true),
-        new StructField("run_date", new DateType(), true),
-        new StructField("run_id", new StringType(), true)});
+    public static final TableSchema DETAILS_SCHEMA = TableSchema.of(
+        new Column("movie_id", ColumnType.LONG, true),
+        new Column("imdb_id", ColumnType.STRING, true),
+        new Column("title", ColumnType.STRING, true),
+        new Column("original_title", ColumnType.STRING, true),
+        new Column("original_language", ColumnType.STRING, true),
+        new Column("overview", ColumnType.STRING, true),
+        new Column("tagline", ColumnType.STRING, true),
+        new Column("status", ColumnType.STRING, true),
+        new Column("release_date", ColumnType.DATE, true),
+        new Column("runtime", ColumnType.INTEGER, true),
+        new Column("budget", ColumnType.LONG, true),
+        new Column("revenue", ColumnType.LONG, true),
+        new Column("genre_ids", ColumnType.array(ColumnType.INTEGER, false), true),
+        new Column("genres", ColumnType.array(ColumnType.STRING, false), true),
+        new Column("production_countries", ColumnType.array(ColumnType.STRING, false), true),
+        new Column("spoken_languages", ColumnType.array(ColumnType.STRING, false), true),
+        new Column("collection_id", ColumnType.LONG, true),
+        new Column("homepage", ColumnType.STRING, true),
+        new Column("popularity", ColumnType.DOUBLE, true),
+        new Column("vote_average", ColumnType.DOUBLE, true),
+        new Column("vote_count", ColumnType.LONG, true),
+        new Column("run_date", ColumnType.DATE, true),
+        new Column("run_id", ColumnType.STRING, true));
 
     /** MERGEs the run's movie details into the details table by movie_id (txn {@code lakehub-tmdb-details-<runId>}). */
     private void commitDetails(CompletedRun done) throws Exception {

@@ -353,7 +353,7 @@ public class PullTmdbLists implements Processor {
             return known;
         }
         try (io.lakehub.delta.VersionRows rows = details.rows(details.latest())) {
-            int slot = java.util.Arrays.asList(rows.schema().getFieldNames()).indexOf("movie_id");
+            int slot = rows.schema().names().indexOf("movie_id");
             while (rows.hasNext()) {
                 Object id = rows.next()[slot];
                 if (id instanceof Long l) {

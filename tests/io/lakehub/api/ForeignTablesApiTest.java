@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.testsupport.ForeignTables;
@@ -130,14 +130,14 @@ class ForeignTablesApiTest {
             }
             NavigableMap<Long, Path> expected = ForeignTables.expectedVersions(name);
             Path csv = expected.lastEntry().getValue();
-            StructType schema = new DeltaTable(lake, name).latest().schema();
+            TableSchema schema = new DeltaTable(lake, name).latest().schema();
             Map<String, Object> body = http.getForObject("/api/tables/" + name + "/rows?limit=10000", Map.class);
             List<Object[]> rows = new ArrayList<>();
             for (Map<String, Object> row : (List<Map<String, Object>>) body.get("rows")) {
-                Object[] values = new Object[schema.length()];
+                Object[] values = new Object[schema.size()];
                 for (int i = 0; i < values.length; i++) {
-                    Object v = row.get(schema.getFields()[i].getName());
-                    values[i] = v == null ? null : ForeignTables.canonicalText(schema.getFields()[i].getDataType(), v.toString());
+                    Object v = row.get(schema.column(i).name());
+                    values[i] = v == null ? null : ForeignTables.canonicalText(schema.column(i).type(), v.toString());
                 }
                 values[0] = Long.parseLong(values[0].toString());
                 rows.add(values);

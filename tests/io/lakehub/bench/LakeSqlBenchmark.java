@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import io.delta.standalone.actions.AddFile;
+import io.lakehub.delta.DataFile;
 import io.lakehub.LakehubApplication;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
@@ -50,7 +50,7 @@ public final class LakeSqlBenchmark {
         DeltaTable table = new DeltaTable(lake, "complaints_bench");
         List<Object[]> sample = sample();
         long t0 = System.nanoTime();
-        List<AddFile> files = new ArrayList<>();
+        List<DataFile> files = new ArrayList<>();
         ParquetRowWriter writer = null;
         for (long i = 0; i < rows; i++) {
             if (writer == null) {

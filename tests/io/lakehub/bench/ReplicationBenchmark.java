@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.delta.standalone.actions.AddFile;
+import io.lakehub.delta.DataFile;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowWriter;
@@ -46,7 +46,7 @@ public final class ReplicationBenchmark {
         List<Object[]> sample = sample();
         DeltaTable table = new DeltaTable(lake, "complaints_bench");
         long t0 = System.nanoTime();
-        List<AddFile> files = new ArrayList<>();
+        List<DataFile> files = new ArrayList<>();
         ParquetRowWriter writer = null;
         for (long i = 0; i < rows; i++) {
             if (writer == null) {
@@ -72,7 +72,7 @@ public final class ReplicationBenchmark {
         props.getTargets().put("replicas", local);
         ReplicationStore store = new ReplicationStore(lake);
         RunReplication runner = new RunReplication(lake, store, new ReplicaTargets(props), props);
-        List<String> columns = List.of(InsuranceComplaintsSample.SCHEMA.getFieldNames());
+        List<String> columns = InsuranceComplaintsSample.SCHEMA.names();
 
         String[][] runs = {
             {"warm-up", "parquet", "company = 'Anthem Health Plans, Inc'"},

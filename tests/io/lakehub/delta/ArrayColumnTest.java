@@ -15,12 +15,6 @@ import io.delta.standalone.DeltaLog;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.data.CloseableIterator;
 import io.delta.standalone.data.RowRecord;
-import io.delta.standalone.types.ArrayType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
@@ -33,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArrayColumnTest {
 
-    static final StructType SCHEMA = schema(false);
+    static final TableSchema SCHEMA = schema(false);
 
-    static StructType schema(boolean containsNull) {
-        return new StructType(new StructField[] {
-            new StructField("id", new LongType(), true),
-            new StructField("title", new StringType(), true),
-            new StructField("genre_ids", new ArrayType(new IntegerType(), containsNull), true)});
+    static TableSchema schema(boolean containsNull) {
+        return TableSchema.of(
+            new Column("id", ColumnType.LONG, true),
+            new Column("title", ColumnType.STRING, true),
+            new Column("genre_ids", ColumnType.array(ColumnType.INTEGER, containsNull), true));
     }
 
     @TempDir
@@ -95,7 +89,7 @@ class ArrayColumnTest {
     void nullElementsRoundTripThroughLakehub() throws Exception {
         LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
         DeltaTable table = new DeltaTable(lake, "nullable");
-        StructType schema = schema(true);
+        TableSchema schema = schema(true);
         StagedLoad load = new StagedLoad(schema, List.of("id"));
         ParquetRowWriter writer = new ParquetRowWriter(table.path(), lake.conf(), schema);
         Object[] row = row(1L, "a null element", Arrays.asList(16, null, 35));
@@ -113,13 +107,13 @@ class ArrayColumnTest {
 
     @Test
     void arrayTextFormRoundTrips() {
-        ArrayType type = new ArrayType(new IntegerType(), true);
+        ColumnType.Array type = ColumnType.array(ColumnType.INTEGER, true);
         String text = ColumnTypes.text(Arrays.asList(16, null, 35));
         assertThat(text).isEqualTo("[16,null,35]");
         assertThat(ColumnTypes.parseText(type, text)).isEqualTo(Arrays.asList(16, null, 35));
         assertThat(ColumnTypes.text(List.of("a,b", "c"))).isEqualTo("[\"a,b\",\"c\"]");
         assertThat(ColumnTypes.supported(type)).isTrue();
-        assertThat(ColumnTypes.supported(new ArrayType(type, true))).as("nested arrays").isFalse();
+        assertThat(ColumnTypes.supported(ColumnType.array(type, true))).as("nested arrays").isFalse();
     }
 
     private static Object[] row(long id, String title, List<Integer> genres) {

@@ -18,11 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import org.apache.hadoop.conf.Configuration;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
@@ -38,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConcurrentAppendTest {
 
-    static final StructType SCHEMA = new StructType(new StructField[] {
-        new StructField("partition", new IntegerType(), true),
-        new StructField("offset", new LongType(), true)});
+    static final TableSchema SCHEMA = TableSchema.of(
+        new Column("partition", ColumnType.INTEGER, true),
+        new Column("offset", ColumnType.LONG, true));
 
     @TempDir
     Path dir;
@@ -54,7 +49,7 @@ class ConcurrentAppendTest {
         return new DeltaTable(new LakeStorage(dir.resolve("lake").toString()), "events_t");
     }
 
-    private static AddFile file(DeltaTable t, int partition, long first, long last) throws Exception {
+    private static DataFile file(DeltaTable t, int partition, long first, long last) throws Exception {
         ParquetRowWriter w = new ParquetRowWriter(t.path(), t.lake().conf(), SCHEMA);
         for (long o = first; o <= last; o++) {
             w.write(new Object[] {partition, o});
@@ -80,8 +75,8 @@ class ConcurrentAppendTest {
     void aWriterThatLosesTheRaceToCreateTheTableRetriesAndLands() throws Exception {
         DeltaTable a = table();
         DeltaTable b = table();
-        AddFile fa = file(a, 0, 0, 9);
-        AddFile fb = file(b, 1, 0, 4);
+        DataFile fa = file(a, 0, 0, 9);
+        DataFile fb = file(b, 1, 0, 4);
         FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "events_t", context -> b.commitAppend(List.of(fb), 5, SCHEMA, Map.of("app-1", 4L), Map.of("app-1", -1L), "{}"));
 
         DeltaTable.AppendOutcome out = a.commitAppend(List.of(fa), 10, SCHEMA, Map.of("app-0", 9L), Map.of("app-0", -1L), "{}");
@@ -99,8 +94,8 @@ class ConcurrentAppendTest {
         DeltaTable b = table();
         a.commitAppend(List.of(file(a, 0, 0, 1)), 2, SCHEMA, Map.of("app-0", 1L), Map.of("app-0", -1L), "{}");
         // a read app-0 at version 1 and holds offsets 2..9; b, the partition's new owner, commits 2..5 first
-        AddFile fa = file(a, 0, 2, 9);
-        AddFile fb = file(b, 0, 2, 5);
+        DataFile fa = file(a, 0, 2, 9);
+        DataFile fb = file(b, 0, 2, 5);
         FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "events_t", context -> b.commitAppend(List.of(fb), 4, SCHEMA, Map.of("app-0", 5L), Map.of("app-0", 1L), "{}"));
 
         assertThatThrownBy(() -> a.commitAppend(List.of(fa), 8, SCHEMA, Map.of("app-0", 9L), Map.of("app-0", 1L), "{}"))

@@ -13,10 +13,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DeltaCommitTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final StructType SCHEMA = new StructType(new StructField[] {
-        new StructField("partition", new IntegerType(), true),
-        new StructField("offset", new LongType(), true)});
+    private static final TableSchema SCHEMA = TableSchema.of(
+        new Column("partition", ColumnType.INTEGER, true),
+        new Column("offset", ColumnType.LONG, true));
 
     @TempDir
     Path dir;
@@ -45,7 +41,7 @@ class DeltaCommitTest {
         return dir.resolve("lake/silver/t");
     }
 
-    private static io.delta.standalone.actions.AddFile file(DeltaTable t, int partition, long first, long last)
+    private static DataFile file(DeltaTable t, int partition, long first, long last)
             throws java.io.IOException {
         ParquetRowWriter w = new ParquetRowWriter(t.path(), t.lake().conf(), SCHEMA);
         for (long o = first; o <= last; o++) {

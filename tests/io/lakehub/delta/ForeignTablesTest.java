@@ -81,7 +81,7 @@ class ForeignTablesTest {
         DeltaTable table = fixture(name);
         for (Map.Entry<Long, Path> e : ForeignTables.expectedVersions(name).entrySet()) {
             TableSnapshot s = table.snapshot(e.getKey());
-            assertThat(List.of(s.schema().getFieldNames())).as("%s version %d: logical column names", name, e.getKey())
+            assertThat(s.schema().names()).as("%s version %d: logical column names", name, e.getKey())
                     .containsExactlyElementsOf(ForeignTables.expectedHeader(e.getValue()));
             assertThat(ForeignTables.byId(rows(s))).as("%s version %d", name, e.getKey())
                     .isEqualTo(ForeignTables.expectedById(e.getValue(), s.schema()));
@@ -115,10 +115,10 @@ class ForeignTablesTest {
     @Test
     void columnMappingReadsEachVersionWithItsOwnColumnNames() throws Exception {
         DeltaTable table = fixture("column_mapping");
-        assertThat(table.snapshot(10L).schema().getFieldNames()).contains("amount", "note").doesNotContain("amount_usd");
-        assertThat(table.snapshot(11L).schema().getFieldNames()).contains("amount_usd", "note").doesNotContain("amount");
-        assertThat(table.snapshot(12L).schema().getFieldNames()).contains("amount_usd").doesNotContain("note");
-        int amount = List.of(table.snapshot(10L).schema().getFieldNames()).indexOf("amount");
+        assertThat(table.snapshot(10L).schema().names()).contains("amount", "note").doesNotContain("amount_usd");
+        assertThat(table.snapshot(11L).schema().names()).contains("amount_usd", "note").doesNotContain("amount");
+        assertThat(table.snapshot(12L).schema().names()).contains("amount_usd").doesNotContain("note");
+        int amount = table.snapshot(10L).schema().names().indexOf("amount");
         assertThat(rows(table.snapshot(10L))).as("the physical column is read under its logical name")
                 .allSatisfy(r -> assertThat(r[amount]).isNotNull());
         DataFile file = table.latest().files().get(0);
@@ -141,7 +141,7 @@ class ForeignTablesTest {
     void timestampNtzIsAWallClockAndThePartitionIsADate() throws Exception {
         DeltaTable table = fixture("timestamp_ntz");
         TableSnapshot latest = table.latest();
-        assertThat(latest.schema().get("seen").getDataType()).isEqualTo(TimestampNtzType.INSTANCE);
+        assertThat(latest.schema().column("seen").type()).isEqualTo(ColumnType.TIMESTAMP_NTZ);
         assertThat(latest.partitionColumns()).containsExactly("day");
         assertThat(latest.files()).allSatisfy(f -> assertThat(f.partitionValues()).containsKey("day"));
         List<Object[]> rows = rows(latest);

@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.LocalDate;
 import java.util.List;
 
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
 import org.junit.jupiter.api.Test;
 
 class LoadKeysTest {
 
     @Test
     void integerKeysAreFoundAndRangesPruneFiles() {
-        LoadKeys keys = new LoadKeys(new LongType(), false);
+        LoadKeys keys = new LoadKeys(ColumnType.LONG, false);
         for (long k : new long[] {42, 7, 1_000_000_000_000L, -3}) {
             keys.add(k);
         }
@@ -32,7 +28,7 @@ class LoadKeysTest {
 
     @Test
     void intColumnKeysCompareWithIntegerStatistics() {
-        LoadKeys keys = new LoadKeys(new IntegerType(), false);
+        LoadKeys keys = new LoadKeys(ColumnType.INTEGER, false);
         keys.add(5);
         keys.seal();
         assertThat(keys.contains(5)).isTrue();
@@ -42,7 +38,7 @@ class LoadKeysTest {
 
     @Test
     void duplicateIntegerKeyIsReportedWhenSealed() {
-        LoadKeys keys = new LoadKeys(new LongType(), false);
+        LoadKeys keys = new LoadKeys(ColumnType.LONG, false);
         keys.add(1L);
         keys.add(2L);
         keys.add(1L);
@@ -51,14 +47,14 @@ class LoadKeysTest {
 
     @Test
     void otherKeysAreCheckedAsTheyArrive() {
-        LoadKeys strings = new LoadKeys(new StringType(), false);
+        LoadKeys strings = new LoadKeys(ColumnType.STRING, false);
         strings.add("b");
         assertThatThrownBy(() -> strings.add("b")).hasMessageContaining("key b twice");
         strings.seal();
         assertThat(strings.anyFirstKeyBetween("a", "c")).isTrue();
         assertThat(strings.anyFirstKeyBetween("c", "z")).isFalse();
 
-        LoadKeys composite = new LoadKeys(new DateType(), true);
+        LoadKeys composite = new LoadKeys(ColumnType.DATE, true);
         composite.add(List.of(LocalDate.of(2015, 12, 1), 3));
         composite.seal();
         assertThat(composite.contains(List.of(LocalDate.of(2015, 12, 1), 3))).isTrue();

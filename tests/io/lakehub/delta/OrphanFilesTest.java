@@ -16,11 +16,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import io.lakehub.sample.InsuranceComplaintsSample;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrphanFilesTest {
 
-    static final StructType SCHEMA = new StructType(new StructField[] {
-        new StructField("id", new LongType(), true), new StructField("name", new StringType(), true)});
+    static final TableSchema SCHEMA = TableSchema.of(
+        new Column("id", ColumnType.LONG, true), new Column("name", ColumnType.STRING, true));
 
     @TempDir
     Path dir;
@@ -47,7 +42,7 @@ class OrphanFilesTest {
         lake = new LakeStorage(dir.resolve("lake").toString());
     }
 
-    private AddFile write(DeltaTable table, long... ids) throws Exception {
+    private DataFile write(DeltaTable table, long... ids) throws Exception {
         ParquetRowWriter w = new ParquetRowWriter(table.path(), lake.conf(), SCHEMA);
         for (long id : ids) {
             w.write(new Object[] {id, "n" + id});
@@ -87,9 +82,9 @@ class OrphanFilesTest {
     @Test
     void removesOnlyStaleNeverCommittedHubFilesAndStaleStaging() throws Exception {
         DeltaTable table = new DeltaTable(lake, "items");
-        AddFile first = write(table, 1, 2, 3);
+        DataFile first = write(table, 1, 2, 3);
         table.commitAppend(List.of(first), 3, SCHEMA, Map.of(), "{}");
-        AddFile second = write(table, 4, 5);
+        DataFile second = write(table, 4, 5);
         table.commitOverwrite(List.of(second), 2, SCHEMA, "{}");
         Path silver = dir.resolve("lake/silver/items");
         // every file of the table is old: only the reference decides for them

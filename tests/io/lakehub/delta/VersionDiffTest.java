@@ -97,9 +97,7 @@ class VersionDiffTest {
 
     @Test
     void aTableWithoutKeysNeedsThemFromTheCaller() {
-        io.delta.standalone.types.StructType schema = new io.delta.standalone.types.StructType(
-                new io.delta.standalone.types.StructField[] {
-                        new io.delta.standalone.types.StructField("id", new io.delta.standalone.types.LongType())});
+        TableSchema schema = TableSchema.of(new Column("id", ColumnType.LONG));
         TableSnapshot s = org.mockito.Mockito.mock(TableSnapshot.class);
         org.mockito.Mockito.when(s.schema()).thenReturn(schema);
         org.mockito.Mockito.when(s.properties()).thenReturn(Map.of());

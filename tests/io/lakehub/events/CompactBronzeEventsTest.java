@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.delta.standalone.actions.AddFile;
+import io.lakehub.delta.DataFile;
 import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
@@ -96,7 +96,7 @@ class CompactBronzeEventsTest {
         for (EventRecord e : events) {
             w.write(new Object[] {e.partition(), e.position(), e.enqueued(), e.key(), e.body()});
         }
-        AddFile f = w.finish();
+        DataFile f = w.finish();
         Files.move(Path.of(new org.apache.hadoop.fs.Path(staging, f.getPath()).toUri()), minuteFolder().resolve(name));
     }
 

@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.files.FilesProperties;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
@@ -63,9 +63,9 @@ class ConvertToBronzeTest {
     }
 
     static List<Object[]> readBronze(org.apache.hadoop.fs.Path file, List<String> header) throws IOException {
-        StructField[] fields = header.stream().map(h -> new StructField(h, new StringType(), true)).toArray(StructField[]::new);
+        Column[] fields = header.stream().map(h -> new Column(h, ColumnType.STRING, true)).toArray(Column[]::new);
         List<Object[]> rows = new ArrayList<>();
-        try (ParquetRowReader reader = new ParquetRowReader(file, CONF, new StructType(fields))) {
+        try (ParquetRowReader reader = new ParquetRowReader(file, CONF, TableSchema.of(fields))) {
             Object[] row;
             while ((row = reader.next()) != null) {
                 rows.add(row);

@@ -63,7 +63,7 @@ class ForeignTablesReplicationTest {
         r.status = Replication.QUEUED;
         r.table = table;
         r.sourceVersion = latest;
-        r.columns = List.of(new DeltaTable(lake, table).latest().schema().getFieldNames());
+        r.columns = new DeltaTable(lake, table).latest().schema().names();
         r.format = format;
         r.target = "replicas";
         r.targetType = "local";

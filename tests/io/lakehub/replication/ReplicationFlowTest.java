@@ -358,7 +358,7 @@ class ReplicationFlowTest {
         }
         Path table = dir.resolve("replicas/delta/anthem");
         assertThat(table.resolve("_delta_log/00000000000000000000.json")).exists();
-        assertThat(ReplicaTable.schema(table).getFieldNames()).containsExactly("company", "file_no", "closed", "coverage",
+        assertThat(ReplicaTable.schema(table).names()).containsExactly("company", "file_no", "closed", "coverage",
                 "conclusion", "recovery");
         long n = 0;
         try (ParquetFilesRows rows = ReplicaTable.rows(table, ReplicaTable.schema(table))) {

@@ -1,19 +1,14 @@
 package io.lakehub.replication;
 
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.TableSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
-import io.delta.standalone.types.BinaryType;
-import io.delta.standalone.types.BooleanType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,15 +16,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The replication row filter: what it selects (SQL three-valued logic) and what it refuses, with the position. */
 class RowFilterTest {
 
-    static final StructType SCHEMA = new StructType(new StructField[] {
-        new StructField("company", new StringType(), true),
-        new StructField("file_no", new LongType(), true),
-        new StructField("closed", new DateType(), true),
-        new StructField("recovery", new DecimalType(14, 2), true),
-        new StructField("open", new BooleanType(), true),
-        new StructField("blob", new BinaryType(), true),
-        new StructField("Select", new StringType(), true),
-    });
+    static final TableSchema SCHEMA = TableSchema.of(
+        new Column("company", ColumnType.STRING, true),
+        new Column("file_no", ColumnType.LONG, true),
+        new Column("closed", ColumnType.DATE, true),
+        new Column("recovery", ColumnType.decimal(14, 2), true),
+        new Column("open", ColumnType.BOOLEAN, true),
+        new Column("blob", ColumnType.BINARY, true),
+        new Column("Select", ColumnType.STRING, true));
 
     static Object[] row(String company, Long fileNo, String closed, String recovery, Boolean open) {
         return new Object[] {company, fileNo, closed == null ? null : LocalDate.parse(closed),

@@ -50,7 +50,11 @@ import io.delta.standalone.types.StringType;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
 import io.delta.standalone.types.TimestampType;
+import io.lakehub.delta.Column;
+import io.lakehub.delta.ColumnType;
 import io.lakehub.delta.ColumnTypes;
+import io.lakehub.delta.DataFile;
+import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.SchemaMismatchException;
@@ -509,7 +513,7 @@ class SqlIncrementalLoaderTest {
         Extract extract = crashed.extract(plan);
         assertThat(extract.rows()).isEqualTo(3);
         assertThat(bronzeFile(t, 0)).exists();
-        Set<String> orphans = extract.staged().files().stream().map(AddFile::getPath)
+        Set<String> orphans = extract.staged().files().stream().map(DataFile::path)
                 .collect(Collectors.toCollection(HashSet::new));
         assertThat(orphans).isNotEmpty();
         assertThat(crashed.table().exists()).isFalse();
@@ -534,7 +538,7 @@ class SqlIncrementalLoaderTest {
         SqlIncrementalLoader crashed2 = loader(t);
         Extract extract2 = crashed2.extract(crashed2.plan());
         assertThat(extract2.rows()).isEqualTo(2);
-        orphans.addAll(extract2.staged().files().stream().map(AddFile::getPath).toList());
+        orphans.addAll(extract2.staged().files().stream().map(DataFile::path).toList());
 
         LoadResult r2 = loader(t).loadOnce();
 
@@ -627,12 +631,12 @@ class SqlIncrementalLoaderTest {
         assertThat(r.tableVersion()).isEqualTo(1);
         assertThat(r.updated()).isEqualTo(1);
         assertThat(r.inserted()).isEqualTo(1);
-        StructType schema = loader.table().latest().getMetadata().getSchema();
-        assertThat(schema.getFieldNames()).containsExactly("id", "name", "amount", "qty", "updated_at", "note", "score");
-        assertThat(schema.get("note").getDataType()).isEqualTo(new StringType());
-        assertThat(schema.get("note").isNullable()).isTrue();
-        assertThat(schema.get("score").getDataType()).isEqualTo(new DecimalType(10, 3));
-        assertThat(loader.table().snapshot(0L).getMetadata().getSchema().getFieldNames())
+        TableSchema schema = loader.table().latest().getMetadata().getSchema();
+        assertThat(schema.names()).containsExactly("id", "name", "amount", "qty", "updated_at", "note", "score");
+        assertThat(schema.column("note").type()).isEqualTo(ColumnType.STRING);
+        assertThat(schema.column("note").nullable()).isTrue();
+        assertThat(schema.column("score").type()).isEqualTo(ColumnType.decimal(10, 3));
+        assertThat(loader.table().snapshot(0L).getMetadata().getSchema().names())
                 .containsExactly("id", "name", "amount", "qty", "updated_at");
 
         Map<Long, Map<String, Object>> rows = rowsById(loader.table(), null);
@@ -827,23 +831,23 @@ class SqlIncrementalLoaderTest {
         LoadResult r = loader.loadOnce();
 
         assertThat(r.rows()).isEqualTo(expected.size());
-        StructType schema = loader.table().latest().getMetadata().getSchema();
-        Map<String, DataType> types = new LinkedHashMap<>();
-        for (StructField f : schema.getFields()) {
-            types.put(f.getName(), f.getDataType());
+        TableSchema schema = loader.table().latest().getMetadata().getSchema();
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        for (Column f : schema.columns()) {
+            types.put(f.name(), f.type());
         }
         assertThat(types).containsExactly(
-                Map.entry("id", new LongType()),
-                Map.entry("small_amount", new DecimalType(15, 2)),
-                Map.entry("big_amount", new DecimalType(38, 10)),
-                Map.entry("born", new DateType()),
-                Map.entry("seen_at", new TimestampType()),
-                Map.entry("counter", new LongType()),
-                Map.entry("ratio", new DoubleType()),
-                Map.entry("active", new BooleanType()),
-                Map.entry("label", new StringType()),
-                Map.entry("qty", new IntegerType()),
-                Map.entry("updated_at", new TimestampType()));
+                Map.entry("id", ColumnType.LONG),
+                Map.entry("small_amount", ColumnType.decimal(15, 2)),
+                Map.entry("big_amount", ColumnType.decimal(38, 10)),
+                Map.entry("born", ColumnType.DATE),
+                Map.entry("seen_at", ColumnType.TIMESTAMP),
+                Map.entry("counter", ColumnType.LONG),
+                Map.entry("ratio", ColumnType.DOUBLE),
+                Map.entry("active", ColumnType.BOOLEAN),
+                Map.entry("label", ColumnType.STRING),
+                Map.entry("qty", ColumnType.INTEGER),
+                Map.entry("updated_at", ColumnType.TIMESTAMP));
 
         Map<Long, Map<String, Object>> rows = rowsById(loader.table(), null);
         for (Map<String, Object> want : expected) {
@@ -1129,9 +1133,9 @@ class SqlIncrementalLoaderTest {
         LoadResult first = loader.commit(plan, loader.extract(plan));
 
         assertThat(first.rows()).isEqualTo(3);
-        StructType schema = loader.table().latest().getMetadata().getSchema();
-        assertThat(schema.get("seen_at").getDataType()).isEqualTo(new TimestampType());
-        assertThat(schema.get("changed_at").getDataType()).isEqualTo(new TimestampType());
+        TableSchema schema = loader.table().latest().getMetadata().getSchema();
+        assertThat(schema.column("seen_at").type()).isEqualTo(ColumnType.TIMESTAMP);
+        assertThat(schema.column("changed_at").type()).isEqualTo(ColumnType.TIMESTAMP);
         Map<Long, Map<String, Object>> rows = rowsById(loader.table(), null);
         assertThat(rows.get(1L)).containsEntry("seen_at", seen).containsEntry("changed_at", base);
         assertThat(rows.get(2L)).containsEntry("seen_at", null).containsEntry("changed_at", base.plusNanos(1_000));
@@ -1354,7 +1358,7 @@ class SqlIncrementalLoaderTest {
     private static List<Map<String, Object>> rows(DeltaTable table, Long version) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
         try (DeltaTable.RowIterator it = table.rows(table.snapshot(version))) {
-            String[] names = it.schema().getFieldNames();
+            String[] names = it.schema().names().toArray(String[]::new);
             while (it.hasNext()) {
                 Object[] row = it.next();
                 assertThat(row).hasSize(names.length);

@@ -21,8 +21,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.StructType;
+import io.lakehub.delta.ColumnType;
+import io.lakehub.delta.TableSchema;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -153,11 +153,11 @@ public final class ForeignTables {
      * {@link #canonical} of a fixture CSV text of a column of type {@code type}: timestamps in ISO-8601 or
      * PostgreSQL's {@code 2024-01-01 01:00:00.123457+00} form.
      */
-    public static String canonicalText(DataType type, String text) {
+    public static String canonicalText(ColumnType type, String text) {
         if (text == null) {
             return null;
         }
-        String name = type.getTypeName();
+        String name = type.typeName();
         switch (name) {
             case "timestamp": {
                 String t = text.replace(' ', 'T');
@@ -184,12 +184,12 @@ public final class ForeignTables {
     }
 
     /** Rows of an expected CSV by id (first column), each as canonical texts of {@code schema}'s columns. */
-    public static Map<Long, List<String>> expectedById(Path csv, StructType schema) {
+    public static Map<Long, List<String>> expectedById(Path csv, TableSchema schema) {
         Map<Long, List<String>> out = new TreeMap<>();
         for (List<String> row : expectedRows(csv)) {
             List<String> c = new ArrayList<>();
             for (int i = 0; i < row.size(); i++) {
-                c.add(canonicalText(schema.getFields()[i].getDataType(), row.get(i)));
+                c.add(canonicalText(schema.column(i).type(), row.get(i)));
             }
             out.put(Long.parseLong(row.get(0)), c);
         }
