@@ -7,9 +7,8 @@ import io.delta.standalone.types.DataType;
  * "Timestamp without timezone (TimestampNtz)" table feature). Values are {@link java.time.LocalDateTime}
  * at microsecond precision, never shifted to or from any zone.
  *
- * <p>Only the read path produces it (a table Spark wrote with the {@code timestampNtz} feature); the hub's
- * own tables keep {@code timestamp} so they stay at protocol (1,2). It extends the schema type the hub's
- * schemas are built from today; the Kernel write stage replaces those with lakehub's own schema types.
+ * <p>delta-standalone 3.3.2 defines no such type; {@link StandaloneSchemas} (test scope, for delta-standalone as
+ * an independent reader) maps lakehub's {@code ColumnType.TIMESTAMP_NTZ} to this one.
  */
 public final class TimestampNtzType extends DataType {
 
