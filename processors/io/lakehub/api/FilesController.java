@@ -18,10 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <ul>
  *   <li>{@code GET /api/flows/files-ingest?limit=}: settings, declared kinds with their silver tables, row
- *       keys and hold rules, counters (files, rows, quarantined, failed; kept across restarts), the last
+ *       keys, hold rules, pattern, format, write mode, rescue and max-bad-rows, counters (files, rows,
+ *       rejectedRows, quarantined, failed; kept across restarts), the last
  *       run (as in {@code /api/runs})
- *       and the most recent files with their outcome (bronze file, silver versions, archive or
- *       quarantine path, error and line)</li>
+ *       and the most recent files with their outcome (bronze files, rows read, landed and rejected, the
+ *       rejects file, silver versions, archive or quarantine path, error and line)</li>
  * </ul>
  */
 @RestController
@@ -45,6 +46,7 @@ public class FilesController {
         m.put("archive", props.getArchive());
         m.put("pollDelay", props.getPollDelay().toString());
         m.put("rowGroupSize", props.getRowGroupSize().toString());
+        m.put("maxBadRows", props.badRowLimit(null).toString());
         List<Map<String, Object>> kinds = new ArrayList<>();
         for (FilesProperties.FileKind k : props.getKinds()) {
             DeclaredSchema s = new DeclaredSchema(k);
@@ -55,6 +57,11 @@ public class FilesController {
             km.put("keys", s.rowKeys());
             km.put("minRowsRatio", s.minRowsRatio());
             km.put("allowEmpty", s.allowEmpty());
+            km.put("pattern", k.getPattern());
+            km.put("format", s.format() == null ? null : s.format().name().toLowerCase(java.util.Locale.ROOT));
+            km.put("mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
+            km.put("rescue", s.rescue());
+            km.put("maxBadRows", props.badRowLimit(k).toString());
             km.put("bridges", s.bridges().stream().map(b -> "silver/" + b.table()).toList());
             kinds.add(km);
         }

@@ -139,7 +139,7 @@ public final class ColumnTypes {
             return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(decimalBytes(d.precision()))
                     .as(LogicalTypeAnnotation.decimalType(d.scale(), d.precision())).named(name);
         }
-        throw new IllegalArgumentException("unsupported column type " + type.typeName() + " for column " + column);
+        throw new IllegalArgumentException("unsupported column type " + kind(type) + " for column " + column);
     }
 
     /**
@@ -244,8 +244,13 @@ public final class ColumnTypes {
             return java.time.OffsetDateTime.parse(json.asText()).toInstant();
         } else if (type == ColumnType.TIMESTAMP_NTZ) {
             return LocalDateTime.parse(json.asText());
-        } else if (type instanceof ColumnType.Decimal) {
-            return json.decimalValue();
+        } else if (type instanceof ColumnType.Decimal d) {
+            BigDecimal v = json.decimalValue();
+            try {
+                return v.setScale(d.scale()); // the column's value class: scale s (JSON drops trailing zeros)
+            } catch (ArithmeticException e) {
+                return v;
+            }
         }
         return null;
     }
@@ -320,8 +325,13 @@ public final class ColumnTypes {
             }
             return text;
         } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a " + type.typeName() + " value", e);
+            throw new IllegalArgumentException("'" + text + "' is not a " + kind(type) + " value", e);
         }
+    }
+
+    /** A type's name in error messages, as they have always read: {@code long}, {@code date}, {@code decimal}. */
+    private static String kind(ColumnType type) {
+        return type instanceof ColumnType.Decimal ? "decimal" : type.typeName();
     }
 
     /** Compares two non-null values of the same column type (their natural order). */

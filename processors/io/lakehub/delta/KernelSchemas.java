@@ -118,7 +118,8 @@ final class KernelSchemas {
         } else if (type instanceof StructType s) {
             return ColumnType.struct(columns(s));
         }
-        throw new IllegalArgumentException("Delta type " + type + " has no lakehub column type");
+        throw new IllegalArgumentException("column type " + type + " (Delta Kernel type " + type.getClass().getSimpleName()
+                + ") has no lakehub column type");
     }
 
     private static StructType struct(List<Column> columns) {

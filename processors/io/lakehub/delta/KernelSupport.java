@@ -133,7 +133,7 @@ final class KernelSupport {
             return new TableSchema(out);
         } catch (IllegalArgumentException e) {
             throw new UnreadableTableException(table, UnreadableTableException.Reason.UNSUPPORTED_FEATURE,
-                    "column type " + e.getMessage(), e);
+                    e.getMessage(), e);
         }
     }
 

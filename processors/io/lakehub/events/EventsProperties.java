@@ -30,7 +30,7 @@ public class EventsProperties {
     private String bootstrapServers = "localhost:9092";
     /** Kafka consumer group (instances in one group split the partitions). */
     private String consumerGroup = "lakehub-events";
-    /** Where a group with no committed offset starts: earliest or latest. */
+    /** Where a group with no committed offset starts: {@code earliest} or {@code latest}. */
     private String autoOffsetReset = "earliest";
     /** Most records per batch, i.e. per Delta commit. */
     private int maxPollRecords = 500;

@@ -2,6 +2,7 @@ package io.lakehub.faults;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -29,7 +30,8 @@ public final class FaultInjection {
     /** The exit status of a halt, 137 (128 + SIGKILL), as a killed process reports. */
     public static final int HALT_STATUS = 137;
 
-    private static final Map<FaultPoint, Consumer<String>> ARMED = new EnumMap<>(FaultPoint.class);
+    // lock-free reads: a point on a bulk path (one reach per row) costs a lookup, not a monitor
+    private static final Map<FaultPoint, Consumer<String>> ARMED = new ConcurrentHashMap<>();
     private static final Map<FaultPoint, AtomicLong> REACHED = new EnumMap<>(FaultPoint.class);
     private static final FaultPoint HALT_POINT;
     private static final long HALT_AT;
@@ -71,10 +73,7 @@ public final class FaultInjection {
             System.err.flush();
             Runtime.getRuntime().halt(HALT_STATUS);
         }
-        Consumer<String> action;
-        synchronized (ARMED) {
-            action = ARMED.get(point);
-        }
+        Consumer<String> action = ARMED.get(point);
         if (action != null) {
             action.accept(context);
         }
@@ -82,9 +81,7 @@ public final class FaultInjection {
 
     /** Arms {@code point} with {@code action} (replacing any earlier one); for tests. */
     public static void arm(FaultPoint point, Consumer<String> action) {
-        synchronized (ARMED) {
-            ARMED.put(point, action);
-        }
+        ARMED.put(point, action);
     }
 
     /**
@@ -98,11 +95,8 @@ public final class FaultInjection {
                 if (context != null && !context.equals(reached)) {
                     return;
                 }
-                synchronized (ARMED) {
-                    if (ARMED.get(point) != this) {
-                        return;
-                    }
-                    ARMED.remove(point);
+                if (!ARMED.remove(point, this)) {
+                    return;
                 }
                 action.accept(reached);
             }
@@ -111,16 +105,12 @@ public final class FaultInjection {
 
     /** Disarms {@code point}. */
     public static void disarm(FaultPoint point) {
-        synchronized (ARMED) {
-            ARMED.remove(point);
-        }
+        ARMED.remove(point);
     }
 
     /** Disarms every point (for a test's clean-up). */
     public static void disarmAll() {
-        synchronized (ARMED) {
-            ARMED.clear();
-        }
+        ARMED.clear();
     }
 
     /** How many times {@code point} has been reached in this JVM (for a test to check it was). */

@@ -18,7 +18,7 @@ public enum FaultPoint {
 
     /**
      * An event batch has written bronze, quarantine and its silver data file, and is about to commit silver;
-     * nothing is committed or acknowledged yet. Context: {@code <hub>/<partition>}.
+     * nothing is committed or acknowledged yet; reached once per batch with something to commit. Context: the hub.
      */
     EVENTS_BEFORE_SILVER_COMMIT,
 

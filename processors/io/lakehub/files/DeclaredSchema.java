@@ -22,13 +22,28 @@ public final class DeclaredSchema {
     /** A column type of a declared schema. */
     public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN }
 
-    /** A scalar silver column. */
-    public record Column(String name, Type type) {
+    /**
+     * A scalar silver column: for a JSON kind, read from the field at {@code path} (its dot-separated
+     * segments, {@code address.city}), named with the segments joined by {@code _} ({@code address_city}).
+     */
+    public record Column(String name, Type type, List<String> path) {
+        public Column(String name, Type type) {
+            this(name, type, List.of(name));
+        }
     }
 
-    /** A bridge table: {@code column} split on commas into rows {@code (key, element)} of {@code table}. */
-    public record Bridge(String column, String table, String element) {
+    /**
+     * A bridge table: {@code column} split on commas (a JSON array: one row per element, {@code field} of an
+     * object element or its JSON text) into rows {@code (key, element)} of {@code table}.
+     */
+    public record Bridge(String column, String table, String element, List<String> path, List<String> field) {
+        public Bridge(String column, String table, String element) {
+            this(column, table, element, List.of(column), List.of());
+        }
     }
+
+    /** The rescued-data column of a JSON kind: the fields no column or array names, as JSON text (Auto Loader's {@code _rescued_data}). */
+    public static final String RESCUED = "_rescued_data";
 
     private final String kind;
     private final String table;
@@ -38,6 +53,10 @@ public final class DeclaredSchema {
     private final List<String> rowKeys;
     private final double minRowsRatio;
     private final boolean allowEmpty;
+    private final DumpReader.Format format;
+    private final boolean json;
+    private final boolean rescue;
+    private final FilesProperties.WriteMode mode;
 
     /**
      * @throws IllegalArgumentException if the kind has no name, table or key, a type is unknown, the key
@@ -50,7 +69,10 @@ public final class DeclaredSchema {
         }
         this.kind = kind.getName();
         this.table = kind.getTable();
-        this.key = kind.getKey();
+        this.format = kind.getFormat();
+        this.json = format == DumpReader.Format.JSON || format == DumpReader.Format.JSONL;
+        this.rescue = json && kind.isRescue();
+        this.mode = kind.getMode() == null ? FilesProperties.WriteMode.OVERWRITE : kind.getMode();
         List<Column> cols = new ArrayList<>();
         for (String spec : kind.getColumns()) {
             String[] parts = spec.trim().split("\\s+");
@@ -58,9 +80,16 @@ public final class DeclaredSchema {
                 throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "].columns: '" + spec
                         + "' is not '<name> [type]'");
             }
-            cols.add(new Column(parts[0], parts.length == 1 ? Type.STRING : type(parts[1], spec)));
+            Type t = parts.length == 1 ? Type.STRING : type(parts[1], spec);
+            if (json) {
+                List<String> path = path(parts[0], spec);
+                cols.add(new Column(String.join("_", path), t, path));
+            } else {
+                cols.add(new Column(parts[0], t));
+            }
         }
         this.columns = List.copyOf(cols);
+        this.key = json ? kind.getKey().replace('.', '_') : kind.getKey();
         if (columns.stream().noneMatch(c -> c.name().equals(key))) {
             throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "]: key " + key + " is not a declared column");
         }
@@ -69,10 +98,16 @@ public final class DeclaredSchema {
             if (a.getColumn() == null || a.getTable() == null || a.getElement() == null) {
                 throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "].arrays: column, table and element are required");
             }
-            b.add(new Bridge(a.getColumn(), a.getTable(), a.getElement()));
+            if (json) {
+                b.add(new Bridge(a.getColumn(), a.getTable(), a.getElement(), path(a.getColumn(), a.getColumn()),
+                        a.getField() == null || a.getField().isBlank() ? List.of() : path(a.getField(), a.getField())));
+            } else {
+                b.add(new Bridge(a.getColumn(), a.getTable(), a.getElement()));
+            }
         }
         this.bridges = List.copyOf(b);
-        List<String> keys = kind.getKeys() == null || kind.getKeys().isEmpty() ? List.of(key) : List.copyOf(kind.getKeys());
+        List<String> keys = kind.getKeys() == null || kind.getKeys().isEmpty() ? List.of(key)
+                : kind.getKeys().stream().map(k -> json ? k.replace('.', '_') : k).toList();
         for (String k : keys) {
             if (columns.stream().noneMatch(c -> c.name().equals(k))) {
                 throw new IllegalArgumentException("lakehub.files.kinds[" + this.kind + "].keys: " + k + " is not a declared column");
@@ -81,6 +116,14 @@ public final class DeclaredSchema {
         this.rowKeys = keys;
         this.minRowsRatio = kind.getMinRowsRatio();
         this.allowEmpty = kind.isAllowEmpty();
+    }
+
+    private List<String> path(String text, String spec) {
+        List<String> p = List.of(text.split("\\.", -1));
+        if (p.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("lakehub.files.kinds[" + kind + "]: '" + spec + "' is not a field path (a.b.c)");
+        }
+        return p;
     }
 
     private Type type(String name, String spec) {
@@ -136,9 +179,32 @@ public final class DeclaredSchema {
         return allowEmpty;
     }
 
-    /** Every source column this kind reads: the scalar columns, then the bridged ones. */
+    /** The declared format, or null (from the file extension). */
+    public DumpReader.Format format() {
+        return format;
+    }
+
+    /** Whether the kind's files are JSON (lines or documents): columns by field path, bronze one JSON text per row. */
+    public boolean json() {
+        return json;
+    }
+
+    /** Whether the main table has the {@value #RESCUED} column. */
+    public boolean rescue() {
+        return rescue;
+    }
+
+    /** How a file changes the tables. */
+    public FilesProperties.WriteMode mode() {
+        return mode;
+    }
+
+    /** Every source column this kind reads: the scalar columns, then the bridged ones; none for JSON (fields may be absent). */
     public List<String> requiredColumns() {
         List<String> out = new ArrayList<>();
+        if (json) {
+            return out;
+        }
         columns.forEach(c -> out.add(c.name()));
         bridges.forEach(b -> out.add(b.column()));
         return out;
@@ -146,9 +212,12 @@ public final class DeclaredSchema {
 
     /** The schema of the main table (every column nullable, as Spark writes them). */
     public TableSchema mainSchema() {
-        List<io.lakehub.delta.Column> fields = new ArrayList<>(columns.size());
+        List<io.lakehub.delta.Column> fields = new ArrayList<>(columns.size() + 1);
         for (Column c : columns) {
             fields.add(new io.lakehub.delta.Column(c.name(), deltaType(c.type()), true));
+        }
+        if (rescue) {
+            fields.add(new io.lakehub.delta.Column(RESCUED, ColumnType.STRING, true));
         }
         return new TableSchema(fields);
     }

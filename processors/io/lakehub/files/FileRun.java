@@ -29,9 +29,30 @@ public final class FileRun {
     /** The declared schema, or null (bronze only). */
     DeclaredSchema schema;
     List<String> header;
-    /** Bronze file relative to the lake root, once renamed into place. */
+    /** Bronze file relative to the lake root, once renamed into place (the first one of a zip). */
     String bronze;
+    /** Rows landed in bronze (records read minus rejected). */
     long rows;
+    /** Records read (lines after the header, JSON records), good and bad. */
+    long rowsRead;
+    /** Records rejected to quarantine, one by one. */
+    long rowsRejected;
+    /** The rejects file in the lake ({@code quarantine/files/...rejects.jsonl}), or null. */
+    String rejects;
+    /** The bronze files of the run, one per plain file or zip entry, in order. */
+    final List<Part> parts = new java.util.ArrayList<>();
+
+    /**
+     * One bronze file of a run: a plain file, or one entry of a zip archive.
+     *
+     * @param entry  the zip entry's path, or null for a plain file
+     * @param format how it was read
+     * @param header its bronze columns
+     * @param bronze the bronze file relative to the lake root
+     * @param rows   rows it holds
+     */
+    record Part(String entry, DumpReader.Format format, List<String> header, String bronze, long rows) {
+    }
     /** Every silver table of the kind already holds this very file (a retry after a crash before the archive move). */
     boolean replayed;
     /** Silver table to the version this run committed, in commit order. */
@@ -91,9 +112,19 @@ public final class FileRun {
         return kind;
     }
 
-    /** Rows of the file (lines after the header). */
+    /** Rows of the file that landed (records read minus rejected). */
     public long rows() {
         return rows;
+    }
+
+    /** Records read from the file, good and bad. */
+    public long rowsRead() {
+        return rowsRead;
+    }
+
+    /** Records rejected to quarantine one by one. */
+    public long rowsRejected() {
+        return rowsRejected;
     }
 
     /** The bronze Parquet file relative to the lake root, or null before step 1 finished. */

@@ -47,6 +47,7 @@ public class FilesIngestStatus {
     private long quarantined;
     private long failed;
     private long rows;
+    private long rejectedRows;
 
     /** Reads the journal back (see the class comment); an unreadable journal is logged and starts empty. */
     public FilesIngestStatus(RunHistory runs, LakeStorage lake) {
@@ -64,6 +65,7 @@ public class FilesIngestStatus {
             rows = number(c.get("rows"));
             quarantined = number(c.get("quarantined"));
             failed = number(c.get("failed"));
+            rejectedRows = number(c.get("rejectedRows"));
         }
         if (!earlier.isEmpty()) {
             LOG.info("files-ingest: {} earlier runs read back from {}, counters {}", earlier.size(), "_hub/runs/" + FLOW, counters());
@@ -85,6 +87,7 @@ public class FilesIngestStatus {
             case "SUCCEEDED" -> {
                 ingested++;
                 rows += run.rows;
+                rejectedRows += run.rowsRejected;
             }
             case "QUARANTINED" -> quarantined++;
             default -> failed++;
@@ -96,6 +99,11 @@ public class FilesIngestStatus {
         details.put("kind", run.kind);
         details.put("bytes", run.size);
         details.put("bronze", run.bronze);
+        details.put("bronzeFiles", run.parts.stream().map(FileRun.Part::bronze).toList());
+        details.put("rowsRead", run.rowsRead);
+        details.put("rowsLanded", run.rows);
+        details.put("rowsRejected", run.rowsRejected);
+        details.put("rejects", run.rejects);
         details.put("replayed", run.replayed);
         details.put("silverVersions", new LinkedHashMap<>(run.versions));
         details.put("silverRows", new LinkedHashMap<>(run.tableRows));
@@ -112,7 +120,8 @@ public class FilesIngestStatus {
         }
     }
 
-    /** A file of the recent list from its run: runId, file, kind, status, start, end, bytes, rows, bronze, replayed, silverVersions, silverRows, movedTo, error, line. */
+    /** A file of the recent list from its run: runId, file, kind, status, start, end, bytes, rows, bronze, bronzeFiles,
+     * rowsRead, rowsLanded, rowsRejected (records read, landed, rejected one by one), rejects (their quarantine file), replayed, silverVersions, silverRows, movedTo, error, line. */
     private static Map<String, Object> entry(RunHistory.Run r) {
         Map<String, Object> d = r.details();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -125,6 +134,11 @@ public class FilesIngestStatus {
         m.put("bytes", d.get("bytes"));
         m.put("rows", r.rowsIn());
         m.put("bronze", d.get("bronze"));
+        m.put("bronzeFiles", d.get("bronzeFiles"));
+        m.put("rowsRead", d.get("rowsRead"));
+        m.put("rowsLanded", d.get("rowsLanded"));
+        m.put("rowsRejected", d.get("rowsRejected"));
+        m.put("rejects", d.get("rejects"));
         m.put("replayed", d.get("replayed"));
         m.put("silverVersions", d.get("silverVersions"));
         m.put("silverRows", d.get("silverRows"));
@@ -139,8 +153,9 @@ public class FilesIngestStatus {
     }
 
     /**
-     * Counters, kept across restarts (read back from the run journal): files (ingested), rows (of ingested
-     * files), quarantined, failed (attempts).
+     * Counters, kept across restarts (read back from the run journal): files (ingested), rows (landed, of
+     * ingested files), rejectedRows (records of ingested files rejected one by one), quarantined (whole files),
+     * failed (attempts).
      */
     public synchronized Map<String, Object> counters() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -148,6 +163,7 @@ public class FilesIngestStatus {
         m.put("rows", rows);
         m.put("quarantined", quarantined);
         m.put("failed", failed);
+        m.put("rejectedRows", rejectedRows);
         return m;
     }
 

@@ -29,6 +29,13 @@ public class FilesProperties {
     private DataSize rowGroupSize = DataSize.ofMegabytes(32);
     /** Rows per silver data file. */
     private long rowsPerFile = 1_000_000;
+    /**
+     * Bad records a landed file may have while its good rows land (each rejected to quarantine with its line
+     * and reason), for the kinds that set no {@code max-bad-rows} and for files of no declared kind: a count
+     * ({@code 100}) or a fraction of the records read ({@code 0.01}, {@code 1%}); {@code 0}: the first bad
+     * record quarantines the whole file. See {@link BadRowLimit}.
+     */
+    private String maxBadRows = "0";
     /** Declared schemas, one per file kind; a file of a kind not listed lands in bronze only. */
     private List<FileKind> kinds = new ArrayList<>();
     /**
@@ -104,6 +111,24 @@ public class FilesProperties {
         this.rowsPerFile = rowsPerFile;
     }
 
+    public String getMaxBadRows() {
+        return maxBadRows;
+    }
+
+    /** @throws IllegalArgumentException if not a count or a fraction (see {@link BadRowLimit#parse}) */
+    public void setMaxBadRows(String maxBadRows) {
+        BadRowLimit.parse(maxBadRows, "lakehub.files.max-bad-rows");
+        this.maxBadRows = maxBadRows;
+    }
+
+    /** The threshold of a kind: its own {@code max-bad-rows}, else {@link #maxBadRows}; {@code kind} may be null. */
+    public BadRowLimit badRowLimit(FileKind kind) {
+        if (kind != null && kind.getMaxBadRows() != null && !kind.getMaxBadRows().isBlank()) {
+            return BadRowLimit.parse(kind.getMaxBadRows(), "lakehub.files.kinds[" + kind.getName() + "].max-bad-rows");
+        }
+        return BadRowLimit.parse(maxBadRows, "lakehub.files.max-bad-rows");
+    }
+
     public List<FileKind> getKinds() {
         return kinds;
     }
@@ -159,7 +184,8 @@ public class FilesProperties {
     }
 
     /**
-     * The declared kind a file name belongs to: the longest kind name the file name starts with,
+     * The declared kind a file name belongs to: the first kind whose {@code pattern} (a regular expression)
+     * matches the whole name, else the longest kind name without a pattern that the file name starts with,
      * followed by a dot or a dash ({@code title.basics.tsv.gz}, {@code title.basics-2025-02.tsv.gz}).
      *
      * @return the kind, or null when none is declared for it
@@ -167,6 +193,12 @@ public class FilesProperties {
     public FileKind kindOf(String fileName) {
         FileKind best = null;
         for (FileKind k : kinds) {
+            if (k.getPattern() != null && !k.getPattern().isBlank()) {
+                if (java.util.regex.Pattern.compile(k.getPattern()).matcher(fileName).matches()) {
+                    return k;
+                }
+                continue;
+            }
             String n = k.getName();
             if (n != null && fileName.length() > n.length() && fileName.startsWith(n)
                     && (fileName.charAt(n.length()) == '.' || fileName.charAt(n.length()) == '-')
@@ -205,6 +237,76 @@ public class FilesProperties {
         private double minRowsRatio = 0.5;
         /** Whether a dump with a header and no rows may replace (or create) the tables with empty ones. */
         private boolean allowEmpty = false;
+        /**
+         * A regular expression the whole file name must match to be of this kind (e.g. {@code users.*\\.jsonl(\\.gz)?});
+         * empty: the file name starts with {@link #name} and a dot or a dash.
+         */
+        private String pattern;
+        /** The format of the kind's files (tsv, csv, jsonl, json); empty: from the file extension. */
+        private DumpReader.Format format;
+        /**
+         * JSON formats: keep the fields the columns and arrays do not name in the column {@value DeclaredSchema#RESCUED}
+         * (JSON text, null when there are none), as Databricks Auto Loader's rescued data column does; false drops them.
+         */
+        private boolean rescue = true;
+        /** Bad records a file may have while its good rows land (a count or a fraction); empty: {@code lakehub.files.max-bad-rows}. */
+        private String maxBadRows;
+        /**
+         * How a file changes the tables: {@code overwrite} (a full snapshot replaces every table of the kind, as an
+         * IMDB dump) or {@code merge} (an upsert by {@code keys}: a file of a few records, such as one product).
+         */
+        private WriteMode mode = WriteMode.OVERWRITE;
+
+        public String getPattern() {
+            return pattern;
+        }
+
+        /** @throws IllegalArgumentException if not a regular expression */
+        public void setPattern(String pattern) {
+            if (pattern != null && !pattern.isBlank()) {
+                try {
+                    java.util.regex.Pattern.compile(pattern);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new IllegalArgumentException("lakehub.files.kinds[" + name + "].pattern is not a regular expression: "
+                            + e.getMessage());
+                }
+            }
+            this.pattern = pattern;
+        }
+
+        public DumpReader.Format getFormat() {
+            return format;
+        }
+
+        public void setFormat(DumpReader.Format format) {
+            this.format = format;
+        }
+
+        public boolean isRescue() {
+            return rescue;
+        }
+
+        public void setRescue(boolean rescue) {
+            this.rescue = rescue;
+        }
+
+        public String getMaxBadRows() {
+            return maxBadRows;
+        }
+
+        /** @throws IllegalArgumentException if not a count or a fraction */
+        public void setMaxBadRows(String maxBadRows) {
+            BadRowLimit.parse(maxBadRows, "lakehub.files.kinds[" + name + "].max-bad-rows");
+            this.maxBadRows = maxBadRows;
+        }
+
+        public WriteMode getMode() {
+            return mode;
+        }
+
+        public void setMode(WriteMode mode) {
+            this.mode = mode;
+        }
 
         public String getName() {
             return name;
@@ -276,6 +378,14 @@ public class FilesProperties {
         public void setAllowEmpty(boolean allowEmpty) {
             this.allowEmpty = allowEmpty;
         }
+    }
+
+    /** How a file of a kind changes its silver tables. */
+    public enum WriteMode {
+        /** Replace every table of the kind in one commit each (a full snapshot; time travel keeps the previous one). */
+        OVERWRITE,
+        /** Upsert the main table by its keys (copy-on-write MERGE with a {@code txn}); bridge rows of the incoming keys are replaced. */
+        MERGE
     }
 
     /** Kind of storage a landing is. */
@@ -550,6 +660,16 @@ public class FilesProperties {
         private String table;
         /** Name of the element column, e.g. {@code genre}. */
         private String element;
+        /** JSON: for an array of objects, the path of the element's field to keep (e.g. {@code name}); empty: the element's JSON text. */
+        private String field;
+
+        public String getField() {
+            return field;
+        }
+
+        public void setField(String field) {
+            this.field = field;
+        }
 
         public String getColumn() {
             return column;

@@ -35,7 +35,7 @@ public class FilesRoutes implements CamelContextConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(FilesRoutes.class);
 
     /** The file names files-ingest takes, in every landing (case-insensitive). */
-    public static final String INCLUDE = "(?i).*\\.(tsv|txt|csv)(\\.gz)?";
+    public static final String INCLUDE = "(?i).*\\.((tsv|txt|csv|jsonl|ndjson|json)(\\.gz)?|zip)";
 
     private final FilesProperties props;
     private final Landings landings;
@@ -71,7 +71,7 @@ public class FilesRoutes implements CamelContextConfiguration {
                 throw new IllegalStateException("files-ingest: cannot create the route of landing " + l.getName() + " (" + l + "): "
                         + ex.getMessage(), ex);
             }
-            LOG.info("files-ingest: watching {} {} for .tsv/.csv[.gz] files ({} declared kinds), archive {} (route {})",
+            LOG.info("files-ingest: watching {} {} for .tsv/.csv/.jsonl/.json[.gz] and .zip files ({} declared kinds), archive {} (route {})",
                     l.getName(), l, props.getKinds().size(),
                     l.getType() == LandingType.LOCAL ? l.getArchive() : Landing.folder(l.getArchivePrefix()), routeId);
         }

@@ -16,6 +16,7 @@ import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.delta.ParquetRowWriter;
+import io.lakehub.delta.StagedLoad;
 import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.VersionDiff;
 import org.apache.camel.Exchange;
@@ -32,7 +33,16 @@ import org.springframework.stereotype.Component;
  * one bridge table per comma-joined column ({@code silver/<bridge>(<key>, <element>)}, one row per
  * element: {@code genres = "Animation,Short"} gives two rows), as Delta tables.
  *
- * <p>An IMDB file is a full snapshot, so each table is replaced in one Delta commit
+ * <p>Every bronze file of the run (one per zip entry) goes into the same commits. A JSON kind's bronze rows
+ * are record texts: the columns are read by field path, the bridged arrays give one row per element, and
+ * the fields nothing names go to {@value DeclaredSchema#RESCUED} ({@link JsonRows}).
+ *
+ * <p>A kind of {@code mode: merge} (files of a few records, such as one product) is upserted instead: one
+ * copy-on-write MERGE by the row keys per table ({@link DeltaTable#commitLoad}, {@code txn} app id
+ * {@code lakehub-files-<table>}); bridge tables by {@code (key, element)}, so an element dropped from a
+ * record stays until a full load. A key twice in one file of a merge kind quarantines the file.
+ *
+ * <p>An IMDB file (mode overwrite) is a full snapshot, so each table is replaced in one Delta commit
  * ({@link DeltaTable#commitOverwrite}, a new version; time travel keeps the previous dump). All tables
  * are staged before the first commit, so a failure while reading or writing leaves every table as it
  * was; the commits of the tables of one file follow each other (Delta has no multi-table commit), and
@@ -73,20 +83,42 @@ public class FlattenToSilver implements Processor {
         }
         DeclaredSchema schema = run.schema;
         holdSuspiciousDump(run, schema);
+        if (schema.mode() == FilesProperties.WriteMode.MERGE && run.rows == 0) {
+            LOG.info("files-ingest {}: {} has no good record to merge, silver unchanged", run.runId, run.fileName);
+            return;
+        }
+        boolean merge = schema.mode() == FilesProperties.WriteMode.MERGE;
         List<Staged> staged = new ArrayList<>();
-        staged.add(new Staged(new DeltaTable(lake, schema.table()), schema.mainSchema(), schema.rowKeys()));
+        staged.add(new Staged(new DeltaTable(lake, schema.table()), schema.mainSchema(), schema.rowKeys(), merge));
         for (DeclaredSchema.Bridge b : schema.bridges()) {
-            staged.add(new Staged(new DeltaTable(lake, b.table()), schema.bridgeSchema(b), schema.rowKeys(b)));
+            staged.add(new Staged(new DeltaTable(lake, b.table()), schema.bridgeSchema(b), schema.rowKeys(b), merge));
         }
         boolean committed = false;
         try {
-            stage(run, schema, staged);
+            for (FileRun.Part part : run.parts) {
+                if (part.format() == DumpReader.Format.JSON || part.format() == DumpReader.Format.JSONL) {
+                    stageJson(part, schema, staged);
+                } else {
+                    stage(part, schema, staged);
+                }
+            }
+            for (Staged s : staged) {
+                s.finish();
+            }
             String lineage = lineage(run);
             for (Staged s : staged) {
-                DeltaTable.AppendOutcome out = s.table.commitOverwrite(s.files, s.rows, s.schema,
-                        Map.of(VersionDiff.KEYS_PROPERTY, String.join(",", s.keys)), lineage);
-                run.versions.put(s.table.name(), out.version());
-                run.tableRows.put(s.table.name(), s.rows);
+                Map<String, String> keys = Map.of(VersionDiff.KEYS_PROPERTY, String.join(",", s.keys));
+                if (merge) {
+                    String appId = "lakehub-files-" + s.table.name();
+                    long loadVersion = s.table.exists() ? s.table.txnVersion(appId) + 1 : 0;
+                    DeltaTable.CommitOutcome out = s.table.commitLoad(s.load, appId, Math.max(loadVersion, 0), keys, List.of(), lineage, 2);
+                    run.versions.put(s.table.name(), out.version());
+                    run.tableRows.put(s.table.name(), s.rows);
+                } else {
+                    DeltaTable.AppendOutcome out = s.table.commitOverwrite(s.files, s.rows, s.schema, keys, lineage);
+                    run.versions.put(s.table.name(), out.version());
+                    run.tableRows.put(s.table.name(), s.rows);
+                }
             }
             committed = true;
         } finally {
@@ -113,6 +145,10 @@ public class FlattenToSilver implements Processor {
         DeltaTable main = new DeltaTable(lake, schema.table());
         TableSnapshot current = main.exists() ? main.latest() : null;
         String keeps = current == null ? "no table is created" : schema.table() + " keeps version " + current.version();
+        if (schema.mode() == FilesProperties.WriteMode.MERGE) {
+            // a merge file adds to the table: a small file is the normal case, not a cut snapshot
+            return;
+        }
         if (run.rows == 0) {
             if (!schema.allowEmpty()) {
                 throw new HeldDumpException("no data rows: the file holds only its header, and " + where
@@ -138,25 +174,26 @@ public class FlattenToSilver implements Processor {
         }
     }
 
-    /** Reads the bronze file once and writes every table's staged files. */
-    private void stage(FileRun run, DeclaredSchema schema, List<Staged> staged) throws IOException {
-        Column[] bronzeFields = new Column[run.header.size()];
+    /** Reads one text bronze file once and writes its rows into every table's staged files. */
+    private void stage(FileRun.Part part, DeclaredSchema schema, List<Staged> staged) throws IOException {
+        List<String> header = part.header();
+        Column[] bronzeFields = new Column[header.size()];
         for (int i = 0; i < bronzeFields.length; i++) {
-            bronzeFields[i] = new Column(run.header.get(i), ColumnType.STRING, true);
+            bronzeFields[i] = new Column(header.get(i), ColumnType.STRING, true);
         }
         List<DeclaredSchema.Column> columns = schema.columns();
         int[] from = new int[columns.size()];
         for (int i = 0; i < from.length; i++) {
-            from[i] = run.header.indexOf(columns.get(i).name());
+            from[i] = header.indexOf(columns.get(i).name());
         }
-        int key = run.header.indexOf(schema.key());
+        int key = header.indexOf(schema.key());
         DeclaredSchema.Type keyType = columns.get(indexOf(columns, schema.key())).type();
         int[] bridged = new int[schema.bridges().size()];
         for (int i = 0; i < bridged.length; i++) {
-            bridged[i] = run.header.indexOf(schema.bridges().get(i).column());
+            bridged[i] = header.indexOf(schema.bridges().get(i).column());
         }
         long rowsPerFile = props.getRowsPerFile();
-        try (ParquetRowReader reader = new ParquetRowReader(lake.path(run.bronze), lake.conf(), TableSchema.of(bronzeFields))) {
+        try (ParquetRowReader reader = new ParquetRowReader(lake.path(part.bronze()), lake.conf(), TableSchema.of(bronzeFields))) {
             Object[] in;
             while ((in = reader.next()) != null) {
                 Object[] out = new Object[from.length];
@@ -170,20 +207,46 @@ public class FlattenToSilver implements Processor {
                     if (joined == null || joined.isEmpty()) {
                         continue;
                     }
+                    java.util.Collection<String> elements = staged.get(b + 1).merge ? new java.util.LinkedHashSet<>() : new ArrayList<>();
                     int start = 0;
                     while (start <= joined.length()) {
                         int comma = joined.indexOf(',', start);
                         int end = comma < 0 ? joined.length() : comma;
                         if (end > start) {
-                            staged.get(b + 1).write(new Object[] {keyValue, joined.substring(start, end)}, rowsPerFile);
+                            elements.add(joined.substring(start, end));
                         }
                         start = end + 1;
+                    }
+                    for (String e : elements) {
+                        staged.get(b + 1).write(new Object[] {keyValue, e}, rowsPerFile);
                     }
                 }
             }
         }
-        for (Staged s : staged) {
-            s.finish();
+    }
+
+    /** Reads one JSON bronze file (one record's JSON text per row) and writes every table's staged rows ({@link JsonRows}). */
+    private void stageJson(FileRun.Part part, DeclaredSchema schema, List<Staged> staged) throws IOException {
+        TableSchema bronze = TableSchema.of(new Column[] {new Column(JsonRecordReader.VALUE, ColumnType.STRING, true)});
+        List<DeclaredSchema.Column> columns = schema.columns();
+        int key = indexOf(columns, schema.key());
+        long rowsPerFile = props.getRowsPerFile();
+        try (ParquetRowReader reader = new ParquetRowReader(lake.path(part.bronze()), lake.conf(), bronze)) {
+            Object[] in;
+            while ((in = reader.next()) != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode record = JsonRows.parse((String) in[0]);
+                Object[] out = JsonRows.mainRow(schema, record);
+                staged.get(0).write(out, rowsPerFile);
+                for (int b = 0; b < schema.bridges().size(); b++) {
+                    java.util.Collection<String> elements = JsonRows.elements(schema.bridges().get(b), record);
+                    if (staged.get(b + 1).merge) {
+                        elements = new java.util.LinkedHashSet<>(elements);
+                    }
+                    for (String e : elements) {
+                        staged.get(b + 1).write(new Object[] {out[key], e}, rowsPerFile);
+                    }
+                }
+            }
         }
     }
 
@@ -281,30 +344,50 @@ public class FlattenToSilver implements Processor {
         /** The columns that identify a row, the table's {@code lakehub.keys}. */
         final List<String> keys;
         final List<DataFile> files = new ArrayList<>();
+        /** Merge mode: the staged load (keys and files) that {@link DeltaTable#commitLoad} MERGEs; null for an overwrite. */
+        final StagedLoad load;
+        final boolean merge;
         ParquetRowWriter writer;
         long rows;
 
-        Staged(DeltaTable table, TableSchema schema, List<String> keys) {
+        Staged(DeltaTable table, TableSchema schema, List<String> keys, boolean merge) {
             this.table = table;
             this.schema = schema;
             this.keys = keys;
+            this.merge = merge;
+            this.load = merge ? new StagedLoad(schema, keys) : null;
         }
 
         void write(Object[] row, long rowsPerFile) throws IOException {
+            if (merge) {
+                try {
+                    load.addKey(row);
+                } catch (IllegalStateException e) {
+                    throw new MalformedFileException("cannot merge into " + table.name() + " by " + String.join(", ", keys) + ": "
+                            + e.getMessage() + " (a file of a merge kind holds each key once)", 0);
+                }
+            }
             if (writer == null) {
                 writer = new ParquetRowWriter(table.path(), lake.conf(), schema);
             }
             writer.write(row);
             rows++;
             if (writer.rows() >= rowsPerFile) {
-                files.add(writer.finish());
+                add(writer.finish());
                 writer = null;
+            }
+        }
+
+        private void add(DataFile f) {
+            files.add(f);
+            if (merge) {
+                load.addFile(f);
             }
         }
 
         void finish() throws IOException {
             if (writer != null) {
-                files.add(writer.finish());
+                add(writer.finish());
                 writer = null;
             }
         }

@@ -43,8 +43,20 @@ public class RecordFailedFile implements Processor {
                     run = FileRun.unstarted(landed);
                 }
             }
-            if (run.bronze != null && run.versions.isEmpty()) {
-                lake.path(run.bronze).getFileSystem(lake.conf()).delete(lake.path(run.bronze), false);
+            if (run.versions.isEmpty()) {
+                org.apache.hadoop.fs.FileSystem fs = lake.path("bronze").getFileSystem(lake.conf());
+                for (FileRun.Part p : run.parts) {
+                    fs.delete(lake.path(p.bronze()), false);
+                }
+                if (run.bronze != null) {
+                    fs.delete(lake.path(run.bronze), false);
+                }
+                if (run.rejects != null) {
+                    // the retry rejects the same records again
+                    fs.delete(lake.path(run.rejects), false);
+                    run.rejects = null;
+                }
+                run.parts.clear();
                 run.bronze = null;
             }
         } catch (Exception e) {

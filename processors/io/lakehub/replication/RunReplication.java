@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 import io.lakehub.delta.ColumnType;
 import io.lakehub.delta.Column;
@@ -24,9 +22,10 @@ import io.lakehub.delta.TableSchema;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ReplicaTable;
-import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableVersions;
 import io.lakehub.delta.VersionRows;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -34,36 +33,42 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs one replication: copies the selected columns and rows of the pinned source version to the
- * target, publishes the replica in one visible step, re-reads it from the target to validate it, and
- * writes its lineage manifest. Bean {@code runReplication} of route {@code replication-run}.
- *
- * <p>Reads: the body, a replication id ({@link ReplicationStore}). Writes: the record (status, rows,
- * files, checksums, validation, error), variable {@code replicationId}. Never throws: a failure makes
- * the record FAILED with its reason, so the notification that follows reports it.
+ * The operations of one replication run, one per step of route {@code replication-run}
+ * (routes/replication.camel.yaml), on a {@link ReplicationRun} passed along in the exchange body:
  *
  * <ol>
- *   <li><b>copy</b>: the rows of the version stream file by file through the filter into the format's
- *   writer in a staging folder (memory bounded by one Parquet row group), with the per-column
- *   checksums of what is written ({@link ColumnChecksums}); for Delta, a {@code WRITE} commit of the
- *   files; then the manifest {@value #PENDING_LINEAGE} with every file's size and SHA-256 and validation
- *   {@code PENDING}.</li>
- *   <li><b>publish</b>: {@link ReplicaTarget#publish}; before it nothing is visible at the destination,
- *   and a failure discards the staging folder.</li>
- *   <li><b>validate</b> from the target: every file of the lineage is there with its size and SHA-256;
- *   the schema is the selection's; the row count and every column checksum equal the source
- *   selection's. The result goes into the record. Only when it PASSED is the manifest written as
- *   {@value #LINEAGE} (validation included) and {@value #PENDING_LINEAGE} removed; a FAILED validation
- *   is written into {@value #PENDING_LINEAGE} and no {@value #LINEAGE} appears.</li>
+ *   <li><b>pin</b> ({@link PinReplicationVersion}): the record (status RUNNING), its target, and the
+ *   source version pinned when the request was accepted, opened and checked readable; the column
+ *   selection and the row filter resolved against its schema.</li>
+ *   <li><b>copy</b> ({@link CopyReplicaRows}): the rows of the version stream file by file through the
+ *   filter into the format's writer in a staging folder (memory bounded by one Parquet row group), with
+ *   the per-column checksums of what is written ({@link ColumnChecksums}); for Delta, a {@code WRITE}
+ *   commit of the files; then the manifest {@value #PENDING_LINEAGE} with every file's size and SHA-256
+ *   and validation {@code PENDING}.</li>
+ *   <li><b>publish</b> ({@link PublishReplica}): {@link ReplicaTarget#publish}; before it nothing is
+ *   visible at the destination, and a failure discards the staging folder.</li>
+ *   <li><b>validate</b> ({@link ValidateReplica}) from the target: every file of the lineage is there
+ *   with its size and SHA-256; the schema is the selection's; the row count and every column checksum
+ *   equal the source selection's. The result goes into the record.</li>
+ *   <li><b>lineage</b> ({@link WriteReplicaLineage}): only when validation PASSED is the manifest written
+ *   as {@value #LINEAGE} (validation included) and {@value #PENDING_LINEAGE} removed; a FAILED validation
+ *   is written into {@value #PENDING_LINEAGE} and no {@value #LINEAGE} appears. The record ends SUCCEEDED
+ *   or FAILED ({@code validation failed: <checks>}).</li>
  * </ol>
  * So a replica's {@value #LINEAGE} is its completion marker: present means published <em>and</em>
  * validated (a consumer that waits for it, as Spark jobs wait for {@code _SUCCESS}, never takes an
  * unvalidated copy, even after a crash between publish and validation).
  *
+ * <p>Failure: a step throws; the route's error policy ({@link RecordReplicationFailure}) makes the record
+ * FAILED with its reason, discards the staging folder, and the notification that follows reports it.
+ * {@link #process} runs every step in one call with the same failure recording (for tests and callers
+ * without the route).
+ *
  * <p>A replication found RUNNING after a restart runs again: its staging folder is rebuilt, and a
  * destination already holding its own manifest (either name, published before the crash) is validated
- * instead of copied again, its counts (rows written and read) restored from the manifest. Stateless
- * apart from the test seams; thread-safe.
+ * instead of copied again, its counts (rows written and read) restored from the manifest. Fault points
+ * {@link FaultPoint#REPLICATION_ROW_WRITTEN} (after each row written to staging) and
+ * {@link FaultPoint#REPLICATION_AFTER_PUBLISH} (context: the replication id). Stateless; thread-safe.
  */
 @Component("runReplication")
 public class RunReplication implements Processor {
@@ -84,9 +89,6 @@ public class RunReplication implements Processor {
     private final ReplicaTargets targets;
     private final ReplicationProperties props;
 
-    private volatile LongConsumer rowWritten = n -> { };
-    private volatile Consumer<Replication> published = r -> { };
-
     public RunReplication(LakeStorage lake, ReplicationStore store, ReplicaTargets targets, ReplicationProperties props) {
         this.lake = lake;
         this.store = store;
@@ -105,59 +107,111 @@ public class RunReplication implements Processor {
         this.progress = progress;
     }
 
-    /** Test seam: runs after each row written to the staging folder, with the count so far. */
-    void onRowWritten(LongConsumer hook) {
-        this.rowWritten = hook == null ? n -> { } : hook;
-    }
-
-    /** Test seam: runs after the replica is published and before it is validated. */
-    void afterPublish(Consumer<Replication> hook) {
-        this.published = hook == null ? r -> { } : hook;
-    }
-
+    /**
+     * Runs every step on the replication id in the body, as route {@code replication-run} does, and
+     * records a failure as its error policy does. Never throws an {@link Exception}: a failure makes the
+     * record FAILED with its reason ({@link Error}s, such as a test's simulated kill, pass through).
+     */
     @Override
     public void process(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
         exchange.setVariable("replicationId", id);
-        Replication r = store.get(id);
-        if (r.finished()) {
+        ReplicationRun run;
+        try {
+            run = pin(id);
+        } catch (java.util.NoSuchElementException e) {
+            throw e;
+        } catch (Exception e) {
+            recordFailure(runOf(id), e);
             return;
+        }
+        if (run.finished) {
+            return;
+        }
+        try {
+            copy(run);
+            publish(run);
+            validate(run);
+            writeLineage(run);
+        } catch (Exception e) {
+            recordFailure(run, e);
+        }
+    }
+
+    /**
+     * Step pin: loads the record and, unless it has finished, marks it RUNNING and opens the pinned
+     * source version.
+     *
+     * @throws java.util.NoSuchElementException if no replication has this id
+     * @throws Exception                        if the target is unknown, the version is no longer readable
+     *                                          (vacuumed, gone) or a column or the filter does not fit the schema
+     *                                          (the record is RUNNING then; the error step makes it FAILED)
+     */
+    ReplicationRun pin(String id) {
+        Replication r = store.get(id);
+        ReplicationRun run = new ReplicationRun(r);
+        if (r.finished()) {
+            run.finished = true;
+            return run;
         }
         r.status = Replication.RUNNING;
         r.startedAt = Instant.now().toString();
         r.error = null;
-        long copyMillis = -1;
-        long validateMillis = -1;
         store.save(r);
-        Path staged = null;
-        ReplicaTarget target = null;
-        try {
-            target = targets.get(r.target);
-            long t0 = System.nanoTime();
-            staged = copyAndPublish(r, target);
-            copyMillis = (System.nanoTime() - t0) / 1_000_000;
-            published.accept(r);
-            long t1 = System.nanoTime();
-            validate(r, target);
-            validateMillis = (System.nanoTime() - t1) / 1_000_000;
-            r.status = "PASSED".equals(r.validation.get("status")) ? Replication.SUCCEEDED : Replication.FAILED;
-            if (Replication.FAILED.equals(r.status)) {
-                r.error = "validation failed: " + failedChecks(r);
-            }
-        } catch (Exception e) {
-            r.status = Replication.FAILED;
-            r.error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.warn("replication {} of {} failed: {}", r.id, r.table, r.error);
-        } finally {
-            if (staged != null && target != null) {
-                target.discardStaging(staged);
-            }
+        run.target = targets.get(r.target);
+        run.table = new DeltaTable(lake, r.table);
+        run.snapshot = run.table.snapshot(r.sourceVersion);
+        new TableVersions(run.table).requireReadable(run.snapshot);
+        run.full = run.snapshot.schema();
+        run.slots = slots(run.full, r.columns);
+        run.selection = selection(run.full, run.slots);
+        run.filter = RowFilter.parse(r.filter, run.full);
+        return run;
+    }
+
+    /** Step lineage: the validated manifest, and the record SUCCEEDED or FAILED by the validation. */
+    void writeLineage(ReplicationRun run) throws IOException {
+        Replication r = run.record;
+        writeValidatedLineage(run.target, r.destination, r.validation, "PASSED".equals(r.validation.get("status")));
+        r.status = "PASSED".equals(r.validation.get("status")) ? Replication.SUCCEEDED : Replication.FAILED;
+        if (Replication.FAILED.equals(r.status)) {
+            r.error = "validation failed: " + failedChecks(r);
         }
+        finish(run);
+    }
+
+    /**
+     * The error step: the record FAILED with {@code <exception class>: <message>}, the staging folder
+     * discarded. The record is saved; the notification follows in the route.
+     */
+    void recordFailure(ReplicationRun run, Throwable e) {
+        Replication r = run.record;
+        r.status = Replication.FAILED;
+        r.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        LOG.warn("replication {} of {} failed: {}", r.id, r.table, r.error);
+        discardStaging(run);
+        finish(run);
+    }
+
+    /** The record of a run that failed before its pin step made a {@link ReplicationRun}. */
+    ReplicationRun runOf(String id) {
+        return new ReplicationRun(store.get(id));
+    }
+
+    private void finish(ReplicationRun run) {
+        Replication r = run.record;
         r.finishedAt = Instant.now().toString();
         store.save(r);
         LOG.info("replication {}: {} v{} -> {} {} ({}): {} rows, validation {} (copy and publish {} ms, validation {} ms)",
                 r.id, r.table, r.sourceVersion, r.target, r.destination, r.format, r.rowsWritten,
-                r.validation == null ? "not run" : r.validation.get("status"), copyMillis, validateMillis);
+                r.validation == null ? "not run" : r.validation.get("status"), run.copyMillis, run.validateMillis);
+    }
+
+    private static void discardStaging(ReplicationRun run) {
+        if (run.staged != null && run.target != null) {
+            run.target.discardStaging(run.staged);
+            run.staged = null;
+        }
     }
 
     private static String failedChecks(Replication r) {
@@ -171,15 +225,21 @@ public class RunReplication implements Processor {
         return String.join(", ", names);
     }
 
-    /** Copies into staging and publishes; returns the staging folder (gone after a local publish). */
-    private Path copyAndPublish(Replication r, ReplicaTarget target) throws Exception {
-        DeltaTable table = new DeltaTable(lake, r.table);
-        TableSnapshot snapshot = table.snapshot(r.sourceVersion);
-        new TableVersions(table).requireReadable(snapshot);
-        TableSchema full = snapshot.schema();
-        int[] slots = slots(full, r.columns);
-        TableSchema selection = selection(full, slots);
-        RowFilter filter = RowFilter.parse(r.filter, full);
+    /**
+     * Step copy: the selection into a staging folder with its checksums and pending manifest; or, when the
+     * destination already holds this replication's manifest (published before a restart), the counts
+     * restored from it and nothing copied.
+     *
+     * @throws IllegalStateException if the destination holds files of another replication (nothing written)
+     * @throws Exception             a read or write failure; the staging folder is discarded
+     */
+    void copy(ReplicationRun run) throws Exception {
+        long t0 = System.nanoTime();
+        Replication r = run.record;
+        ReplicaTarget target = run.target;
+        TableSchema selection = run.selection;
+        int[] slots = run.slots;
+        RowFilter filter = run.filter;
         if (target.exists(r.destination)) {
             Map<String, Object> lineage = readLineage(target, r.destination, LINEAGE);
             if (lineage == null || !r.id.equals(lineage.get("replicationId"))) {
@@ -188,7 +248,9 @@ public class RunReplication implements Processor {
             if (lineage != null && r.id.equals(lineage.get("replicationId"))) {
                 // published before a restart: validate what is there instead of copying again
                 restoreFromLineage(r, lineage);
-                return null;
+                run.published = true;
+                run.copyMillis = (System.nanoTime() - t0) / 1_000_000;
+                return;
             }
             throw new IllegalStateException("destination " + r.destination + " of target " + r.target
                     + " already holds files of another replication; nothing was written");
@@ -201,7 +263,7 @@ public class RunReplication implements Processor {
         ReplicaFormat.Writer writer = format.writer(staged, selection, props.getRowsPerFile());
         List<String> files;
         io.lakehub.run.RunProgress.Active active = progress == null ? null : progress.start(r.id, "replication", r.table);
-        try (VersionRows rows = table.rows(snapshot)) {
+        try (VersionRows rows = run.table.rows(run.snapshot)) {
             while (rows.hasNext()) {
                 Object[] row = rows.next();
                 read++;
@@ -218,7 +280,7 @@ public class RunReplication implements Processor {
                 writer.write(out);
                 checksums.add(out);
                 written++;
-                rowWritten.accept(written);
+                FaultInjection.reach(FaultPoint.REPLICATION_ROW_WRITTEN, r.id);
             }
             files = new ArrayList<>(writer.finish());
         } catch (Exception | Error e) {
@@ -256,14 +318,33 @@ public class RunReplication implements Processor {
             r.files = described;
             r.location = target.location(r.destination);
             Files.write(staged.resolve(PENDING_LINEAGE), lineage(r, selection, Map.of("status", "PENDING")));
-            List<String> commitOrder = new ArrayList<>(files);
-            commitOrder.add(PENDING_LINEAGE);
-            target.publish(staged, r.destination, commitOrder);
         } catch (Exception e) {
             target.discardStaging(staged);
             throw e;
         }
-        return staged;
+        List<String> commitOrder = new ArrayList<>(files);
+        commitOrder.add(PENDING_LINEAGE);
+        run.staged = staged;
+        run.commitOrder = commitOrder;
+        run.copyMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * Step publish: the staged replica made visible at the destination in one step (files first, the
+     * pending manifest last), then the staging folder discarded. A replica restored by {@link #copy} is
+     * published already.
+     *
+     * @throws IOException if publishing fails; what was made visible is removed again where possible
+     */
+    void publish(ReplicationRun run) throws IOException {
+        long t0 = System.nanoTime();
+        if (!run.published) {
+            run.target.publish(run.staged, run.record.destination, run.commitOrder);
+            run.published = true;
+            discardStaging(run);
+        }
+        run.copyMillis += (System.nanoTime() - t0) / 1_000_000;
+        FaultInjection.reach(FaultPoint.REPLICATION_AFTER_PUBLISH, run.record.id);
     }
 
     private static void restoreFromLineage(Replication r, Map<String, Object> lineage) {
@@ -330,12 +411,18 @@ public class RunReplication implements Processor {
         return ReplicationStore.JSON.writeValueAsBytes(m);
     }
 
-    /** Re-reads the replica from the target and compares it with the source selection. */
-    private void validate(Replication r, ReplicaTarget target) throws Exception {
+    /**
+     * Step validate: re-reads the replica from the target and compares it with the source selection; the
+     * result (status PASSED or FAILED, each check) goes into the record.
+     *
+     * @throws Exception if the target cannot be listed or read at all (a replica that reads wrong is a FAILED check)
+     */
+    void validate(ReplicationRun run) throws Exception {
+        long t0 = System.nanoTime();
+        Replication r = run.record;
+        ReplicaTarget target = run.target;
         List<Map<String, Object>> checks = new ArrayList<>();
-        DeltaTable table = new DeltaTable(lake, r.table);
-        TableSchema full = table.snapshot(r.sourceVersion).schema();
-        TableSchema selection = selection(full, slots(full, r.columns));
+        TableSchema selection = run.selection;
         Map<String, Long> listed = new LinkedHashMap<>();
         for (ReplicaTarget.RemoteFile f : target.list(r.destination)) {
             listed.put(f.name(), f.size());
@@ -421,7 +508,7 @@ public class RunReplication implements Processor {
         validation.put("validatedAt", Instant.now().toString());
         validation.put("checks", checks);
         r.validation = validation;
-        writeValidatedLineage(target, r.destination, validation, passed);
+        run.validateMillis = (System.nanoTime() - t0) / 1_000_000;
     }
 
     /**

@@ -120,6 +120,24 @@ class ForeignTablesApiTest {
         assertThat((String) corrupt.get("error")).contains(CORRUPT).contains("broken");
     }
 
+    /**
+     * The column types {@code GET /api/tables/<t>} answers are the short SQL names delta-standalone's
+     * {@code getSimpleString()} gave before lakehub's own schema types replaced it (issue 13): {@code bigint},
+     * {@code decimal} without its precision, {@code timestamp_ntz}.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theColumnTypesOfATableAreTheNamesTheApiHasAlwaysShown() {
+        Map<String, Object> plain = http.getForObject("/api/tables/spark_plain", Map.class);
+        assertThat((List<Map<String, Object>>) plain.get("columns")).extracting(c -> c.get("name") + " " + c.get("type")
+                        + " " + c.get("nullable"))
+                .containsExactly("id bigint true", "name string true", "amount decimal true", "created date true",
+                        "updated_at timestamp true", "active boolean true", "score double true");
+        Map<String, Object> ntz = http.getForObject("/api/tables/timestamp_ntz", Map.class);
+        assertThat((List<Map<String, Object>>) ntz.get("columns")).extracting(c -> c.get("name") + " " + c.get("type"))
+                .containsExactly("id bigint", "seen timestamp_ntz", "day date");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void everyVersionOfEveryTableHasSparksRowsThroughTheApi() {

@@ -1,6 +1,13 @@
 package io.lakehub.arch;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -35,6 +42,53 @@ class DeltaBoundaryTest {
         assertThat(production.contain("io.lakehub.api.TablesController")).as("the production classes were imported").isTrue();
         assertThat(production.contain("io.lakehub.delta.DeltaTable")).as("the boundary package was imported").isTrue();
         NO_DELTA_OUTSIDE_THE_BOUNDARY.check(production);
+    }
+
+    /**
+     * Public classes of the package that must speak a Delta library's SPI: delta-standalone instantiates the
+     * log store by class name and calls it with Hadoop types.
+     */
+    static final Set<String> SPI_CLASSES = Set.of("io.lakehub.delta.AtomicLocalLogStore");
+
+    @Test
+    void thePublicMethodsOfTheBoundaryTakeAndReturnLakehubTypesOnly() {
+        JavaClasses production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.lakehub.delta");
+        List<String> leaks = new ArrayList<>();
+        int checked = 0;
+        for (JavaClass c : production) {
+            if (!c.getModifiers().contains(JavaModifier.PUBLIC) || SPI_CLASSES.contains(c.getName())
+                    || !c.getPackageName().startsWith("io.lakehub.delta")) {
+                continue;
+            }
+            for (JavaClass superType : c.getAllRawSuperclasses()) {
+                if (delta(superType)) {
+                    leaks.add(c.getName() + " extends " + superType.getName());
+                }
+            }
+            for (JavaCodeUnit m : c.getCodeUnits()) {
+                if (!m.getModifiers().contains(JavaModifier.PUBLIC)) {
+                    continue;
+                }
+                checked++;
+                if (delta(m.getRawReturnType())) {
+                    leaks.add(m.getFullName() + " returns " + m.getRawReturnType().getName());
+                }
+                for (JavaClass p : m.getRawParameterTypes()) {
+                    if (delta(p)) {
+                        leaks.add(m.getFullName() + " takes " + p.getName());
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("public methods checked").isGreaterThan(100);
+        assertThat(leaks).as("public signatures of io.lakehub.delta that expose a Delta library type").isEmpty();
+    }
+
+    private static boolean delta(JavaClass type) {
+        JavaClass base = type.isArray() ? type.getBaseComponentType() : type;
+        return base.getPackageName().startsWith("io.delta") || base.getPackageName().startsWith("shadedelta");
     }
 
     @Test

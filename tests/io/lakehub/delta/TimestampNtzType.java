@@ -10,7 +10,7 @@ import io.delta.standalone.types.DataType;
  * <p>delta-standalone 3.3.2 defines no such type; {@link StandaloneSchemas} (test scope, for delta-standalone as
  * an independent reader) maps lakehub's {@code ColumnType.TIMESTAMP_NTZ} to this one.
  */
-public final class TimestampNtzType extends DataType {
+final class TimestampNtzType extends DataType {
 
     /** The one instance. */
     public static final TimestampNtzType INSTANCE = new TimestampNtzType();

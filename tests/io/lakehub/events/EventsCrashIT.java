@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -58,10 +61,10 @@ class EventsCrashIT {
                 BROKER.getBrokersAsString())))) {
             // 1. the JVM halts inside the 4th batch, between its files and its Delta commit
             long started = System.nanoTime();
-            Process first = hubs.start("hub-1", List.of("-D" + LandEventBatch.HALT_BEFORE_COMMIT + "=4"));
+            Process first = hubs.start("hub-1", List.of("-D" + FaultInjection.HALT_PROPERTY + "=" + FaultPoint.EVENTS_BEFORE_SILVER_COMMIT + ":4"));
             assertThat(first.waitFor(240, TimeUnit.SECONDS)).as("the hub halted itself; log:\n%s", hubs.log("hub-1")).isTrue();
             assertThat(first.exitValue()).isEqualTo(137);
-            assertThat(hubs.log("hub-1")).contains("halting before the silver commit");
+            assertThat(hubs.log("hub-1")).contains(FaultPoint.EVENTS_BEFORE_SILVER_COMMIT + ":4 reached").contains("halting");
             System.out.printf("EventsCrashIT: hub-1 halted inside batch 4 after %d ms%n", (System.nanoTime() - started) / 1_000_000);
             int silverAfterHalt = hubs.silverPositions().size();
             int bronzeAfterHalt = hubs.bronzePositions().size();

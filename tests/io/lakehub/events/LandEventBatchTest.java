@@ -15,6 +15,8 @@ import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -106,6 +108,60 @@ class LandEventBatchTest {
         land.process(batch(0, 0, 11));
         assertThat(silver.latest().getVersion()).isEqualTo(version);
         assertThat(acks).last().isEqualTo("0@11");
+    }
+
+    @Test
+    void aFaultBeforeTheSilverCommitAcknowledgesNothingAndTheRedeliveryLandsEachEventOnce() throws Exception {
+        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+        LandEventBatch land = processor(lake);
+        // the crash window between the file steps and appendSilverEvents' commit
+        FaultInjection.armOnce(FaultPoint.EVENTS_BEFORE_SILVER_COMMIT, "t", hub -> {
+            throw new IllegalStateException("simulated crash before the silver commit of " + hub);
+        });
+        try {
+            assertThatThrownBy(() -> land.process(batch(0, 0, 7))).hasMessageContaining("simulated crash");
+        } finally {
+            FaultInjection.disarmAll();
+        }
+        assertThat(acks).as("nothing acknowledged").isEmpty();
+        DeltaTable silver = new DeltaTable(lake, "events_t");
+        assertThat(silver.exists()).as("nothing committed").isFalse();
+        assertThat(bronzeOffsets()).as("the files of the failed attempt are there, uncommitted").hasSize(8);
+
+        land.process(batch(0, 0, 7));
+        assertThat(acks).containsExactly("0@7");
+        assertThat(silverOffsets(silver)).containsExactlyInAnyOrder(0L, 1L, 2L, 4L, 5L, 6L);
+        assertThat(bronzeOffsets()).as("replaced, not doubled").hasSize(8).doesNotHaveDuplicates();
+        assertThat(quarantineLines()).as("offsets 3 and 7, once each").hasSize(2);
+    }
+
+    @Test
+    void theRouteStepsPassOneBatchAlongAndRefuseToRunOutOfOrder() throws Exception {
+        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+        LandEventBatch land = processor(lake);
+        EventBatchSteps beans = new EventBatchSteps();
+        Exchange exchange = batch(0, 0, 4);
+        // the order of routes/events.camel.yaml
+        List<org.apache.camel.Processor> steps = List.of(beans.readEventBatch(land), beans.skipCommittedEvents(land),
+                beans.landBronzeEvents(land), beans.quarantineInvalidEvents(land), beans.appendSilverEvents(land),
+                beans.aggregateEvents(land), beans.acknowledgeEventBatch(land));
+        for (org.apache.camel.Processor step : steps) {
+            step.process(exchange);
+            assertThat(exchange.getMessage().getBody()).as("one EventBatch body, not a list of exchanges")
+                    .isInstanceOf(EventBatch.class);
+        }
+        EventBatch done = exchange.getMessage().getBody(EventBatch.class);
+        assertThat(done.version()).isZero();
+        assertThat(done.landed().valid()).isEqualTo(4);
+        assertThat(done.landed().quarantined()).isEqualTo(1);
+        assertThat(acks).containsExactly("0@4");
+
+        Exchange early = batch(0, 5, 6);
+        beans.readEventBatch(land).process(early);
+        assertThatThrownBy(() -> beans.appendSilverEvents(land).process(early)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("quarantineInvalidEvents");
+        assertThatThrownBy(() -> beans.acknowledgeEventBatch(land).process(early)).isInstanceOf(IllegalStateException.class);
+        assertThat(acks).as("an out-of-order route acknowledges nothing").containsExactly("0@4");
     }
 
     private List<Long> silverOffsets(DeltaTable silver) throws IOException {

@@ -26,6 +26,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetFilesRows;
 import io.lakehub.delta.ReplicaTable;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import io.lakehub.sample.InsuranceComplaintsSample;
 import io.lakehub.testsupport.Azurite;
 import jakarta.mail.internet.MimeMessage;
@@ -147,8 +149,7 @@ class ReplicationFlowTest {
 
     @AfterEach
     void clearHooks() throws Exception {
-        runner.onRowWritten(null);
-        runner.afterPublish(null);
+        FaultInjection.disarmAll();
         MAIL.purgeEmailFromAllMailboxes();
     }
 
@@ -307,7 +308,7 @@ class ReplicationFlowTest {
         try {
             id = (String) post(request("anthem-crash-publish-1", "replicas", "killed/after-publish", "parquet")).getBody()
                     .get("id");
-            runner.afterPublish(r -> {
+            FaultInjection.arm(FaultPoint.REPLICATION_AFTER_PUBLISH, replication -> {
                 // what a consumer of the target sees between publish and validation
                 try (Stream<Path> files = Files.list(replica)) {
                     files.forEach(f -> seen.add(f.getFileName().toString()));
@@ -319,7 +320,7 @@ class ReplicationFlowTest {
             org.apache.camel.Exchange attempt = new org.apache.camel.support.DefaultExchange(camel);
             attempt.getMessage().setBody(id);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.process(attempt)).isInstanceOf(HubKilled.class);
-            runner.afterPublish(null);
+            FaultInjection.disarm(FaultPoint.REPLICATION_AFTER_PUBLISH);
         } finally {
             camel.getRouteController().startRoute("replication-run");
         }
@@ -377,8 +378,8 @@ class ReplicationFlowTest {
     @Test
     @SuppressWarnings("unchecked")
     void aCorruptedReplicaFailsValidationAndTheMailSaysSo() throws Exception {
-        runner.afterPublish(r -> {
-            Path csv = dir.resolve("replicas").resolve(r.destination).resolve("part-00000.csv");
+        FaultInjection.arm(FaultPoint.REPLICATION_AFTER_PUBLISH, replication -> {
+            Path csv = dir.resolve("replicas/corrupt/anthem/part-00000.csv");
             try {
                 String text = Files.readString(csv);
                 // one company name altered in place, same length: only the content checks can see it
@@ -412,8 +413,9 @@ class ReplicationFlowTest {
     @Test
     @SuppressWarnings("unchecked")
     void aCrashMidCopyLeavesNoVisiblePartialReplica() throws Exception {
-        runner.onRowWritten(n -> {
-            if (n == 100) {
+        Map<String, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
+        FaultInjection.arm(FaultPoint.REPLICATION_ROW_WRITTEN, replication -> {
+            if (written.computeIfAbsent(replication, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet() == 100) {
                 throw new IllegalStateException("simulated crash after 100 rows");
             }
         });
@@ -563,8 +565,9 @@ class ReplicationFlowTest {
         assertThat((Map<String, Object>) lineage.get("validation")).containsEntry("status", "PASSED");
 
         // a crash in the middle of the copy: no blob of that replica becomes visible
-        runner.onRowWritten(n -> {
-            if (n == 50) {
+        Map<String, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
+        FaultInjection.arm(FaultPoint.REPLICATION_ROW_WRITTEN, replication -> {
+            if (written.computeIfAbsent(replication, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet() == 50) {
                 throw new IllegalStateException("simulated crash after 50 rows");
             }
         });

@@ -8,10 +8,13 @@ import java.time.Instant;
 import java.util.List;
 
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import io.lakehub.sample.InsuranceComplaintsSample;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,11 @@ class RunReplicationTest {
     LakeStorage lake;
     ReplicationStore store;
     RunReplication runner;
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
+    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -99,7 +107,7 @@ class RunReplicationTest {
         r.status = Replication.RUNNING;
         r.validation = null;
         store.save(r);
-        runner.onRowWritten(n -> {
+        FaultInjection.arm(FaultPoint.REPLICATION_ROW_WRITTEN, replication -> {
             throw new AssertionError("the replica must not be copied again");
         });
         run("rep-published");

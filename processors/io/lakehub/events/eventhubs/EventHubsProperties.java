@@ -44,7 +44,7 @@ public class EventHubsProperties {
     private Duration batchLatency = Duration.ofSeconds(5);
     /** Events the AMQP link prefetches per partition. */
     private int prefetch = 500;
-    /** Where a partition with nothing committed in the lake starts: earliest or latest. */
+    /** Where a partition with nothing committed in the lake starts: {@code earliest} or {@code latest}. */
     private String initialPosition = "earliest";
     /** Wait before landing a failed batch again (the partition is held meanwhile, nothing is checkpointed). */
     private Duration retryBackoff = Duration.ofSeconds(5);

@@ -8,36 +8,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.lakehub.events.EventBatch;
 import io.lakehub.events.EventRecord;
 import io.lakehub.events.LandEventBatch;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The consumer of the {@code in-process} transport, called on each tick of route
- * {@code events-consume-<hub>} (template {@code events-consume-in-process}, a timer every
- * {@code lakehub.events.in-process.poll-period}).
+ * The consumer of the {@code in-process} transport: cuts batches from the {@link InProcessEventLog} for
+ * route {@code events-consume-<hub>} (template {@code events-consume-in-process}, a timer every
+ * {@code lakehub.events.in-process.poll-period}), whose step {@code readInProcessEventBatch}
+ * ({@link ReadInProcessEventBatch}) calls {@link #next()}; the route then runs the events steps on the
+ * batch, and its acknowledgement commits the partitions' positions in the log.
  *
  * <p>A batch is ready when the log holds {@code batch-size} events over all partitions, or when its
  * oldest event has waited {@code batch-latency}. A ready batch (at most {@code batch-size} events, each
- * partition's share from its oldest held event, in position order) is landed by
- * {@link LandEventBatch#land(List)}; only after that returns are the partitions' positions committed in
- * the {@link InProcessEventLog}, which frees their room. While full batches are ready they are landed
- * one after the other in the same tick.
+ * partition's share from its oldest held event, in position order) is an {@link EventBatch} whose
+ * acknowledgement commits each partition's last position in the log, which frees their room. While full
+ * batches are ready the route lands them one after the other in the same tick.
  *
- * <p>Failure: the exception is rethrown (the route's error policy logs it), nothing is committed, and
- * the next tick after {@code retry-delay} lands the same batch again: the same events, cut at the same
- * positions, so its bronze and quarantine files get the same names. Replayed records are skipped by
- * their partition's {@code txn} version, so the retry never duplicates a row. Reads no exchange
- * content. Not meant to run on two threads at once (one route, one timer thread).
+ * <p>Failure: a batch handed out and not acknowledged by the next call has failed (its step threw and the
+ * route's error policy logged it). Nothing of it was committed in the log, and after {@code retry-delay}
+ * the same batch is handed out again: the same events, cut at the same positions, so its bronze and
+ * quarantine files get the same names. Replayed records are skipped by their partition's {@code txn}
+ * version, so the retry never duplicates a row. {@link #landReady()} does the same in one call (for tests
+ * and callers without the route). Not meant to run on two threads at once (one route, one timer thread).
  */
 @Component("consumeInProcessEvents")
-public class ConsumeInProcessEvents implements Processor {
+public class ConsumeInProcessEvents {
 
     private final InProcessEventLog log;
     private final LandEventBatch land;
+    private final String hub;
     private final int batchSize;
     private final Duration batchLatency;
     private final Duration retryDelay;
@@ -45,6 +47,8 @@ public class ConsumeInProcessEvents implements Processor {
     /** The cut of a batch that failed: partition to last position, retried as such. */
     private Map<Integer, Long> failedCut;
     private Instant retryAt = Instant.MIN;
+    /** The cut of the batch handed out and not acknowledged yet, or null. */
+    private Map<Integer, Long> inFlight;
 
     /** The consumer of the hub's in-process log with the {@code lakehub.events.in-process.*} settings. */
     @Autowired
@@ -63,31 +67,30 @@ public class ConsumeInProcessEvents implements Processor {
                                   Duration retryDelay) {
         this.log = log;
         this.land = land;
+        this.hub = land.hub();
         this.batchSize = batchSize;
         this.batchLatency = batchLatency;
         this.retryDelay = retryDelay;
     }
 
-    /** One tick: lands the ready batches. */
-    @Override
-    public void process(Exchange exchange) throws IOException {
-        while (landReady() >= batchSize) {
-            // a full batch was landed and another may be waiting
-        }
+    /** Most events per batch: a batch of this size may have more waiting behind it. */
+    public int batchSize() {
+        return batchSize;
     }
 
     /**
-     * Lands one batch if one is ready.
-     *
-     * @return events in the batch landed, 0 if no batch was ready
-     * @throws IOException if the lake cannot be written (the batch stays in the log)
+     * The next batch to land, or null when none is ready (or a failed one waits for its retry delay). A
+     * batch handed out earlier and not acknowledged since is taken as failed.
      */
-    public synchronized int landReady() throws IOException {
+    public synchronized EventBatch next() {
         Instant now = Instant.now();
+        if (inFlight != null) {
+            failed(inFlight, now);
+        }
         List<EventRecord> batch;
         if (failedCut != null) {
             if (now.isBefore(retryAt)) {
-                return 0;
+                return null;
             }
             batch = new ArrayList<>();
             for (Map.Entry<Integer, Long> e : failedCut.entrySet()) {
@@ -97,22 +100,56 @@ public class ConsumeInProcessEvents implements Processor {
             batch = ready(now);
         }
         if (batch.isEmpty()) {
-            return 0;
+            return null;
         }
         Map<Integer, Long> cut = new TreeMap<>();
         for (EventRecord r : batch) {
             cut.merge(r.partition(), r.position(), Math::max);
         }
+        Map<Integer, EventBatch.Acknowledgement> acks = new TreeMap<>();
+        cut.forEach((partition, last) -> acks.put(partition, () -> log.commit(partition, last)));
+        // the last acknowledgement (the highest partition) ends the batch: nothing is in flight any more
+        int lastPartition = ((TreeMap<Integer, Long>) cut).lastKey();
+        acks.put(lastPartition, () -> {
+            log.commit(lastPartition, cut.get(lastPartition));
+            acknowledged();
+        });
+        inFlight = cut;
+        return new EventBatch(hub, batch, acks);
+    }
+
+    private synchronized void acknowledged() {
+        inFlight = null;
+        failedCut = null;
+    }
+
+    private void failed(Map<Integer, Long> cut, Instant now) {
+        failedCut = cut;
+        retryAt = now.plus(retryDelay);
+        inFlight = null;
+    }
+
+    /**
+     * Lands one batch if one is ready, with every step in one call, and commits its positions in the log.
+     *
+     * @return events in the batch landed, 0 if no batch was ready
+     * @throws Exception a step's failure, e.g. an {@link IOException} when the lake cannot be written (the
+     *                   batch stays in the log and is retried after {@code retry-delay})
+     */
+    public synchronized int landReady() throws Exception {
+        EventBatch batch = next();
+        if (batch == null) {
+            return 0;
+        }
         try {
-            land.land(batch);
-        } catch (IOException | RuntimeException e) {
-            failedCut = cut;
-            retryAt = Instant.now().plus(retryDelay);
+            land.landAndAcknowledge(batch);
+        } catch (Exception e) {
+            if (inFlight != null) {
+                failed(inFlight, Instant.now());
+            }
             throw e;
         }
-        failedCut = null;
-        cut.forEach(log::commit);
-        return batch.size();
+        return batch.records().size();
     }
 
     /** The next batch if the log holds a full one or one whose oldest event waited long enough; else empty. */

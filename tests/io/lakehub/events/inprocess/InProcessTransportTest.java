@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.lakehub.events.EventsProperties;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
+import io.lakehub.events.EventBatch;
 import io.lakehub.events.EventCounters;
 import io.lakehub.events.EventRecord;
 import io.lakehub.events.LandEventBatch;
@@ -111,6 +112,43 @@ class InProcessTransportTest {
         restarted.publish(null, "{\"type\":\"click\",\"page\":\"/after-restart\"}", Duration.ZERO);
         assertThat(new ConsumeInProcessEvents(restarted, land, 6, Duration.ZERO, Duration.ZERO).landReady()).isEqualTo(1);
         assertThat(pages(silver)).hasSize(9).contains("/after-restart");
+    }
+
+    @Test
+    void aBatchTheRouteDidNotAcknowledgeIsHandedOutAgainCutTheSameAfterTheRetryDelay() throws Exception {
+        LakeStorage lake = new LakeStorage(dir.resolve("lake").toString());
+        EventsProperties props = new EventsProperties();
+        props.setHub("r");
+        props.getRules().put("click", new EventsProperties.TypeRules());
+        LandEventBatch land = new LandEventBatch(lake, props, new EventCounters(new StaticListableBeanFactory()
+                .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class)));
+        InProcessEventLog log = new InProcessEventLog(2, 100, p -> -1);
+        for (int i = 0; i < 8; i++) {
+            log.publish(null, "{\"type\":\"click\"}", Duration.ZERO);
+        }
+        ConsumeInProcessEvents consumer = new ConsumeInProcessEvents(log, land, 6, Duration.ZERO, Duration.ofMillis(400));
+        EventBatch first = consumer.next();
+        assertThat(first.records()).hasSize(6);
+        // the route's steps failed on it: no acknowledgement; more events arrive meanwhile
+        log.publish(null, "{\"type\":\"click\"}", Duration.ZERO);
+        assertThat(consumer.next()).as("a failed batch waits for its retry delay").isNull();
+        assertThat(log.size(0) + log.size(1)).as("nothing dropped from the log").isEqualTo(9);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            EventBatch again = consumer.next();
+            if (again == null) {
+                return false;
+            }
+            assertThat(again.records()).as("the same cut").isEqualTo(first.records());
+            land.landAndAcknowledge(again);
+            return true;
+        });
+        assertThat(log.size(0) + log.size(1)).as("the acknowledgement freed the landed positions").isEqualTo(3);
+        EventBatch rest = consumer.next();
+        assertThat(rest.records()).hasSize(3);
+        land.landAndAcknowledge(rest);
+        assertThat(consumer.next()).isNull();
+        DeltaTable silver = new DeltaTable(lake, "events_r");
+        assertThat(silver.latest().getVersion()).as("two batches, two commits").isEqualTo(1);
     }
 
     @Test
