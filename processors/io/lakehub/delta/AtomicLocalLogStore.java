@@ -21,8 +21,8 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 /**
  * Delta log store of a local lake that keeps commits mutually exclusive across processes: two hub
  * instances (one consumer group, one folder) that commit version N at once get one winner and one
- * {@link java.nio.file.FileAlreadyExistsException}, which delta-standalone turns into a conflict check
- * and a retry at N+1.
+ * {@link java.nio.file.FileAlreadyExistsException}, which Delta Kernel reports as a conflicting commit
+ * ({@link DeltaCommit} then plans it again at N+1).
  *
  * <p>Why: the Delta protocol ("Delta Log Entries", "Optimistic Concurrency Control") requires that
  * {@code _delta_log/<version>.json} is created atomically and only if absent ("put-if-absent"). Delta's
@@ -32,15 +32,16 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * already acknowledged. Here the entry is written to a temporary file, forced to disk, and published
  * with a hard link ({@code link(2)}), which fails atomically when the target exists. Reads and listing
  * are HDFSLogStore's. Configured for the {@code file} scheme by {@link LakeStorage#hadoopConfiguration()}
- * ({@code delta.logStore.file.impl}, delta-storage's per-scheme setting); other schemes keep their
- * default store (ADLS Gen2 renames without overwrite atomically).
+ * ({@code io.delta.kernel.logStore.file.impl}, the setting Delta Kernel's default engine reads when it writes a
+ * commit or {@code _last_checkpoint}, and {@code delta.logStore.file.impl}, delta-storage's own); other schemes
+ * keep their default store (ADLS Gen2 renames without overwrite atomically).
  *
  * <p>Overwrites ({@code _last_checkpoint}) are an atomic replacing rename. A file system without hard
  * links (FAT) fails the commit with an {@link IOException} rather than risk a lost commit.
  */
 public class AtomicLocalLogStore extends HDFSLogStore {
 
-    /** @param initHadoopConf the Hadoop configuration delta-standalone opens the table with */
+    /** @param initHadoopConf the Hadoop configuration the Delta engine opens the table with */
     public AtomicLocalLogStore(Configuration initHadoopConf) {
         super(initHadoopConf);
     }
@@ -72,7 +73,7 @@ public class AtomicLocalLogStore extends HDFSLogStore {
             Files.createDirectories(target.getParent());
         } catch (java.nio.file.FileAlreadyExistsException e) {
             // a plain file where the log folder belongs: a broken table, not a concurrent commit (which
-            // delta-standalone would retry for ever)
+            // would be retried)
             throw new IOException(target.getParent() + " is not a folder", e);
         }
         java.nio.file.Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");

@@ -4,50 +4,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.CommitResult;
-import io.delta.standalone.DeltaLog;
-import io.delta.standalone.Operation;
-import io.delta.standalone.OptimisticTransaction;
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.Action;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.actions.CommitInfo;
-import io.delta.standalone.actions.Metadata;
-import io.delta.standalone.actions.SetTransaction;
-import io.delta.standalone.data.CloseableIterator;
-import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
-import io.delta.standalone.expressions.Literal;
-import io.delta.standalone.types.StructType;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Timer;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import org.apache.hadoop.fs.Path;
 
 /**
  * One Delta table of the lake: history, time travel reads, and the single-commit MERGE of a load.
  *
- * <p>All Delta access of the hub goes through this package (DESIGN.md, "Delta Lake"), so that
- * delta-standalone can later be swapped for Delta Kernel. Tables are created with protocol (1,2),
- * delta-standalone's default; it writes a checkpoint every {@code delta.checkpointInterval} commits
- * (10 by default). Thread-safe: every call opens its own transaction or snapshot.
+ * <p>All Delta access of the hub goes through this package (DESIGN.md, "Delta Lake"): reads through Delta
+ * Kernel ({@link TableSnapshot}), every commit through one builder, {@link DeltaCommit} (Kernel's transaction
+ * API, plus {@link KernelActions} for what Kernel has no public API for). Tables are created with protocol
+ * (1,2); a checkpoint is written every {@code delta.checkpointInterval} commits (10 by default). A commit is
+ * never rebased over a concurrent one: it is planned again on the new version. Thread-safe: every call reads
+ * its own snapshot.
  */
 public final class DeltaTable {
 
@@ -65,7 +47,6 @@ public final class DeltaTable {
     private final LakeStorage lake;
     private final String name;
     private final Path path;
-    private volatile DeltaLog log;
 
     /**
      * @param lake the lake
@@ -98,23 +79,6 @@ public final class DeltaTable {
         this.lake = lake;
         this.name = name;
         this.path = lake.path(layer + "/" + name);
-    }
-
-    /**
-     * The table's Delta log, opened on first use: opening the first one initialises Hadoop and
-     * delta-standalone (about a second), which need not delay the hub's start.
-     */
-    DeltaLog log() {
-        DeltaLog l = log;
-        if (l == null) {
-            synchronized (this) {
-                if (log == null) {
-                    log = DeltaLog.forTable(lake.conf(), path);
-                }
-                l = log;
-            }
-        }
-        return l;
     }
 
     public String name() {
@@ -215,7 +179,7 @@ public final class DeltaTable {
 
     /** The {@code txn} version recorded for {@code appId}, or -1 if none (Delta protocol "Transaction Identifiers"). */
     public long txnVersion(String appId) {
-        return log().startTransaction().txnVersion(appId);
+        return exists() ? latest().txnVersion(appId) : -1;
     }
 
     /**
@@ -278,7 +242,7 @@ public final class DeltaTable {
         }
         Map<String, String> params = textMap(info.get("operationParameters"));
         String logOperation = info.hasNonNull("operation") ? info.get("operation").asText() : null;
-        // delta-standalone could only name maintenance commits "Manual Update"; their real name
+        // maintenance commits are named "Manual Update" (as delta-standalone had to); their real name
         // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
         String named = params.get("operation");
         return new HistoryEntry(version,
@@ -361,135 +325,130 @@ public final class DeltaTable {
      * @return the outcome; {@code alreadyCommitted} when {@code txnVersion(appId) >= loadVersion}
      * @throws SchemaMismatchException if the staged schema cannot evolve the table's
      * @throws IllegalStateException   if another writer committed a later load of the same source
-     * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS}
+     * @throws CommitConflictException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS}
      *                                  times in a row (each conflict restarts the MERGE on the new snapshot)
      * @throws IOException             if a data file cannot be read or written
      */
     public CommitOutcome commitLoad(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
                                     List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return commitLoadOnce(load, appId, loadVersion, properties, tags, userMetadata, rewriteThreads);
-            } catch (DeltaConcurrentModificationException e) {
-                // another commit (a tag, an OPTIMIZE, a concurrent writer) won the race: start over on the
-                // new snapshot; the txn check above makes a retry of an already committed load a no-op
-                if (attempt >= COMMIT_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        // another commit (a tag, an OPTIMIZE, a concurrent writer) won the race: the MERGE is planned again
+        // on the new snapshot (never rebased); the txn check makes a retry of an already committed load a no-op
+        return DeltaCommit.withRetry(COMMIT_ATTEMPTS,
+                () -> commitLoadOnce(load, appId, loadVersion, properties, tags, userMetadata, rewriteThreads));
     }
 
-    /** Test hook: runs once just before the next load's or append's Delta commit (to stage a concurrent commit). */
-    volatile Runnable beforeCommit;
-
-    /** Attempts of {@link #commitLoad} and {@link #commitAppend} against concurrent commits before the conflict is reported. */
+    /** Attempts of {@link #commitLoad}, {@link #commitRewrite} and table property commits against concurrent commits before the conflict is reported. */
     public static final int COMMIT_ATTEMPTS = 5;
+
+    /**
+     * Attempts of {@link #commitAppend} against concurrent commits. Higher than {@link #COMMIT_ATTEMPTS}: an
+     * append's re-plan only re-reads the {@code txn} versions (no data file is rewritten), and writers that
+     * share a table (the partitions of one topic) race for every next version; delta-standalone resolved
+     * those races inside its commit without a bound.
+     */
+    public static final int APPEND_ATTEMPTS = 30;
 
     private CommitOutcome commitLoadOnce(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
                                         List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
-        long started = System.currentTimeMillis();
-        OptimisticTransaction txn = log().startTransaction();
-        long last = txn.txnVersion(appId);
+        DeltaCommit commit = DeltaCommit.begin(this);
+        long last = commit.txnVersion(appId);
         if (last >= loadVersion) {
-            return new CommitOutcome(log().update().getVersion(), true, "NONE", 0, 0, 0, 0, 0, 0);
+            return new CommitOutcome(commit.readVersion(), true, "NONE", 0, 0, 0, 0, 0, 0);
         }
         if (last != loadVersion - 1) {
             throw new IllegalStateException("load " + loadVersion + " of " + appId + " expected the table at load "
                     + (loadVersion - 1) + " but found " + last + ": another writer is loading the same source");
         }
-        boolean newTable = txn.readVersion() < 0;
-        TableSchema current = newTable ? null : StandaloneSchemas.fromStandalone(txn.metadata().getSchema());
-        if (!newTable && !sameColumns(txn.metadata().getPartitionColumns(), load.partitionColumns())) {
-            throw new SchemaMismatchException("table " + name + " is partitioned by " + txn.metadata().getPartitionColumns()
+        boolean newTable = commit.newTable();
+        TableSchema current = newTable ? null : commit.schema();
+        if (!newTable && !sameColumns(commit.partitionColumns(), load.partitionColumns())) {
+            throw new SchemaMismatchException("table " + name + " is partitioned by " + commit.partitionColumns()
                     + " but the load is partitioned by " + load.partitionColumns() + "; partitioning of an existing table"
                     + " cannot change");
         }
         TableSchema schema = SchemaEvolution.merge(current, load.schema(), name);
-        Map<String, String> config = new HashMap<>(newTable ? Map.of() : txn.metadata().getConfiguration());
-        boolean configChanged = !config.entrySet().containsAll(properties.entrySet());
-        config.putAll(properties);
-        long expectedVersion = txn.readVersion() + 1;
+        Map<String, String> config = new LinkedHashMap<>(properties);
+        long expectedVersion = commit.readVersion() + 1;
         for (String tag : tags) {
-            configChanged |= !Long.toString(expectedVersion).equals(config.put(TAG_PREFIX + tag, Long.toString(expectedVersion)));
+            config.put(TAG_PREFIX + tag, Long.toString(expectedVersion));
         }
         if (newTable) {
-            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name)
-                    .schema(StandaloneSchemas.toStandalone(schema)).partitionColumns(load.partitionColumns()).configuration(config).createdTime(System.currentTimeMillis()).build());
-        } else if (schema != current || configChanged) {
-            txn.updateMetadata(txn.metadata().copyBuilder().schema(StandaloneSchemas.toStandalone(schema)).configuration(config).build());
+            commit.create(schema, load.partitionColumns());
+        } else {
+            commit.schema(schema);
         }
+        commit.setProperties(config);
 
-        List<Action> actions = new ArrayList<>();
         List<DataFile> rewritten = new ArrayList<>();
         long updated = 0;
         long deleted = 0;
         long copied = 0;
         int removed = 0;
         if (!newTable) {
-            List<AddFile> candidates = candidates(txn, load, schema);
+            List<DataFile> candidates = candidates(commit.files(), load, schema);
             List<Rewrite> results = rewriteAll(candidates, load, schema, rewriteThreads);
             for (Rewrite r : results) {
                 if (r.dropped > 0) {
-                    actions.add(r.original.remove(System.currentTimeMillis(), true));
+                    commit.remove(r.original, true);
                     removed++;
                     updated += r.dropped - r.droppedDeleted;
                     deleted += r.droppedDeleted;
                     copied += r.kept;
                     if (r.replacement != null) {
-                        actions.add(StandaloneActions.add(r.replacement));
+                        add(commit, r.replacement);
                         rewritten.add(r.replacement);
                     }
                 }
             }
         }
-        actions.addAll(StandaloneActions.adds(load.files()));
-        actions.add(new SetTransaction(appId, loadVersion, Optional.of(System.currentTimeMillis())));
+        load.files().forEach(f -> add(commit, f));
+        commit.txn(appId, loadVersion);
 
         long inserted = load.rows() - load.deletedRows() - updated;
         int added = load.files().size() + rewritten.size();
         Map<String, String> metrics = new LinkedHashMap<>();
         Map<String, String> params = new LinkedHashMap<>();
-        Operation.Name opName;
+        String opName;
         if (newTable) {
-            opName = Operation.Name.WRITE;
-            params.put("mode", json("Append"));
-            params.put("partitionBy", json("[]"));
-            metrics.put(Operation.Metrics.numFiles, Integer.toString(added));
-            metrics.put(Operation.Metrics.numOutputRows, Long.toString(inserted));
-            metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(load.files())));
+            opName = "WRITE";
+            params.put("mode", "Append");
+            params.put("partitionBy", json(load.partitionColumns()));
+            metrics.put("numFiles", Integer.toString(added));
+            metrics.put("numOutputRows", Long.toString(inserted));
+            metrics.put("numOutputBytes", Long.toString(bytes(load.files())));
         } else {
-            opName = Operation.Name.MERGE;
-            params.put("predicate", json(predicate(load.keyColumns())));
-            metrics.put(Operation.Metrics.numSourceRows, Long.toString(load.rows()));
-            metrics.put(Operation.Metrics.numTargetRowsInserted, Long.toString(inserted));
-            metrics.put(Operation.Metrics.numTargetRowsUpdated, Long.toString(updated));
-            metrics.put(Operation.Metrics.numTargetRowsDeleted, Long.toString(deleted));
-            metrics.put(Operation.Metrics.numTargetRowsCopied, Long.toString(copied));
-            metrics.put(Operation.Metrics.numTargetFilesAdded, Integer.toString(added));
-            metrics.put(Operation.Metrics.numTargetFilesRemoved, Integer.toString(removed));
-            metrics.put(Operation.Metrics.numOutputRows, Long.toString(inserted + updated + copied));
+            opName = "MERGE";
+            params.put("predicate", predicate(load.keyColumns()));
+            metrics.put("numSourceRows", Long.toString(load.rows()));
+            metrics.put("numTargetRowsInserted", Long.toString(inserted));
+            metrics.put("numTargetRowsUpdated", Long.toString(updated));
+            metrics.put("numTargetRowsDeleted", Long.toString(deleted));
+            metrics.put("numTargetRowsCopied", Long.toString(copied));
+            metrics.put("numTargetFilesAdded", Integer.toString(added));
+            metrics.put("numTargetFilesRemoved", Integer.toString(removed));
+            metrics.put("numOutputRows", Long.toString(inserted + updated + copied));
         }
-        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
+        metrics.put("executionTimeMs", Long.toString(commit.elapsedMs()));
+        commit.operation(opName, params, metrics, userMetadata);
         try {
-            Runnable hook = beforeCommit;
-            beforeCommit = null;
-            if (hook != null) {
-                hook.run();
-            }
-            CommitResult result = commit(txn, actions, new Operation(opName, params, metrics, Optional.ofNullable(userMetadata)));
-            if (!tags.isEmpty() && result.getVersion() != expectedVersion) {
+            FaultInjection.reach(FaultPoint.DELTA_BEFORE_COMMIT, name);
+            long version = commit.commit();
+            if (!tags.isEmpty() && version != expectedVersion) {
                 TableTags retag = new TableTags(this);
-                tags.forEach(t -> retag.set(t, result.getVersion(), true));
+                tags.forEach(t -> retag.set(t, version, true));
             }
-            return new CommitOutcome(result.getVersion(), false, opName.toString(), inserted, updated, deleted, added,
-                    removed, copied);
+            return new CommitOutcome(version, false, opName, inserted, updated, deleted, added, removed, copied);
         } catch (RuntimeException e) {
             for (DataFile f : rewritten) {
                 deleteQuietly(f);
             }
             throw e;
         }
+    }
+
+    /** Adds a data file written under this table to {@code commit}. */
+    private static void add(DeltaCommit commit, DataFile f) {
+        commit.add(f.getPath(), f.getPartitionValues(), f.getSize(), f.getModificationTime(), f.getStats());
     }
 
     private static boolean sameColumns(List<String> a, List<String> b) {
@@ -505,7 +464,7 @@ public final class DeltaTable {
     }
 
     /** A file's partition values in the table's partition column order (its folder names follow it). */
-    private static Map<String, String> inPartitionOrder(AddFile file, StagedLoad load) {
+    private static Map<String, String> inPartitionOrder(DataFile file, StagedLoad load) {
         Map<String, String> ordered = new LinkedHashMap<>();
         for (String column : load.partitionColumns()) {
             String value = null;
@@ -531,8 +490,8 @@ public final class DeltaTable {
     }
 
     /**
-     * An {@code operationParameters} value as delta-standalone needs it: JSON text (a string value
-     * quoted), which it copies into the log as is; a bare value makes the log unreadable.
+     * A value as JSON text, for an {@code operationParameters} entry that holds JSON as Spark writes it
+     * (e.g. {@code partitionBy} {@code ["a"]}, SET TBLPROPERTIES' {@code properties} object).
      */
     static String json(Object value) {
         try {
@@ -550,25 +509,22 @@ public final class DeltaTable {
         return total;
     }
 
-    /** Files of the transaction's snapshot whose first-key range may contain an incoming key. */
-    private List<AddFile> candidates(OptimisticTransaction txn, StagedLoad load, TableSchema schema) throws IOException {
+    /** Files of the read snapshot whose first-key range may contain an incoming key. */
+    private List<DataFile> candidates(List<DataFile> files, StagedLoad load, TableSchema schema) {
         Column keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
         LoadKeys keys = load.keys();
-        List<AddFile> out = new ArrayList<>();
-        try (CloseableIterator<AddFile> files = txn.markFilesAsRead(Literal.True).getFiles()) {
-            while (files.hasNext()) {
-                AddFile file = files.next();
-                Object[] range = keyRange(file, keyField);
-                if (range == null || keys.anyFirstKeyBetween(range[0], range[1])) {
-                    out.add(file);
-                }
+        List<DataFile> out = new ArrayList<>();
+        for (DataFile file : files) {
+            Object[] range = keyRange(file, keyField);
+            if (range == null || keys.anyFirstKeyBetween(range[0], range[1])) {
+                out.add(file);
             }
         }
         return out;
     }
 
     /** {min, max} of a column from a file's statistics, or null when unknown. */
-    private static Object[] keyRange(AddFile file, Column field) {
+    private static Object[] keyRange(DataFile file, Column field) {
         if (file.getStats() == null || field == null) {
             return null;
         }
@@ -584,10 +540,10 @@ public final class DeltaTable {
         }
     }
 
-    private record Rewrite(AddFile original, DataFile replacement, long dropped, long droppedDeleted, long kept) {
+    private record Rewrite(DataFile original, DataFile replacement, long dropped, long droppedDeleted, long kept) {
     }
 
-    private List<Rewrite> rewriteAll(List<AddFile> candidates, StagedLoad load, TableSchema schema, int threads)
+    private List<Rewrite> rewriteAll(List<DataFile> candidates, StagedLoad load, TableSchema schema, int threads)
             throws IOException {
         List<Rewrite> out = new ArrayList<>();
         if (candidates.isEmpty()) {
@@ -600,7 +556,7 @@ public final class DeltaTable {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, candidates.size())));
         try {
             List<Future<Rewrite>> futures = new ArrayList<>();
-            for (AddFile file : candidates) {
+            for (DataFile file : candidates) {
                 futures.add(pool.submit(() -> rewrite(file, load, schema, keyIndexes)));
             }
             IOException failure = null;
@@ -628,7 +584,7 @@ public final class DeltaTable {
         }
     }
 
-    private Rewrite rewrite(AddFile file, StagedLoad load, TableSchema schema, int[] keyIndexes) throws IOException {
+    private Rewrite rewrite(DataFile file, StagedLoad load, TableSchema schema, int[] keyIndexes) throws IOException {
         long dropped = 0;
         long droppedDeleted = 0;
         long kept = 0;
@@ -660,40 +616,6 @@ public final class DeltaTable {
     }
 
     /**
-     * Commits {@code actions} with {@link #ENGINE} and records Micrometer meters in the global registry
-     * (Spring Boot adds its registries there, so they reach {@code /actuator/prometheus}):
-     * {@code lakehub.delta.commit{table,operation,outcome}}, a timer of the commit call itself (log write
-     * and conflict check), and {@code lakehub.delta.bytes.written{table}}, the bytes of the data files added.
-     *
-     * @throws DeltaConcurrentModificationException as {@link OptimisticTransaction#commit}; counted as outcome {@code conflict}
-     */
-    private CommitResult commit(OptimisticTransaction txn, List<? extends Action> actions, Operation op) {
-        long started = System.nanoTime();
-        String outcome = "committed";
-        try {
-            CommitResult r = txn.commit(actions, op, ENGINE);
-            long bytes = 0;
-            for (Action a : actions) {
-                if (a instanceof AddFile f) {
-                    bytes += f.getSize();
-                }
-            }
-            Metrics.counter("lakehub.delta.bytes.written", "table", name).increment(bytes);
-            return r;
-        } catch (DeltaConcurrentModificationException e) {
-            outcome = "conflict";
-            throw e;
-        } catch (RuntimeException e) {
-            outcome = "failed";
-            throw e;
-        } finally {
-            Timer.builder("lakehub.delta.commit").description("Delta commit calls: log write and conflict check")
-                    .tags("table", name, "operation", op.getName().toString(), "outcome", outcome)
-                    .register(Metrics.globalRegistry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /**
      * Deletes those of {@code files} that the latest version does not reference (best effort): the
      * staged files of a load that failed, or of a replayed load whose {@code txn} was already committed.
      * A file the table references is never deleted, so replaying a commit with the very files it
@@ -702,10 +624,9 @@ public final class DeltaTable {
     public void deleteUnreferenced(Collection<DataFile> files) {
         Set<String> live = new HashSet<>();
         try {
-            Snapshot latest = log().update();
-            if (latest.getVersion() >= 0) {
-                for (AddFile f : latest.getAllFiles()) {
-                    live.add(f.getPath());
+            if (exists()) {
+                for (DataFile f : latest().files()) {
+                    live.add(f.path());
                 }
             }
         } catch (RuntimeException e) {
@@ -753,7 +674,7 @@ public final class DeltaTable {
      *
      * @throws IllegalStateException   if an app id is already at or above its new version
      * @throws SchemaMismatchException if the existing table has other columns
-     * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS} times in a row
+     * @throws CommitConflictException if concurrent commits conflicted {@value #APPEND_ATTEMPTS} times in a row
      */
     public AppendOutcome commitAppend(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                       String userMetadata) {
@@ -772,8 +693,8 @@ public final class DeltaTable {
      * overlap what is committed and nothing is written. A concurrent commit that touches other app ids
      * (a disjoint append, or the creation of the table by another writer) is not a conflict: Delta's
      * optimistic concurrency (PROTOCOL.md, "Optimistic Concurrency Control") makes this commit fail with
-     * a {@link DeltaConcurrentModificationException}, and it starts over on the new snapshot, re-checking
-     * the app ids there, up to {@value #COMMIT_ATTEMPTS} attempts.
+     * a {@link CommitConflictException}, and it starts over on the new snapshot, re-checking
+     * the app ids there, up to {@value #APPEND_ATTEMPTS} attempts.
      *
      * @param files        staged data files under this table (may be empty: a commit of progress only)
      * @param rows         rows in those files (operation metric numOutputRows)
@@ -786,65 +707,47 @@ public final class DeltaTable {
      * @throws IllegalStateException   if an app id is not at its expected version, or is already at or above
      *                                 its new version: another writer committed the same source
      * @throws SchemaMismatchException if the existing table has other columns
-     * @throws DeltaConcurrentModificationException if concurrent commits conflicted {@value #COMMIT_ATTEMPTS} times in a row
+     * @throws CommitConflictException if concurrent commits conflicted {@value #APPEND_ATTEMPTS} times in a row
      */
     public AppendOutcome commitAppend(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
                                       Map<String, Long> expected, String userMetadata) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return commitAppendOnce(files, rows, schema, txns, expected, userMetadata);
-            } catch (DeltaConcurrentModificationException e) {
-                // a concurrent commit won the race: start over on the new snapshot, where the txn check
-                // decides whether this append still holds only new rows
-                if (attempt >= COMMIT_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        // a concurrent commit won the race: start over on the new snapshot, where the txn check decides
+        // whether this append still holds only new rows
+        return DeltaCommit.withRetry(APPEND_ATTEMPTS, () -> commitAppendOnce(files, rows, schema, txns, expected, userMetadata));
     }
 
-    private AppendOutcome commitAppendOnce(List<DataFile> dataFiles, long rows, TableSchema tableSchema,
-                                           Map<String, Long> txns, Map<String, Long> expected, String userMetadata) {
-        List<AddFile> files = StandaloneActions.adds(dataFiles);
-        StructType schema = StandaloneSchemas.toStandalone(tableSchema);
-        long started = System.currentTimeMillis();
-        OptimisticTransaction txn = log().startTransaction();
+    private AppendOutcome commitAppendOnce(List<DataFile> files, long rows, TableSchema schema, Map<String, Long> txns,
+                                           Map<String, Long> expected, String userMetadata) {
+        DeltaCommit commit = DeltaCommit.begin(this);
         for (Map.Entry<String, Long> e : txns.entrySet()) {
-            long last = txn.txnVersion(e.getKey());
+            long last = commit.txnVersion(e.getKey());
             Long read = expected.get(e.getKey());
             if (last >= e.getValue() || (read != null && last != read)) {
                 throw new IllegalStateException(e.getKey() + " is at version " + last + " in " + name + " (expected "
                         + (read == null ? "below " + e.getValue() : read) + "): another writer committed the same source");
             }
         }
-        if (txn.readVersion() < 0) {
-            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
-                    .partitionColumns(List.of()).createdTime(System.currentTimeMillis()).build());
-        } else if (!txn.metadata().getSchema().equals(schema)) {
-            throw new SchemaMismatchException("table " + name + " has schema " + txn.metadata().getSchema().getTreeString()
-                    + " but the append has " + schema.getTreeString());
+        if (commit.newTable()) {
+            commit.create(schema, List.of());
+        } else if (!commit.schema().equals(schema)) {
+            throw new SchemaMismatchException("table " + name + " has schema " + commit.schema().treeString()
+                    + " but the append has " + schema.treeString());
         }
-        List<Action> actions = new ArrayList<>(files);
-        long now = System.currentTimeMillis();
-        txns.forEach((appId, version) -> actions.add(new SetTransaction(appId, version, Optional.of(now))));
+        files.forEach(f -> add(commit, f));
+        txns.forEach(commit::txn);
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("outputMode", json("Append"));
-        params.put("queryId", json(name));
-        params.put("epochId", json(Long.toString(txn.readVersion() + 1)));
+        params.put("outputMode", "Append");
+        params.put("queryId", name);
+        params.put("epochId", Long.toString(commit.readVersion() + 1));
         Map<String, String> metrics = new LinkedHashMap<>();
-        metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
-        metrics.put(Operation.Metrics.numAddedFiles, Integer.toString(files.size()));
+        metrics.put("numOutputRows", Long.toString(rows));
+        metrics.put("numAddedFiles", Integer.toString(files.size()));
         metrics.put("numRemovedFiles", "0");
-        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(dataFiles)));
-        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
-        Runnable hook = beforeCommit;
-        beforeCommit = null;
-        if (hook != null) {
-            hook.run();
-        }
-        CommitResult result = commit(txn, actions, new Operation(Operation.Name.STREAMING_UPDATE, params, metrics,
-                Optional.ofNullable(userMetadata)));
-        return new AppendOutcome(result.getVersion(), rows, files.size());
+        metrics.put("numOutputBytes", Long.toString(bytes(files)));
+        metrics.put("executionTimeMs", Long.toString(commit.elapsedMs()));
+        commit.operation("STREAMING UPDATE", params, metrics, userMetadata);
+        FaultInjection.reach(FaultPoint.DELTA_BEFORE_COMMIT, name);
+        return new AppendOutcome(commit.commit(), rows, files.size());
     }
 
     /**
@@ -855,7 +758,8 @@ public final class DeltaTable {
      * that deliver full snapshots (IMDB dumps). Creates the table with {@code schema} on first use; a
      * different schema replaces the table's schema (Spark's {@code overwriteSchema}), keeping its id and
      * properties. A concurrent commit that adds or removes files makes this one fail
-     * ({@code DeltaConcurrentModificationException}) rather than lose them.
+     * ({@link CommitConflictException}) rather than lose them; one that leaves the files as they were (a tag,
+     * a VACUUM record) makes it commit again on the new version, up to {@value #COMMIT_ATTEMPTS} attempts.
      *
      * @param files        staged data files under this table (may be empty: the table becomes empty)
      * @param rows         rows in those files (operation metric numOutputRows)
@@ -872,47 +776,55 @@ public final class DeltaTable {
      *
      * @param properties table properties to set; empty for none
      */
-    public AppendOutcome commitOverwrite(List<DataFile> dataFiles, long rows, TableSchema tableSchema,
-                                         Map<String, String> properties, String userMetadata) {
-        List<AddFile> files = StandaloneActions.adds(dataFiles);
-        StructType schema = StandaloneSchemas.toStandalone(tableSchema);
-        long started = System.currentTimeMillis();
-        OptimisticTransaction txn = log().startTransaction();
-        List<Action> actions = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        int removed = 0;
-        if (txn.readVersion() < 0) {
-            txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
-                    .partitionColumns(List.of()).configuration(properties).createdTime(now).build());
-        } else {
-            Map<String, String> config = new HashMap<>(txn.metadata().getConfiguration());
-            config.putAll(properties);
-            if (!txn.metadata().getSchema().equals(schema) || !config.equals(txn.metadata().getConfiguration())) {
-                txn.updateMetadata(txn.metadata().copyBuilder().schema(schema).partitionColumns(List.of())
-                        .configuration(config).build());
-            }
-            try (CloseableIterator<AddFile> old = txn.markFilesAsRead(Literal.True).getFiles()) {
-                while (old.hasNext()) {
-                    actions.add(old.next().remove(now, true));
-                    removed++;
+    public AppendOutcome commitOverwrite(List<DataFile> files, long rows, TableSchema schema, Map<String, String> properties,
+                                         String userMetadata) {
+        DeltaCommit commit = DeltaCommit.begin(this);
+        Set<String> planned = paths(commit.files());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return overwriteOnce(commit, files, rows, schema, properties, userMetadata);
+            } catch (CommitConflictException e) {
+                // planned again only when the winner left the file set as it was (a tag, a VACUUM record):
+                // an overwrite over rows another writer added would lose them
+                commit = DeltaCommit.begin(this);
+                if (attempt >= COMMIT_ATTEMPTS || commit.newTable() || !paths(commit.files()).equals(planned)) {
+                    throw e;
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the files of " + name + ": " + e.getMessage(), e);
             }
         }
-        actions.addAll(files);
+    }
+
+    private static Set<String> paths(List<DataFile> files) {
+        Set<String> out = new HashSet<>();
+        files.forEach(f -> out.add(f.identity()));
+        return out;
+    }
+
+    private AppendOutcome overwriteOnce(DeltaCommit commit, List<DataFile> files, long rows, TableSchema schema,
+                                        Map<String, String> properties, String userMetadata) {
+        int removed = 0;
+        if (commit.newTable()) {
+            commit.create(schema, List.of());
+        } else {
+            commit.schema(schema);
+            for (DataFile old : commit.files()) {
+                commit.remove(old, true);
+                removed++;
+            }
+        }
+        commit.setProperties(properties);
+        files.forEach(f -> add(commit, f));
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("mode", json("Overwrite"));
-        params.put("partitionBy", json("[]"));
+        params.put("mode", "Overwrite");
+        params.put("partitionBy", "[]");
         Map<String, String> metrics = new LinkedHashMap<>();
-        metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
-        metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
-        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes(dataFiles)));
+        metrics.put("numFiles", Integer.toString(files.size()));
+        metrics.put("numOutputRows", Long.toString(rows));
+        metrics.put("numOutputBytes", Long.toString(bytes(files)));
         metrics.put("numRemovedFiles", Integer.toString(removed));
-        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
-        CommitResult result = commit(txn, actions, new Operation(Operation.Name.WRITE, params, metrics,
-                Optional.ofNullable(userMetadata)));
-        return new AppendOutcome(result.getVersion(), rows, files.size());
+        metrics.put("executionTimeMs", Long.toString(commit.elapsedMs()));
+        commit.operation("WRITE", params, metrics, userMetadata);
+        return new AppendOutcome(commit.commit(), rows, files.size());
     }
 
     /**
@@ -969,88 +881,78 @@ public final class DeltaTable {
      * @param planner decides removes, adds and txns from the snapshot it is given
      * @return the version written, or -1 when the planner had nothing to commit
      * @throws SchemaMismatchException if the existing table has other columns
-     * @throws DeltaConcurrentModificationException if concurrent commits won {@value #COMMIT_ATTEMPTS} times in a row
+     * @throws CommitConflictException if concurrent commits won {@value #COMMIT_ATTEMPTS} times in a row
      * @throws IOException from the planner
      */
-    public long commitRewrite(TableSchema tableSchema, Rewriter planner) throws IOException {
-        StructType schema = StandaloneSchemas.toStandalone(tableSchema);
-        for (int attempt = 1; ; attempt++) {
-            long started = System.currentTimeMillis();
-            OptimisticTransaction txn = log().startTransaction();
-            if (txn.readVersion() >= 0 && !txn.metadata().getSchema().equals(schema)) {
-                throw new SchemaMismatchException("table " + name + " has schema " + txn.metadata().getSchema().getTreeString()
-                        + " but the rewrite has " + schema.getTreeString());
-            }
-            List<DataFile> files = new ArrayList<>();
-            Map<String, AddFile> read = new HashMap<>();
-            try (CloseableIterator<AddFile> it = txn.markFilesAsRead(Literal.True).getFiles()) {
-                while (it.hasNext()) {
-                    AddFile add = it.next();
-                    read.put(add.getPath(), add);
-                    files.add(StandaloneActions.file(add));
-                }
-            }
-            Map<String, String> current = txn.readVersion() < 0 ? Map.of() : txn.metadata().getConfiguration();
-            RewritePlan plan = planner.plan(new RewriteView() {
-                public long readVersion() {
-                    return txn.readVersion();
-                }
+    public long commitRewrite(TableSchema schema, Rewriter planner) throws IOException {
+        return DeltaCommit.withRetry(COMMIT_ATTEMPTS, () -> rewriteOnce(schema, planner));
+    }
 
-                public List<DataFile> files() {
-                    return files;
-                }
+    private long rewriteOnce(TableSchema schema, Rewriter planner) throws IOException {
+        DeltaCommit commit = DeltaCommit.begin(this);
+        if (!commit.newTable() && !commit.schema().equals(schema)) {
+            throw new SchemaMismatchException("table " + name + " has schema " + commit.schema().treeString()
+                    + " but the rewrite has " + schema.treeString());
+        }
+        Map<String, DataFile> byPath = new LinkedHashMap<>();
+        List<DataFile> files = commit.files();
+        for (DataFile f : files) {
+            byPath.put(f.path(), f);
+        }
+        Map<String, String> current = commit.properties();
+        long readVersion = commit.readVersion();
+        RewritePlan plan = planner.plan(new RewriteView() {
+            public long readVersion() {
+                return readVersion;
+            }
 
-                public Map<String, String> properties() {
-                    return current;
-                }
+            public List<DataFile> files() {
+                return files;
+            }
 
-                public long txnVersion(String appId) {
-                    return txn.txnVersion(appId);
-                }
-            });
-            if (plan == null) {
-                return -1;
+            public Map<String, String> properties() {
+                return current;
             }
-            Map<String, String> config = new HashMap<>(current);
-            config.putAll(plan.properties());
-            if (txn.readVersion() < 0) {
-                txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(schema)
-                        .partitionColumns(List.of()).configuration(config).createdTime(System.currentTimeMillis()).build());
-            } else if (!config.equals(current)) {
-                txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
+
+            public long txnVersion(String appId) {
+                return commit.txnVersion(appId);
             }
-            long now = System.currentTimeMillis();
-            List<Action> actions = new ArrayList<>();
-            for (DataFile f : plan.removes()) {
-                AddFile original = read.get(f.path());
-                actions.add((original == null ? StandaloneActions.add(f) : original).remove(now, true));
+        });
+        if (plan == null) {
+            return -1;
+        }
+        if (commit.newTable()) {
+            commit.create(schema, List.of());
+        }
+        commit.setProperties(plan.properties());
+        for (DataFile f : plan.removes()) {
+            DataFile read = byPath.get(f.getPath());
+            if (read == null) {
+                throw new IllegalArgumentException("the rewrite of " + name + " removes " + f.getPath()
+                        + ", which version " + readVersion + " does not hold");
             }
-            actions.addAll(StandaloneActions.adds(plan.adds()));
-            plan.txns().forEach((appId, version) -> actions.add(new SetTransaction(appId, version, Optional.of(now))));
-            Map<String, String> params = new LinkedHashMap<>();
-            if (txn.readVersion() < 0) {
-                params.put("mode", json("Append"));
-                params.put("partitionBy", json("[]"));
-            } else {
-                params.put("predicate", json("rewrite of " + plan.removes().size() + " files"));
-            }
-            Map<String, String> metrics = new LinkedHashMap<>();
-            metrics.put(Operation.Metrics.numTargetFilesRemoved, Integer.toString(plan.removes().size()));
-            metrics.put(Operation.Metrics.numTargetFilesAdded, Integer.toString(plan.adds().size()));
-            metrics.put(Operation.Metrics.numOutputRows, Long.toString(plan.rows()));
-            metrics.put(Operation.Metrics.executionTimeMs, Long.toString(now - started));
-            try {
-                return commit(txn, actions, new Operation(txn.readVersion() < 0 ? Operation.Name.WRITE : Operation.Name.MERGE,
-                        params, metrics, Optional.ofNullable(plan.userMetadata()))).getVersion();
-            } catch (DeltaConcurrentModificationException e) {
-                plan.adds().forEach(this::deleteQuietly);
-                if (attempt >= COMMIT_ATTEMPTS) {
-                    throw e;
-                }
-            } catch (RuntimeException e) {
-                plan.adds().forEach(this::deleteQuietly);
-                throw e;
-            }
+            commit.remove(read, true);
+        }
+        plan.adds().forEach(f -> add(commit, f));
+        plan.txns().forEach(commit::txn);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (commit.newTable()) {
+            params.put("mode", "Append");
+            params.put("partitionBy", "[]");
+        } else {
+            params.put("predicate", "rewrite of " + plan.removes().size() + " files");
+        }
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put("numTargetFilesRemoved", Integer.toString(plan.removes().size()));
+        metrics.put("numTargetFilesAdded", Integer.toString(plan.adds().size()));
+        metrics.put("numOutputRows", Long.toString(plan.rows()));
+        metrics.put("executionTimeMs", Long.toString(commit.elapsedMs()));
+        commit.operation(commit.newTable() ? "WRITE" : "MERGE", params, metrics, plan.userMetadata());
+        try {
+            return commit.commit();
+        } catch (RuntimeException e) {
+            plan.adds().forEach(this::deleteQuietly);
+            throw e;
         }
     }
 }

@@ -66,7 +66,9 @@ public final class LakeStorage {
         conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
         // a local rename replaces its target: commits go through a hard link instead, so two hub
         // processes sharing a folder cannot overwrite each other's commit (AtomicLocalLogStore)
+        // (delta-storage's per-scheme key, and Delta Kernel's default engine's own key for the same store)
         conf.set("delta.logStore.file.impl", AtomicLocalLogStore.class.getName());
+        conf.set("io.delta.kernel.logStore.file.impl", AtomicLocalLogStore.class.getName());
         conf.setBoolean("fs.file.impl.disable.cache", true);
         conf.setBoolean("parquet.enable.summary-metadata", false);
         return conf;

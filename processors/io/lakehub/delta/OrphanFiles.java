@@ -6,15 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.delta.standalone.VersionLog;
-import io.delta.standalone.actions.Action;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.actions.RemoveFile;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -123,7 +118,7 @@ public final class OrphanFiles {
         Set<String> referenced;
         try {
             referenced = referencedNames(table);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return new Removed(List.of(), 0);
         }
         long before = System.currentTimeMillis() - minAge.toMillis();
@@ -155,21 +150,16 @@ public final class OrphanFiles {
      * mentions: the latest snapshot's files and every {@code add} and {@code remove} of every commit
      * file still in {@code _delta_log/}. Hub file names hold a random UUID, so the name identifies a file.
      */
-    private static Set<String> referencedNames(DeltaTable table) {
+    private static Set<String> referencedNames(DeltaTable table) throws IOException {
         Set<String> names = new HashSet<>();
         for (DataFile f : table.latest().getAllFiles()) {
             names.add(name(f.getPath()));
         }
-        Iterator<VersionLog> changes = table.log().getChanges(0, false);
-        while (changes.hasNext()) {
-            for (Action a : changes.next().getActions()) {
-                if (a instanceof AddFile add) {
-                    names.add(name(add.getPath()));
-                } else if (a instanceof RemoveFile remove) {
-                    names.add(name(remove.getPath()));
-                }
+        CommitFiles.forEachFileAction(table, (kind, action) -> {
+            if (action.hasNonNull("path")) {
+                names.add(name(action.get("path").asText()));
             }
-        }
+        });
         return names;
     }
 

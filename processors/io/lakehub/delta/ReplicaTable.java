@@ -7,22 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
-import java.util.UUID;
 
-import io.delta.standalone.DeltaLog;
-import io.delta.standalone.Operation;
-import io.delta.standalone.OptimisticTransaction;
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.actions.Action;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.actions.Metadata;
 import org.apache.hadoop.fs.Path;
 
 /**
  * A standalone Delta table in a local folder outside the lake: the Delta form of a replica. It is
  * created with one {@code WRITE} commit (version 0, protocol (1,2)) holding data files written by
- * {@link ParquetRowWriter} in that folder, and read back file by file for validation. Kept in this
+ * {@link ParquetRowWriter} in that folder ({@link DeltaCommit}, through Delta Kernel), and read back
+ * file by file through Kernel for validation. Kept in this
  * package so that all Delta access stays behind one package (DESIGN.md, "Delta Lake"). Stateless.
  */
 public final class ReplicaTable {
@@ -75,26 +67,40 @@ public final class ReplicaTable {
         if (unsupported != null) {
             throw new IllegalArgumentException(unsupported);
         }
-        DeltaLog log = DeltaLog.forTable(conf(), new Path(folder.toUri()));
-        OptimisticTransaction txn = log.startTransaction();
-        if (txn.readVersion() >= 0) {
+        String path = new Path(folder.toUri()).toString();
+        boolean exists = java.nio.file.Files.isDirectory(folder.resolve("_delta_log"))
+                && hasCommit(folder.resolve("_delta_log"));
+        DeltaCommit commit = DeltaCommit.begin(name, path, conf(), exists);
+        if (!commit.newTable()) {
             throw new IllegalStateException("a Delta table already exists in " + folder);
         }
-        txn.updateMetadata(Metadata.builder().id(UUID.randomUUID().toString()).name(name).schema(StandaloneSchemas.toStandalone(schema))
-                .partitionColumns(List.of()).createdTime(System.currentTimeMillis()).build());
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("mode", DeltaTable.json("ErrorIfExists"));
-        params.put("partitionBy", DeltaTable.json("[]"));
+        commit.create(schema, List.of());
         long bytes = 0;
         for (DataFile f : files) {
-            bytes += f.size();
+            commit.add(f.getPath(), f.getPartitionValues(), f.getSize(), f.getModificationTime(), f.getStats());
+            bytes += f.getSize();
         }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("mode", "ErrorIfExists");
+        params.put("partitionBy", "[]");
         Map<String, String> metrics = new LinkedHashMap<>();
-        metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
-        metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
-        metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes));
-        return txn.commit(new ArrayList<Action>(StandaloneActions.adds(files)), new Operation(Operation.Name.WRITE, params, metrics,
-                Optional.ofNullable(userMetadata)), DeltaTable.ENGINE).getVersion();
+        metrics.put("numFiles", Integer.toString(files.size()));
+        metrics.put("numOutputRows", Long.toString(rows));
+        metrics.put("numOutputBytes", Long.toString(bytes));
+        commit.operation("WRITE", params, metrics, userMetadata);
+        try {
+            return commit.commit();
+        } catch (CommitConflictException e) {
+            throw new IllegalStateException("a Delta table already exists in " + folder, e);
+        }
+    }
+
+    private static boolean hasCommit(java.nio.file.Path log) {
+        try (var names = java.nio.file.Files.list(log)) {
+            return names.anyMatch(p -> p.getFileName().toString().matches("\\d{20}\\.(json|checkpoint.*\\.parquet)"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + log + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -103,15 +109,13 @@ public final class ReplicaTable {
      * @throws NoSuchElementException if the folder holds no Delta table
      */
     public static TableSchema schema(java.nio.file.Path folder) {
-        return StandaloneSchemas.fromStandalone(latest(folder).getMetadata().getSchema());
+        return latest(folder).schema();
     }
 
-    private static Snapshot latest(java.nio.file.Path folder) {
-        Snapshot s = DeltaLog.forTable(conf(), new Path(folder.toUri())).update();
-        if (s.getVersion() < 0) {
-            throw new NoSuchElementException("no Delta table in " + folder);
-        }
-        return s;
+    private static TableSnapshot latest(java.nio.file.Path folder) {
+        var engine = KernelSupport.engine(conf());
+        String name = folder.getFileName().toString();
+        return new TableSnapshot(name, engine, KernelSupport.load(engine, name, new Path(folder.toUri()).toString(), null));
     }
 
     /**
@@ -121,11 +125,11 @@ public final class ReplicaTable {
      * @throws NoSuchElementException if the folder holds no Delta table
      */
     public static ParquetFilesRows rows(java.nio.file.Path folder, TableSchema schema) {
-        Snapshot s = latest(folder);
-        List<AddFile> files = new ArrayList<>(s.getAllFiles());
-        files.sort(Comparator.comparing(AddFile::getPath));
+        List<DataFile> files = new ArrayList<>(latest(folder).files());
+        files.sort(Comparator.comparing(DataFile::path));
         Path root = new Path(folder.toUri());
-        return new ParquetFilesRows(files.stream().map(f -> new Path(root, f.getPath())).iterator(), conf(), schema);
+        return new ParquetFilesRows(files.stream().map(f -> new Path(root, new Path(java.net.URI.create(f.path()).getPath())))
+                .iterator(), conf(), schema);
     }
 
 }

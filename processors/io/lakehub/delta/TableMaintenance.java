@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.DeltaLog;
-import io.delta.standalone.Operation;
-import io.delta.standalone.OptimisticTransaction;
-import io.delta.standalone.Snapshot;
-import io.delta.standalone.VersionLog;
-import io.delta.standalone.actions.Action;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.actions.RemoveFile;
-import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
-import io.delta.standalone.internal.DeltaLogImpl;
-import io.delta.standalone.internal.SnapshotImpl;
-import io.delta.storage.CloseableIterator;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -45,15 +34,13 @@ import org.slf4j.LoggerFactory;
  * Maintenance of the silver Delta tables: OPTIMIZE (compaction), VACUUM and CHECKPOINT on demand.
  *
  * <h2>Operation names in the log</h2>
- * delta-standalone 3.3.2 writes {@code commitInfo} itself from an {@link Operation}, whose
- * {@link Operation.Name} enum has no OPTIMIZE or VACUUM, and it refuses a custom {@code CommitInfo}
- * in the actions of a commit ({@code OptimisticTransactionImpl.prepareCommit} asserts "Cannot commit
- * a custom CommitInfo in a transaction"). Maintenance commits are therefore written as
- * {@code "operation":"Manual Update"} ({@link Operation.Name#MANUAL_UPDATE}) and name the real
- * operation in {@code operationParameters.operation}: {@value #OPTIMIZE}, {@value #VACUUM_START} or
- * {@value #VACUUM_END}, the names Spark writes as {@code commitInfo.operation}. Parameter values are
- * JSON-encoded, as delta-standalone copies them into the log as raw JSON (its {@code Operation}
- * javadoc). A reader looking for compactions filters on {@code operationParameters.operation}.
+ * Maintenance commits are written as {@code "operation":"Manual Update"} and name the real operation in
+ * {@code operationParameters.operation}: {@value #OPTIMIZE}, {@value #VACUUM_START} or {@value #VACUUM_END},
+ * the names Spark writes as {@code commitInfo.operation}. That is how the hub wrote them with delta-standalone,
+ * whose {@code Operation.Name} had no such names, and Delta Kernel's {@code Operation} enum has none either;
+ * the hub writes its own {@code commitInfo} ({@link KernelActions}) and keeps the old form so that a table's
+ * history reads the same across the upgrade. A reader looking for compactions filters on
+ * {@code operationParameters.operation}.
  *
  * <h2>OPTIMIZE</h2>
  * Bin-packs the small data files of the latest version: a file is small when its statistics'
@@ -95,16 +82,13 @@ import org.slf4j.LoggerFactory;
  * delete writes nothing. Versions whose files were deleted can no longer be read.
  *
  * <h2>CHECKPOINT</h2>
- * delta-standalone checkpoints on its own every {@code delta.checkpointInterval} (10) commits; this
- * writes one for the latest version now, through the internal {@code DeltaLogImpl.checkpoint(SnapshotImpl)}
- * of delta-standalone 3.3.2 (no public API exists; kept in this package, per DESIGN.md "Delta Lake", so
- * a swap to Delta Kernel replaces it with {@code Table.checkpoint}). It writes
- * {@code _delta_log/<version>.checkpoint.parquet} and {@code _last_checkpoint}, and, like every
- * checkpoint, lets delta-standalone delete log files older than {@code delta.logRetentionDuration}
- * (30 days). A version that already has the last checkpoint is not written again.
+ * Every commit of the hub checkpoints on its own every {@code delta.checkpointInterval} (10) commits (Kernel's
+ * post-commit hook, {@link DeltaCommit}); this writes one for the latest version now, through Kernel's public
+ * {@code Snapshot.writeCheckpoint}: {@code _delta_log/<version>.checkpoint.parquet} and {@code _last_checkpoint}.
+ * A version that already has the last checkpoint is not written again.
  *
  * <p>Operations on one table run one at a time within this instance (a lock per table); commits from
- * other writers are ordered by Delta's optimistic concurrency. Thread-safe.
+ * other writers are ordered by Delta's optimistic concurrency, never rebased ({@link DeltaCommit}). Thread-safe.
  */
 public final class TableMaintenance {
 
@@ -129,8 +113,6 @@ public final class TableMaintenance {
     private final Duration minRetention;
     private final long targetFileRows;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** Runs between an OPTIMIZE's rewrite and its commit; tests put a concurrent load there. */
-    private volatile Runnable beforeCommit = () -> { };
 
     /** With the defaults: min retention 168 h, target 1,000,000 rows per file. */
     public TableMaintenance(LakeStorage lake) {
@@ -153,11 +135,6 @@ public final class TableMaintenance {
         this.lake = lake;
         this.minRetention = minRetention;
         this.targetFileRows = targetFileRows;
-    }
-
-    /** Test seam: {@code hook} runs after an OPTIMIZE has written its files and before it commits. */
-    void beforeOptimizeCommit(Runnable hook) {
-        this.beforeCommit = hook;
     }
 
     /** The shortest retention {@link #vacuum} accepts; also its default. */
@@ -243,32 +220,30 @@ public final class TableMaintenance {
 
     private OptimizeResult doOptimize(DeltaTable t) throws IOException {
         long started = System.currentTimeMillis();
-        DeltaLog log = t.log();
-        OptimisticTransaction txn = log.startTransaction();
-        // the transaction's own snapshot: startTransaction() just refreshed it and nothing else uses this log
-        Snapshot snapshot = log.snapshot();
-        if (snapshot.getVersion() != txn.readVersion()) {
-            throw new IllegalStateException("table " + t.name() + " changed while OPTIMIZE started; retry");
+        DeltaCommit commit = DeltaCommit.begin(t);
+        if (commit.newTable()) {
+            throw new NoSuchElementException("table " + t.name() + " does not exist");
         }
-        TableSchema schema = StandaloneSchemas.fromStandalone(snapshot.getMetadata().getSchema());
+        TableSchema schema = commit.schema();
+        List<DataFile> all = commit.files();
 
-        Map<String, List<AddFile>> byPartition = new TreeMap<>();
+        Map<String, List<DataFile>> byPartition = new TreeMap<>();
         int considered = 0;
-        for (AddFile f : snapshot.getAllFiles()) {
-            long rows = numRecords(f);
+        for (DataFile f : all) {
+            long rows = f.numRecords();
             if (rows >= 0 && rows < targetFileRows) {
-                byPartition.computeIfAbsent(new TreeMap<>(f.getPartitionValues()).toString(), k -> new ArrayList<>()).add(f);
+                byPartition.computeIfAbsent(new TreeMap<>(f.partitionValues()).toString(), k -> new ArrayList<>()).add(f);
                 considered++;
             }
         }
-        Comparator<AddFile> order = packingOrder(snapshot, schema);
-        List<List<AddFile>> bins = new ArrayList<>();
-        for (List<AddFile> files : byPartition.values()) {
+        Comparator<DataFile> order = packingOrder(all, commit.properties(), schema);
+        List<List<DataFile>> bins = new ArrayList<>();
+        for (List<DataFile> files : byPartition.values()) {
             files.sort(order);
-            List<AddFile> bin = new ArrayList<>();
+            List<DataFile> bin = new ArrayList<>();
             long binRows = 0;
-            for (AddFile f : files) {
-                long rows = numRecords(f);
+            for (DataFile f : files) {
+                long rows = f.numRecords();
                 if (!bin.isEmpty() && binRows + rows > targetFileRows) {
                     bins.add(bin);
                     bin = new ArrayList<>();
@@ -281,65 +256,63 @@ public final class TableMaintenance {
         }
         bins.removeIf(b -> b.size() < 2);
         if (bins.isEmpty()) {
-            return new OptimizeResult(t.name(), OPTIMIZE, false, snapshot.getVersion(), 0, 0, considered, 0, 0, 0,
+            return new OptimizeResult(t.name(), OPTIMIZE, false, commit.readVersion(), 0, 0, considered, 0, 0, 0,
                     targetFileRows, System.currentTimeMillis() - started);
         }
 
-        long now = System.currentTimeMillis();
-        List<Action> actions = new ArrayList<>();
-        List<AddFile> written = new ArrayList<>();
+        List<DataFile> removes = new ArrayList<>();
+        List<DataFile> written = new ArrayList<>();
         int removed = 0;
         long rows = 0;
         long bytesRemoved = 0;
         long bytesAdded = 0;
         try {
-            for (List<AddFile> bin : bins) {
-                AddFile out = rewrite(t, bin, schema);
+            for (List<DataFile> bin : bins) {
+                DataFile out = rewrite(t, bin, schema);
                 written.add(out);
                 long expected = 0;
-                for (AddFile f : bin) {
-                    actions.add(f.remove(now, false));
-                    expected += numRecords(f);
-                    bytesRemoved += f.getSize();
+                for (DataFile f : bin) {
+                    removes.add(f);
+                    expected += f.numRecords();
+                    bytesRemoved += f.size();
                     removed++;
                 }
-                long got = numRecords(out);
+                long got = out.numRecords();
                 if (got != expected) {
                     throw new IllegalStateException("OPTIMIZE of " + t.name() + " read " + got + " rows from files whose "
                             + "statistics say " + expected + "; table left unchanged");
                 }
                 rows += got;
-                bytesAdded += out.getSize();
-                actions.add(out);
+                bytesAdded += out.size();
             }
             Map<String, String> params = new LinkedHashMap<>();
-            params.put("operation", DeltaTable.json(OPTIMIZE));
-            params.put("predicate", DeltaTable.json("[]"));
-            params.put("zOrderBy", DeltaTable.json("[]"));
-            params.put("targetFileRows", DeltaTable.json(Long.toString(targetFileRows)));
+            params.put("operation", OPTIMIZE);
+            params.put("predicate", "[]");
+            params.put("zOrderBy", "[]");
+            params.put("targetFileRows", Long.toString(targetFileRows));
             Map<String, String> metrics = new LinkedHashMap<>();
-            metrics.put(Operation.Metrics.numRemovedFiles, Integer.toString(removed));
-            metrics.put(Operation.Metrics.numAddedFiles, Integer.toString(written.size()));
+            metrics.put("numRemovedFiles", Integer.toString(removed));
+            metrics.put("numAddedFiles", Integer.toString(written.size()));
             metrics.put("numRemovedBytes", Long.toString(bytesRemoved));
             metrics.put("numAddedBytes", Long.toString(bytesAdded));
             metrics.put("numBatches", Integer.toString(bins.size()));
             metrics.put("totalConsideredFiles", Integer.toString(considered));
             metrics.put("totalFilesSkipped", Integer.toString(considered - removed));
-            metrics.put(Operation.Metrics.numOutputRows, Long.toString(rows));
-            metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
-            beforeCommit.run();
-            long version = commitCompaction(log, txn, actions, new Operation(Operation.Name.MANUAL_UPDATE, params, metrics));
+            metrics.put("numOutputRows", Long.toString(rows));
+            metrics.put("executionTimeMs", Long.toString(System.currentTimeMillis() - started));
+            FaultInjection.reach(FaultPoint.OPTIMIZE_BEFORE_COMMIT, t.name());
+            long version = commitCompaction(t, commit, removes, written, params, metrics);
             long duration = System.currentTimeMillis() - started;
             LOG.info("OPTIMIZE silver/{} -> version {}: {} files -> {} ({} rows, {} -> {} bytes) in {} ms", t.name(), version,
                     removed, written.size(), rows, bytesRemoved, bytesAdded, duration);
             return new OptimizeResult(t.name(), OPTIMIZE, true, version, removed, written.size(), considered, rows,
                     bytesRemoved, bytesAdded, targetFileRows, duration);
-        } catch (DeltaConcurrentModificationException e) {
-            written.forEach(f -> t.deleteQuietly(StandaloneActions.file(f)));
+        } catch (CommitConflictException e) {
+            written.forEach(f -> deleteQuietly(t, f));
             throw new IllegalStateException("OPTIMIZE of " + t.name() + " conflicted with a concurrent commit and changed "
                     + "nothing; retry: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            written.forEach(f -> t.deleteQuietly(StandaloneActions.file(f)));
+            written.forEach(f -> deleteQuietly(t, f));
             throw e;
         }
     }
@@ -348,34 +321,52 @@ public final class TableMaintenance {
     private static final int COMMIT_ATTEMPTS = 5;
 
     /**
-     * Commits the removes and adds of a compaction. When another commit won the version (typically a
-     * load, whose watermark is a table property, so delta-standalone reports a metadata change), the
-     * compaction is still valid as long as every file it removes is still in the table: the new files
-     * hold exactly those files' rows. It is then committed again on a fresh transaction, up to
-     * {@value #COMMIT_ATTEMPTS} attempts; a removed file that is gone (a MERGE rewrote it) is a real conflict.
+     * Commits the removes and adds of a compaction ({@code "Manual Update"}, see the class comment), all with
+     * {@code dataChange=false}. When another commit won the version (typically a load that added files and
+     * moved its watermark), the compaction is planned again on the new version: it is still valid as long as
+     * every file it removes is still in the table, since the new files hold exactly those files' rows; it is
+     * committed on that version, up to {@value #COMMIT_ATTEMPTS} attempts. A removed file that is gone (a
+     * MERGE rewrote it) is a real conflict: {@link CommitConflictException}.
      */
-    private static long commitCompaction(DeltaLog log, OptimisticTransaction first, List<Action> actions, Operation op) {
-        OptimisticTransaction txn = first;
+    private static long commitCompaction(DeltaTable t, DeltaCommit first, List<DataFile> removes, List<DataFile> adds,
+                                         Map<String, String> params, Map<String, String> metrics) {
+        DeltaCommit commit = first;
         for (int attempt = 1; ; attempt++) {
+            for (DataFile f : removes) {
+                commit.remove(f, false);
+            }
+            for (DataFile f : adds) {
+                commit.add(f.path(), f.partitionValues(), f.size(), f.modificationTime(), f.stats(), false);
+            }
+            commit.operation("Manual Update", params, metrics, null);
             try {
-                return txn.commit(actions, op, DeltaTable.ENGINE).getVersion();
-            } catch (DeltaConcurrentModificationException e) {
+                return commit.commit();
+            } catch (CommitConflictException e) {
                 if (attempt == COMMIT_ATTEMPTS) {
                     throw e;
                 }
-                txn = log.startTransaction();
+                commit = DeltaCommit.begin(t);
                 Set<String> live = new HashSet<>();
-                for (AddFile f : log.snapshot().getAllFiles()) {
-                    live.add(f.getPath());
+                for (DataFile f : commit.files()) {
+                    live.add(f.path());
                 }
-                for (Action a : actions) {
-                    if (a instanceof RemoveFile r && !live.contains(r.getPath())) {
+                for (DataFile r : removes) {
+                    if (!live.contains(r.path())) {
                         throw e;
                     }
                 }
                 LOG.debug("OPTIMIZE: {}; its files are all still live, committing on version {}", e.getMessage(),
-                        txn.readVersion());
+                        commit.readVersion());
             }
+        }
+    }
+
+    private static void deleteQuietly(DeltaTable t, DataFile f) {
+        try {
+            Path p = new Path(t.path(), new URI(f.path()).getPath());
+            p.getFileSystem(t.lake().conf()).delete(p, false);
+        } catch (IOException | URISyntaxException | RuntimeException ignored) {
+            // an orphan data file is harmless: no commit references it, VACUUM removes it
         }
     }
 
@@ -383,7 +374,7 @@ public final class TableMaintenance {
      * Writes the rows of {@code bin} into one new file in the folder of the first one (the table folder
      * when that path is absolute), described with {@code dataChange=false} and the bin's partition values.
      */
-    private AddFile rewrite(DeltaTable t, List<AddFile> bin, TableSchema schema) throws IOException {
+    private DataFile rewrite(DeltaTable t, List<DataFile> bin, TableSchema schema) throws IOException {
         String first = bin.get(0).getPath();
         String folder = "";
         Path dir = t.path();
@@ -397,9 +388,12 @@ public final class TableMaintenance {
             folder = "";
         }
         ParquetRowWriter writer = new ParquetRowWriter(dir, lake.conf(), schema);
-        DataFile plain;
+        String plainPath;
+        long plainSize;
+        long plainTime;
+        String plainStats;
         try {
-            for (AddFile f : bin) {
+            for (DataFile f : bin) {
                 try (ParquetRowReader reader = new ParquetRowReader(new Path(t.path(), f.getPath()), lake.conf(), schema)) {
                     Object[] row;
                     while ((row = reader.next()) != null) {
@@ -407,13 +401,16 @@ public final class TableMaintenance {
                     }
                 }
             }
-            plain = writer.finish();
+            var plain = writer.finish();
+            plainPath = plain.getPath();
+            plainSize = plain.getSize();
+            plainTime = plain.getModificationTime();
+            plainStats = FileStats.unquote(plain.getStats());
         } catch (IOException | RuntimeException e) {
             writer.delete();
             throw e;
         }
-        return StandaloneActions.add(new DataFile(folder + plain.path(), bin.get(0).getPartitionValues(), plain.size(),
-                plain.modificationTime(), plain.stats(), null), false);
+        return new DataFile(folder + plainPath, bin.get(0).partitionValues(), plainSize, plainTime, plainStats, null);
     }
 
     /**
@@ -423,23 +420,23 @@ public final class TableMaintenance {
      * files without that statistic last; ties, and tables without keys, in the order the table reads them
      * (modification time, then path).
      */
-    private static Comparator<AddFile> packingOrder(Snapshot snapshot, TableSchema schema) {
-        Comparator<AddFile> byAge = Comparator.comparingLong(AddFile::getModificationTime).thenComparing(AddFile::getPath);
-        String keys = snapshot.getMetadata().getConfiguration().get(VersionDiff.KEYS_PROPERTY);
+    private static Comparator<DataFile> packingOrder(List<DataFile> all, Map<String, String> properties, TableSchema schema) {
+        Comparator<DataFile> byAge = Comparator.comparingLong(DataFile::modificationTime).thenComparing(DataFile::path);
+        String keys = properties.get(VersionDiff.KEYS_PROPERTY);
         Column key = keys == null || keys.isBlank() ? null : SchemaEvolution.find(schema, keys.split(",")[0].trim());
         if (key == null) {
             return byAge;
         }
         Map<String, Object> mins = new HashMap<>();
-        for (AddFile f : snapshot.getAllFiles()) {
+        for (DataFile f : all) {
             Object min = statsMin(f, key);
             if (min != null) {
-                mins.put(f.getPath(), min);
+                mins.put(f.path(), min);
             }
         }
-        Comparator<AddFile> byKey = (a, b) -> {
-            Object x = mins.get(a.getPath());
-            Object y = mins.get(b.getPath());
+        Comparator<DataFile> byKey = (a, b) -> {
+            Object x = mins.get(a.path());
+            Object y = mins.get(b.path());
             if (x == null || y == null) {
                 return x == null ? (y == null ? 0 : 1) : -1;
             }
@@ -449,28 +446,15 @@ public final class TableMaintenance {
     }
 
     /** The minimum of {@code field} in a file's statistics, or null when unknown. */
-    private static Object statsMin(AddFile f, Column field) {
-        if (f.getStats() == null) {
+    private static Object statsMin(DataFile f, Column field) {
+        JsonNode stats = f.statsJson();
+        if (stats == null) {
             return null;
         }
         try {
-            JsonNode min = STATS_JSON.readTree(FileStats.unquote(f.getStats())).path("minValues").get(field.name());
-            return ColumnTypes.parseStatsValue(field.type(), min);
-        } catch (JsonProcessingException | RuntimeException e) {
+            return ColumnTypes.parseStatsValue(field.type(), stats.path("minValues").get(field.name()));
+        } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** {@code numRecords} of a file's statistics, or -1 when it has none. */
-    private static long numRecords(AddFile f) {
-        if (f.getStats() == null) {
-            return -1;
-        }
-        try {
-            JsonNode n = JSON.readTree(FileStats.unquote(f.getStats())).get("numRecords");
-            return n == null || !n.canConvertToLong() ? -1 : n.asLong();
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return -1;
         }
     }
 
@@ -509,27 +493,26 @@ public final class TableMaintenance {
     private VacuumResult doVacuum(DeltaTable t, Duration retention, boolean dryRun) throws IOException {
         long started = System.currentTimeMillis();
         long cutoff = started - retention.toMillis();
-        DeltaLog log = t.log();
         FileSystem fs = t.path().getFileSystem(lake.conf());
         Path root = fs.makeQualified(t.path());
         String rootPath = root.toUri().getPath();
-        Snapshot latest = log.update();
+        TableSnapshot latest = t.latest();
         Set<String> live = new HashSet<>();
-        for (AddFile f : latest.getAllFiles()) {
-            live.add(relative(f.getPath(), rootPath));
+        for (DataFile f : latest.files()) {
+            live.add(relative(f.path(), rootPath));
         }
         // a named version is one a data scientist means to read again: its files outlive any retention
-        for (TableTags.Tag tag : TableTags.fromProperties(latest.getMetadata().getConfiguration())) {
+        for (TableTags.Tag tag : TableTags.fromProperties(latest.properties())) {
             try {
-                for (AddFile f : log.getSnapshotForVersionAsOf(tag.version()).getAllFiles()) {
-                    live.add(relative(f.getPath(), rootPath));
+                for (DataFile f : t.snapshot(tag.version()).files()) {
+                    live.add(relative(f.path(), rootPath));
                 }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot read tagged version " + tag.version() + " (" + tag.name() + ") of "
                         + t.name() + "; VACUUM refuses to run rather than delete its files: " + e.getMessage(), e);
             }
         }
-        Map<String, Long> removedAt = removalTimes(log, rootPath);
+        Map<String, Long> removedAt = removalTimes(t, rootPath);
         List<Candidate> candidates = new ArrayList<>();
         List<Path> folders = new ArrayList<>();
         collect(fs, root, rootPath, live, removedAt, cutoff, candidates, folders);
@@ -542,14 +525,14 @@ public final class TableMaintenance {
         }
 
         Map<String, String> startParams = new LinkedHashMap<>();
-        startParams.put("operation", DeltaTable.json(VACUUM_START));
-        startParams.put("retentionCheckEnabled", DeltaTable.json(Boolean.toString(minRetention.compareTo(Duration.ZERO) > 0)));
-        startParams.put("specifiedRetentionMillis", DeltaTable.json(Long.toString(retention.toMillis())));
-        startParams.put("defaultRetentionMillis", DeltaTable.json(Long.toString(minRetention.toMillis())));
+        startParams.put("operation", VACUUM_START);
+        startParams.put("retentionCheckEnabled", Boolean.toString(minRetention.compareTo(Duration.ZERO) > 0));
+        startParams.put("specifiedRetentionMillis", Long.toString(retention.toMillis()));
+        startParams.put("defaultRetentionMillis", Long.toString(minRetention.toMillis()));
         Map<String, String> startMetrics = new LinkedHashMap<>();
         startMetrics.put("numFilesToDelete", Integer.toString(candidates.size()));
         startMetrics.put("sizeOfDataToDelete", Long.toString(bytes));
-        long startVersion = recordOnly(log, startParams, startMetrics);
+        long startVersion = recordOnly(t, startParams, startMetrics);
 
         int deleted = 0;
         int folderCount = 0;
@@ -566,12 +549,12 @@ public final class TableMaintenance {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            long failedAt = recordOnly(log, vacuumEnd("FAILED"), vacuumEndMetrics(deleted, folderCount, started));
+            long failedAt = recordOnly(t, vacuumEnd("FAILED"), vacuumEndMetrics(deleted, folderCount, started));
             LOG.warn("VACUUM silver/{}: failed after deleting {} of {} files (version {}): {}", t.name(), deleted,
                     candidates.size(), failedAt, e.getMessage());
             throw e;
         }
-        long endVersion = recordOnly(log, vacuumEnd("COMPLETED"), vacuumEndMetrics(deleted, folderCount, started));
+        long endVersion = recordOnly(t, vacuumEnd("COMPLETED"), vacuumEndMetrics(deleted, folderCount, started));
         long duration = System.currentTimeMillis() - started;
         LOG.info("VACUUM silver/{} (retention {}) -> versions {}-{}: {} files ({} bytes), {} folders deleted in {} ms",
                 t.name(), text(retention), startVersion, endVersion, deleted, bytes, folderCount, duration);
@@ -581,8 +564,8 @@ public final class TableMaintenance {
 
     private static Map<String, String> vacuumEnd(String status) {
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("operation", DeltaTable.json(VACUUM_END));
-        params.put("status", DeltaTable.json(status));
+        params.put("operation", VACUUM_END);
+        params.put("status", status);
         return params;
     }
 
@@ -590,29 +573,30 @@ public final class TableMaintenance {
         Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put("numDeletedFiles", Integer.toString(deleted));
         metrics.put("numVacuumedDirectories", Integer.toString(folders));
-        metrics.put(Operation.Metrics.executionTimeMs, Long.toString(System.currentTimeMillis() - started));
+        metrics.put("executionTimeMs", Long.toString(System.currentTimeMillis() - started));
         return metrics;
     }
 
     /** Commits a version with no actions but its {@code commitInfo}: how a VACUUM is recorded. */
-    private static long recordOnly(DeltaLog log, Map<String, String> params, Map<String, String> metrics) {
-        return log.startTransaction().commit(List.<Action>of(), new Operation(Operation.Name.MANUAL_UPDATE, params, metrics),
-                DeltaTable.ENGINE).getVersion();
+    private static long recordOnly(DeltaTable t, Map<String, String> params, Map<String, String> metrics) {
+        return DeltaCommit.withRetry(COMMIT_ATTEMPTS, () -> {
+            DeltaCommit commit = DeltaCommit.begin(t);
+            commit.operation("Manual Update", params, metrics, null);
+            return commit.commit();
+        });
     }
 
-    /** The latest {@code deletionTimestamp} of every path a {@code remove} action in the available log names. */
-    private static Map<String, Long> removalTimes(DeltaLog log, String rootPath) throws IOException {
+    /**
+     * The latest {@code deletionTimestamp} of every path a {@code remove} action in the available log names:
+     * every commit file still in {@code _delta_log} (Delta protocol, "Delta Log Entries"), read line by line.
+     */
+    private static Map<String, Long> removalTimes(DeltaTable t, String rootPath) throws IOException {
         Map<String, Long> out = new HashMap<>();
-        Iterator<VersionLog> versions = log.getChanges(0, false);
-        while (versions.hasNext()) {
-            try (CloseableIterator<Action> actions = versions.next().getActionsIterator()) {
-                while (actions.hasNext()) {
-                    if (actions.next() instanceof RemoveFile r && r.getDeletionTimestamp().isPresent()) {
-                        out.merge(relative(r.getPath(), rootPath), r.getDeletionTimestamp().get(), Math::max);
-                    }
-                }
+        CommitFiles.forEachFileAction(t, (kind, r) -> {
+            if (kind.equals("remove") && r.hasNonNull("path") && r.hasNonNull("deletionTimestamp")) {
+                out.merge(relative(r.get("path").asText(), rootPath), r.get("deletionTimestamp").asLong(), Math::max);
             }
-        }
+        });
         return out;
     }
 
@@ -643,7 +627,6 @@ public final class TableMaintenance {
      * Writes a checkpoint of the latest version of {@code silver/<table>} now (see the class comment).
      *
      * @throws NoSuchElementException        if the table does not exist
-     * @throws UnsupportedOperationException if the Delta log is not delta-standalone's implementation
      * @throws IOException                   if {@code _last_checkpoint} cannot be read
      */
     public CheckpointResult checkpoint(String table) throws IOException {
@@ -652,22 +635,18 @@ public final class TableMaintenance {
         lock.lock();
         try {
             long started = System.currentTimeMillis();
-            if (!(t.log() instanceof DeltaLogImpl impl)) {
-                throw new UnsupportedOperationException("checkpoint on demand needs delta-standalone's DeltaLogImpl, not "
-                        + t.log().getClass().getName());
-            }
-            SnapshotImpl latest = impl.update();
-            long version = latest.getVersion();
+            TableSnapshot latest = t.latest();
+            long version = latest.version();
             String file = String.format("_delta_log/%020d.checkpoint.parquet", version);
             boolean written = lastCheckpointVersion(t) != version;
             if (written) {
-                impl.checkpoint(latest);
+                written = latest.writeCheckpoint();
             }
             long duration = System.currentTimeMillis() - started;
             if (written) {
                 LOG.info("CHECKPOINT silver/{} at version {} in {} ms", t.name(), version, duration);
             }
-            return new CheckpointResult(t.name(), "CHECKPOINT", version, written, file, latest.getAllFiles().size(), duration);
+            return new CheckpointResult(t.name(), "CHECKPOINT", version, written, file, latest.files().size(), duration);
         } finally {
             lock.unlock();
         }

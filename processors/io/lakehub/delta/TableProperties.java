@@ -1,17 +1,11 @@
 package io.lakehub.delta;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.function.BiFunction;
 
-import io.delta.standalone.Operation;
-import io.delta.standalone.OptimisticTransaction;
-import io.delta.standalone.actions.Action;
-import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 
 /**
  * Metadata-only commits that set or remove table properties, named as Spark names the same change:
@@ -22,7 +16,7 @@ import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
  * operator changes are recorded in the log, with who and why in {@code commitInfo.userMetadata}.
  *
  * <p>A commit that loses the race with another writer is recomputed on the new latest version and
- * retried, up to {@value #ATTEMPTS} attempts; then the {@link DeltaConcurrentModificationException}
+ * retried, up to {@value #ATTEMPTS} attempts; then the {@link CommitConflictException}
  * is thrown. Thread-safe.
  */
 public final class TableProperties {
@@ -73,43 +67,34 @@ public final class TableProperties {
      * @param userMetadata JSON or text for {@code commitInfo.userMetadata}, or null
      * @throws NoSuchElementException if the table does not exist
      * @throws UnwritableTableException if the table's protocol is newer than (1,2)
-     * @throws DeltaConcurrentModificationException if other writers kept winning the race
+     * @throws CommitConflictException if other writers kept winning the race
      */
     public Result commit(BiFunction<Map<String, String>, Long, Edit> edit, String userMetadata) {
         table.requireWritable();
-        for (int attempt = 1; ; attempt++) {
-            OptimisticTransaction txn = table.log().startTransaction();
-            if (txn.readVersion() < 0) {
+        return DeltaCommit.withRetry(ATTEMPTS, () -> {
+            DeltaCommit commit = DeltaCommit.begin(table);
+            if (commit.newTable()) {
                 throw new NoSuchElementException("table " + table.name() + " does not exist");
             }
-            Map<String, String> before = Map.copyOf(txn.metadata().getConfiguration());
-            Edit e = edit.apply(before, txn.readVersion());
+            Map<String, String> before = Map.copyOf(commit.properties());
+            Edit e = edit.apply(before, commit.readVersion());
             if (e == null) {
-                return new Result(false, before, txn.readVersion());
+                return new Result(false, before, commit.readVersion());
             }
-            Map<String, String> config = new HashMap<>(before);
-            config.putAll(e.set());
-            e.unset().forEach(config::remove);
-            txn.updateMetadata(txn.metadata().copyBuilder().configuration(config).build());
             Map<String, String> params = new LinkedHashMap<>();
-            Operation.Name name;
+            String name;
             if (!e.set().isEmpty()) {
-                name = Operation.Name.SET_TABLE_PROPERTIES;
-                params.put("properties", DeltaTable.json(DeltaTable.json(e.set())));
+                name = "SET TBLPROPERTIES";
+                params.put("properties", DeltaTable.json(e.set()));
+                commit.setProperties(e.set());
             } else {
-                name = Operation.Name.UNSET_TABLE_PROPERTIES;
-                params.put("properties", DeltaTable.json(DeltaTable.json(e.unset())));
+                name = "UNSET TBLPROPERTIES";
+                params.put("properties", DeltaTable.json(e.unset()));
                 params.put("ifExists", "false");
+                commit.unsetProperties(e.unset());
             }
-            try {
-                long version = txn.commit(List.<Action>of(),
-                        new Operation(name, params, Map.of(), Optional.ofNullable(userMetadata)), DeltaTable.ENGINE).getVersion();
-                return new Result(true, before, version);
-            } catch (DeltaConcurrentModificationException lost) {
-                if (attempt >= ATTEMPTS) {
-                    throw lost;
-                }
-            }
-        }
+            commit.operation(name, params, Map.of(), userMetadata);
+            return new Result(true, before, commit.commit());
+        });
     }
 }

@@ -147,6 +147,22 @@ public final class TableSnapshot {
         return m;
     }
 
+    /**
+     * Writes a classic checkpoint of this version ({@code _delta_log/<version>.checkpoint.parquet} and
+     * {@code _last_checkpoint}) through Kernel's public {@code Snapshot.writeCheckpoint}.
+     *
+     * @return false when a checkpoint of this version already exists
+     * @throws java.io.IOException if it cannot be written
+     */
+    boolean writeCheckpoint() throws java.io.IOException {
+        try {
+            kernel.writeCheckpoint(engine);
+            return true;
+        } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
+            return false;
+        }
+    }
+
     /** The {@code txn} version recorded for {@code appId} (protocol "Transaction Identifiers"), or -1. */
     public long txnVersion(String appId) {
         try {

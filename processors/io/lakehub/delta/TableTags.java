@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Pattern;
 
-import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 
 /**
  * Named versions of a table ("tags"), kept in the Delta table itself as table properties
@@ -20,7 +19,7 @@ import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
  * {@code ifExists}. That commit is a new table version holding the same rows as the one before.
  * Loads keep the table properties they find, so tags survive them. A commit that loses a race with
  * another writer is retried (up to {@value TableProperties#ATTEMPTS} attempts, by {@link TableProperties}) on the new latest version; after that
- * the {@link DeltaConcurrentModificationException} is thrown.
+ * the {@link CommitConflictException} is thrown.
  *
  * <p>Tag names match {@code [A-Za-z0-9_.-]{1,64}}. Thread-safe.
  */
@@ -120,7 +119,7 @@ public final class TableTags {
      * @throws NoSuchElementException   if the table or the version does not exist
      * @throws VersionGoneException     if the version's data files were removed by VACUUM
      * @throws IllegalStateException    if the tag exists and {@code force} is false
-     * @throws DeltaConcurrentModificationException if other writers kept winning the commit race
+     * @throws CommitConflictException if other writers kept winning the commit race
      */
     public Change set(String tag, long version, boolean force) {
         checkName(tag);
@@ -150,7 +149,7 @@ public final class TableTags {
      * @return the change, with the removed tag
      * @throws IllegalArgumentException if the name is invalid
      * @throws NoSuchElementException   if the table or the tag does not exist
-     * @throws DeltaConcurrentModificationException if other writers kept winning the commit race
+     * @throws CommitConflictException if other writers kept winning the commit race
      */
     public Change remove(String tag) {
         checkName(tag);

@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSourceTable;
 import org.h2.jdbcx.JdbcDataSource;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +24,11 @@ class CommitRetryTest {
 
     @TempDir
     Path dir;
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
+    }
 
     @Test
     void aTagCommittedDuringAMergeIsRetriedPast() throws Exception {
@@ -40,10 +48,10 @@ class CommitRetryTest {
                 "UPDATE t SET v = 'A', ts = TIMESTAMP '2024-01-02 00:00:01' WHERE id = 1");
 
         AtomicBoolean tagged = new AtomicBoolean();
-        loader.table().beforeCommit = () -> {
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "racy", context -> {
             new TableTags(new DeltaTable(new LakeStorage(dir.resolve("lake").toString()), "racy")).set("v0", 0L, false);
             tagged.set(true);
-        };
+        });
         SqlIncrementalLoader.LoadResult r = loader.loadOnce();
 
         assertThat(tagged).as("the concurrent tag commit happened inside the MERGE").isTrue();

@@ -19,6 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hadoop.conf.Configuration;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +39,11 @@ class ConcurrentAppendTest {
 
     @TempDir
     Path dir;
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
+    }
 
     private DeltaTable table() {
         return new DeltaTable(new LakeStorage(dir.resolve("lake").toString()), "events_t");
@@ -69,7 +77,7 @@ class ConcurrentAppendTest {
         DeltaTable b = table();
         DataFile fa = file(a, 0, 0, 9);
         DataFile fb = file(b, 1, 0, 4);
-        a.beforeCommit = () -> b.commitAppend(List.of(fb), 5, SCHEMA, Map.of("app-1", 4L), Map.of("app-1", -1L), "{}");
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "events_t", context -> b.commitAppend(List.of(fb), 5, SCHEMA, Map.of("app-1", 4L), Map.of("app-1", -1L), "{}"));
 
         DeltaTable.AppendOutcome out = a.commitAppend(List.of(fa), 10, SCHEMA, Map.of("app-0", 9L), Map.of("app-0", -1L), "{}");
 
@@ -88,7 +96,7 @@ class ConcurrentAppendTest {
         // a read app-0 at version 1 and holds offsets 2..9; b, the partition's new owner, commits 2..5 first
         DataFile fa = file(a, 0, 2, 9);
         DataFile fb = file(b, 0, 2, 5);
-        a.beforeCommit = () -> b.commitAppend(List.of(fb), 4, SCHEMA, Map.of("app-0", 5L), Map.of("app-0", 1L), "{}");
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "events_t", context -> b.commitAppend(List.of(fb), 4, SCHEMA, Map.of("app-0", 5L), Map.of("app-0", 1L), "{}"));
 
         assertThatThrownBy(() -> a.commitAppend(List.of(fa), 8, SCHEMA, Map.of("app-0", 9L), Map.of("app-0", 1L), "{}"))
                 .isInstanceOf(IllegalStateException.class)

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSourceTable;
 import org.h2.jdbcx.JdbcDataSource;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +31,11 @@ class ConcurrentLoadTest {
 
     @TempDir
     Path dir;
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
+    }
 
     private final JdbcDataSource ds = new JdbcDataSource();
 
@@ -52,7 +60,7 @@ class ConcurrentLoadTest {
 
         // load 0 (the first WRITE): hub-b creates the table while hub-a is about to
         AtomicReference<SqlIncrementalLoader.LoadResult> bFirst = new AtomicReference<>();
-        a.table().beforeCommit = () -> bFirst.set(loadQuietly(b));
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "shared", context -> bFirst.set(loadQuietly(b)));
         SqlIncrementalLoader.LoadResult aFirst = a.loadOnce();
         assertThat(bFirst.get().tableVersion()).isZero();
         assertThat(aFirst.alreadyCommitted()).as("hub-a's load 0 after hub-b committed it").isTrue();
@@ -61,7 +69,7 @@ class ConcurrentLoadTest {
         sql("INSERT INTO t VALUES (3, 'c', TIMESTAMP '2024-01-02 00:00:00')",
                 "UPDATE t SET v = 'A', ts = TIMESTAMP '2024-01-02 00:00:01' WHERE id = 1");
         AtomicReference<SqlIncrementalLoader.LoadResult> bSecond = new AtomicReference<>();
-        a.table().beforeCommit = () -> bSecond.set(loadQuietly(b));
+        FaultInjection.armOnce(FaultPoint.DELTA_BEFORE_COMMIT, "shared", context -> bSecond.set(loadQuietly(b)));
         SqlIncrementalLoader.LoadResult aSecond = a.loadOnce();
         assertThat(bSecond.get().tableVersion()).isEqualTo(1);
         assertThat(bSecond.get().inserted()).isEqualTo(1);

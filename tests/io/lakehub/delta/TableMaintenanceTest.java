@@ -27,6 +27,9 @@ import io.delta.standalone.data.RowRecord;
 import io.lakehub.sql.SqlIncrementalLoader;
 import io.lakehub.sql.SqlSourceTable;
 import org.h2.jdbcx.JdbcDataSource;
+import io.lakehub.faults.FaultInjection;
+import io.lakehub.faults.FaultPoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,7 +160,7 @@ class TableMaintenanceTest {
     @Test
     void optimizeCommitsAfterAConcurrentLoadThatLeftItsFilesInPlace() throws Exception {
         TableMaintenance maintenance = new TableMaintenance(lake);
-        maintenance.beforeOptimizeCommit(unchecked(() -> {
+        beforeOptimizeCommit(unchecked(() -> {
             sql(ds, "INSERT INTO items VALUES (24, 'v24', TIMESTAMP '2024-03-01 00:00:00')");
             assertThat(loader.loadOnce().tableVersion()).as("the load wins version 2").isEqualTo(2);
         }));
@@ -176,7 +179,7 @@ class TableMaintenanceTest {
     @Test
     void optimizeLosingAFileToAConcurrentMergeChangesNothing() throws Exception {
         TableMaintenance maintenance = new TableMaintenance(lake);
-        maintenance.beforeOptimizeCommit(unchecked(() -> {
+        beforeOptimizeCommit(unchecked(() -> {
             sql(ds, "UPDATE items SET v = 'again', updated_at = TIMESTAMP '2024-03-01 00:00:00' WHERE id = 7");
             assertThat(loader.loadOnce().updated()).isEqualTo(1);
         }));
@@ -191,6 +194,16 @@ class TableMaintenanceTest {
         leftover.removeAll(filesBefore);
         leftover.removeAll(liveFiles());
         assertThat(leftover).as("the OPTIMIZE's files were deleted").isEmpty();
+    }
+
+    /** Runs {@code hook} once, at the next OPTIMIZE of the table between its rewrite and its commit. */
+    private static void beforeOptimizeCommit(Runnable hook) {
+        FaultInjection.armOnce(FaultPoint.OPTIMIZE_BEFORE_COMMIT, TABLE, context -> hook.run());
+    }
+
+    @AfterEach
+    void disarm() {
+        FaultInjection.disarmAll();
     }
 
     private interface Step {

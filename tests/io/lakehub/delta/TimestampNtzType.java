@@ -3,10 +3,12 @@ package io.lakehub.delta;
 import io.delta.standalone.types.DataType;
 
 /**
- * delta-standalone's missing type for {@link ColumnType#TIMESTAMP_NTZ}: a wall-clock date-time without a time
- * zone (Delta protocol, "Timestamp without timezone (TimestampNtz)" table feature), so that
- * {@link StandaloneSchemas} can map every {@link ColumnType} to a standalone type and back. Package-private:
- * callers use {@link ColumnType#TIMESTAMP_NTZ}; it goes with delta-standalone.
+ * The Delta type {@code timestamp_ntz}: a wall-clock date-time without a time zone (Delta protocol,
+ * "Timestamp without timezone (TimestampNtz)" table feature). Values are {@link java.time.LocalDateTime}
+ * at microsecond precision, never shifted to or from any zone.
+ *
+ * <p>delta-standalone 3.3.2 defines no such type; {@link StandaloneSchemas} (test scope, for delta-standalone as
+ * an independent reader) maps lakehub's {@code ColumnType.TIMESTAMP_NTZ} to this one.
  */
 final class TimestampNtzType extends DataType {
 

@@ -26,8 +26,9 @@ import io.delta.standalone.types.TimestampType;
 
 /**
  * The bridge between lakehub's schema types ({@link TableSchema}, {@link Column}, {@link ColumnType}) and
- * delta-standalone's ({@code io.delta.standalone.types}), for the commit paths that still write through
- * delta-standalone. Package-private: nothing outside {@code io.lakehub.delta} sees a standalone type.
+ * delta-standalone's ({@code io.delta.standalone.types}), for tests that read the hub's tables with
+ * delta-standalone as an independent reader (test scope: every read and commit of the hub goes through Delta
+ * Kernel). Moved here from the production package when the last standalone commit path moved to Kernel.
  *
  * <p>Every type maps one to one, column metadata included; {@code timestamp_ntz}, which delta-standalone does
  * not define, maps to {@link TimestampNtzType}.
