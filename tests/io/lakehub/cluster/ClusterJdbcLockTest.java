@@ -279,13 +279,14 @@ class ClusterJdbcLockTest {
                 new DataSources(java.util.Map.of("default", ds)));
         CamelContext camel = new DefaultCamelContext();
         cluster.beforeApplicationStart(camel);
-        camel.start();
+        // the route exists before the context starts, as the hub's routes do (loaded from routes/ first)
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("timer:poll?period=100").routeId("sql-incremental-poll-orders").process(e -> polls.incrementAndGet());
             }
         });
+        camel.start();
         assertThat(cluster.service()).get().isInstanceOf(JdbcClusterService.class);
         return new Hub(cluster, camel);
     }
