@@ -42,6 +42,18 @@ class DeltaLogReaderTest {
     }
 
     @Test
+    void sharesNoCodeWithTheHubsReaderNorUsesADeltaLibrary() {
+        com.tngtech.archunit.core.domain.JavaClasses classes = new com.tngtech.archunit.core.importer.ClassFileImporter()
+                .importPackages("io.lakehub.testsupport");
+        assertThat(classes.contain(DeltaLogReader.Snapshot.class.getName())).isTrue();
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+                .that().haveNameMatching("io\\.lakehub\\.testsupport\\.DeltaLogReader(\\$.*)?")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lakehub.delta..", "io.delta..", "shadedelta..")
+                .because("the independent reader must not grade the hub's reader with the hub's own code")
+                .check(classes);
+    }
+
+    @Test
     void readsEveryVersionOfSparksPlainTableAsSparkDoes() {
         DeltaLogReader reader = foreign("spark_plain");
         NavigableMap<Long, Long> counts = ForeignTables.versionCounts("spark_plain");
