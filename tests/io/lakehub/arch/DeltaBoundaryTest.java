@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The Delta boundary (issue 13, DESIGN.md "Delta Lake"): every Delta read and commit goes through
  * {@code io.lakehub.delta}, whose surface is lakehub's own types ({@code TableSchema}, {@code ColumnType},
  * {@code DataFile}, {@code TableSnapshot}, ...). No production class outside that package may use a class of a
- * Delta library: delta-standalone and Delta Kernel ({@code io.delta..}, delta-storage's log stores included)
- * or delta-standalone's shaded dependencies ({@code shadedelta..}). ArchUnit names every offending class and
+ * Delta library: Delta Kernel ({@code io.delta..}, delta-storage's log stores included) or the shaded
+ * dependencies of delta-standalone, should it come back ({@code shadedelta..}). ArchUnit names every offending class and
  * the line of the dependency.
  */
 class DeltaBoundaryTest {
@@ -45,8 +45,8 @@ class DeltaBoundaryTest {
     }
 
     /**
-     * Public classes of the package that must speak a Delta library's SPI: delta-standalone instantiates the
-     * log store by class name and calls it with Hadoop types.
+     * Public classes of the package that must speak a Delta library's SPI: Delta Kernel instantiates the
+     * delta-storage log store by class name and calls it with Hadoop types.
      */
     static final Set<String> SPI_CLASSES = Set.of("io.lakehub.delta.AtomicLocalLogStore");
 
@@ -91,16 +91,29 @@ class DeltaBoundaryTest {
         return base.getPackageName().startsWith("io.delta") || base.getPackageName().startsWith("shadedelta");
     }
 
+    /** A test class outside the boundary that uses a Delta Kernel type: the violation the rule must catch. */
+    static final class OutsideTheBoundary {
+        static String kernelType() {
+            return io.delta.kernel.types.LongType.LONG.toString();
+        }
+    }
+
     @Test
-    void theRuleCatchesAClassOutsideThatUsesDeltaStandalone() {
-        // the tests may use delta-standalone as an independent reader, so they are a real violating set
+    void theRuleCatchesAClassOutsideThatUsesADeltaLibrary() {
+        // tests read the hub's tables with their own DeltaLogReader (no Delta library), so the violating set is this
+        // test's own nested class, which really uses Kernel
+        assertThat(OutsideTheBoundary.kernelType()).isNotBlank();
         JavaClasses tests = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
-                .importPackages("io.lakehub.sql");
-        assertThat(tests.contain("io.lakehub.sql.SqlIncrementalLoaderTest")).isTrue();
+                .importPackages("io.lakehub.arch");
+        assertThat(tests.contain("io.lakehub.arch.DeltaBoundaryTest$OutsideTheBoundary")).isTrue();
         assertThatThrownBy(() -> NO_DELTA_OUTSIDE_THE_BOUNDARY.check(tests))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("io.lakehub.sql.SqlIncrementalLoaderTest")
-                .hasMessageContaining("io.delta.standalone");
+                .hasMessageContaining("io.lakehub.arch.DeltaBoundaryTest$OutsideTheBoundary")
+                .hasMessageContaining("io.delta.kernel.types.LongType");
+        // and no test outside the boundary package uses a Delta library any more: the independent reader is lakehub's
+        NO_DELTA_OUTSIDE_THE_BOUNDARY.check(new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("io.lakehub.testsupport", "io.lakehub.sql", "io.lakehub.tmdb"));
     }
 }

@@ -8,23 +8,18 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.delta.standalone.DeltaLog;
-import io.delta.standalone.VersionLog;
-import io.delta.standalone.actions.Action;
-import io.delta.standalone.actions.AddFile;
 import io.lakehub.LakehubApplication;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.delta.ParquetRowReader;
 import io.lakehub.events.EventCounters;
 import io.lakehub.events.LandEventBatch;
 import io.lakehub.events.generator.EventGenerator;
+import io.lakehub.testsupport.DeltaLogReader;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -199,19 +194,15 @@ public final class EventsBenchmark {
     private static long[] latencies(LakeStorage lake, long rows, long since) throws Exception {
         Configuration conf = lake.conf();
         org.apache.hadoop.fs.Path table = lake.silverTable("events_bench");
-        FileSystem fs = table.getFileSystem(conf);
-        DeltaLog log = DeltaLog.forTable(conf, table);
+        DeltaLogReader log = DeltaLogReader.forTable(conf, table);
         Map<String, Long> committedAt = new HashMap<>();
         long lastCommit = 0;
-        Iterator<VersionLog> changes = log.getChanges(0, true);
-        while (changes.hasNext()) {
-            VersionLog v = changes.next();
-            long mtime = fs.getFileStatus(new org.apache.hadoop.fs.Path(table, String.format("_delta_log/%020d.json",
-                    v.getVersion()))).getModificationTime();
+        for (long v = 0, latest = log.latestVersion(); v <= latest; v++) {
+            long mtime = log.commitFileTime(v);
             lastCommit = Math.max(lastCommit, mtime);
-            for (Action a : v.getActions()) {
-                if (a instanceof AddFile add) {
-                    committedAt.put(add.getPath(), mtime);
+            for (com.fasterxml.jackson.databind.JsonNode a : log.commitActions(v)) {
+                if (a.has("add")) {
+                    committedAt.put(a.get("add").get("path").asText(), mtime);
                 }
             }
         }

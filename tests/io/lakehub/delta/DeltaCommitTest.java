@@ -13,13 +13,14 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakehub.testsupport.DeltaLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the hub's Delta commits (through Delta Kernel, {@link DeltaCommit} and {@link KernelActions}) put in the
- * log, read back from the commit files themselves and by delta-standalone 3.3.2 as an independent reader
- * (test scope only): protocol (1,2) for a table the hub creates, the hub's {@code commitInfo} (operation name,
+ * log, read back from the commit files themselves and by the tests' {@link DeltaLogReader} as an independent reader
+ * (no Kernel): protocol (1,2) for a table the hub creates, the hub's {@code commitInfo} (operation name,
  * metrics, {@code userMetadata}), {@code txn} actions, statistics, {@code remove} actions, checkpoints every 10
  * commits, no {@code .crc} files, the put-if-absent log store, and a rewrite planned again instead of rebased.
  */
@@ -118,10 +119,10 @@ class DeltaCommitTest {
         assertThat(JSON.readTree(tableDir().resolve("_delta_log/_last_checkpoint").toFile()).get("version").asLong())
                 .isEqualTo(10);
         assertThat(crcFiles()).isEmpty();
-        io.delta.standalone.DeltaLog standalone = io.delta.standalone.DeltaLog.forTable(t.lake().conf(), t.path());
-        assertThat(standalone.update().getVersion()).isEqualTo(10);
+        DeltaLogReader independent = DeltaLogReader.forTable(t.lake().conf(), t.path());
+        assertThat(independent.latestVersion()).isEqualTo(10);
         for (long v = 0; v <= 10; v++) {
-            assertThat(standalone.getSnapshotForVersionAsOf(v).getAllFiles()).hasSize((int) v + 1);
+            assertThat(independent.snapshot(v).files()).hasSize((int) v + 1);
             assertThat(t.snapshot(v).files()).hasSize((int) v + 1);
         }
         assertThat(t.txnVersion("app-0")).as("the txn read back from the checkpoint and the log").isEqualTo(109);
@@ -150,9 +151,9 @@ class DeltaCommitTest {
         assertThat(info.get("readVersion").asLong()).isZero();
         assertThat(info.get("operationMetrics").get("numRemovedFiles").asText()).isEqualTo("2");
         assertThat(t.properties()).containsEntry("lakehub.keys", "offset");
-        io.delta.standalone.DeltaLog standalone = io.delta.standalone.DeltaLog.forTable(t.lake().conf(), t.path());
-        assertThat(standalone.update().getAllFiles()).hasSize(1);
-        assertThat(standalone.update().getMetadata().getConfiguration()).containsEntry("lakehub.keys", "offset");
+        DeltaLogReader.Snapshot independent = DeltaLogReader.forTable(t.lake().conf(), t.path()).latest();
+        assertThat(independent.files()).hasSize(1);
+        assertThat(independent.configuration()).containsEntry("lakehub.keys", "offset");
     }
 
     @Test

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * lakehub's own schema types: the Delta protocol's schema JSON ("Schema Serialization Format") written and
- * read back, and the bridges to delta-standalone's and Delta Kernel's types, checked against each library's
- * own JSON writer and parser (the libraries are the independent judges of the format).
+ * read back, checked against the JSON delta-standalone 3.3.2 and Spark 4.1.3 + Delta 4.3.1 wrote (fixed text in
+ * {@code tests/resources/delta-schema/} and the fixture tables' logs), and the bridge to Delta Kernel's types,
+ * checked against Kernel's own JSON writer and parser.
  */
 class TableSchemaTest {
 
@@ -71,35 +72,67 @@ class TableSchemaTest {
         assertThat(amount.metadata()).containsEntry(Column.COLUMN_MAPPING_ID, 7L);
     }
 
-    @Test
-    void theJsonIsByteForByteWhatDeltaStandaloneWritesAndStandaloneParsesIt() throws Exception {
-        TableSchema schema = everyType(false);
-        io.delta.standalone.types.StructType standalone = StandaloneSchemas.toStandalone(schema);
+    /** A test resource's text, without its trailing newline. */
+    private static String resource(String name) throws Exception {
+        try (var in = TableSchemaTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
+    }
 
-        // standalone keeps column metadata in a hash map, so its key order is arbitrary: compare that as JSON
-        assertThat(JSON.readTree(schema.toJson())).isEqualTo(JSON.readTree(standalone.toJson()));
-        TableSchema plain = new TableSchema(schema.columns().stream().map(c -> c.withMetadata(Map.of())).toList());
-        assertThat(plain.toJson()).isEqualTo(StandaloneSchemas.toStandalone(plain).toJson());
-        assertThat(io.delta.standalone.types.DataType.fromJson(schema.toJson())).isEqualTo(standalone);
-        assertThat(TableSchema.fromJson(standalone.toJson())).isEqualTo(schema);
-        assertThat(StandaloneSchemas.fromStandalone(standalone)).isEqualTo(schema);
+    /** The {@code schemaString} of the metaData action of version 0 of a fixture table Spark wrote. */
+    private static String sparkSchema(String table) throws Exception {
+        for (String line : resource("delta-foreign/" + table + "/_delta_log/00000000000000000000.json").split("\n")) {
+            if (JSON.readTree(line).has("metaData")) {
+                return JSON.readTree(line).get("metaData").get("schemaString").asText();
+            }
+        }
+        throw new AssertionError("no metaData in version 0 of " + table);
     }
 
     @Test
-    void theStandaloneBridgeMapsEveryTypeAndTheApiNamesStayStandalonesSimpleStrings() {
-        TableSchema schema = everyType(true);
-        io.delta.standalone.types.StructType standalone = StandaloneSchemas.toStandalone(schema);
+    void theJsonIsByteForByteWhatDeltaStandaloneAndSparkWrite() throws Exception {
+        TableSchema schema = everyType(false);
+        // written by delta-standalone 3.3.2's StructType.toJson() (tests/resources/delta-schema/README.md)
+        String standalone = resource("delta-schema/standalone-every-type.json");
+        String standalonePlain = resource("delta-schema/standalone-every-type-plain.json");
 
-        assertThat(StandaloneSchemas.fromStandalone(standalone)).isEqualTo(schema);
-        assertThat(standalone.get("local").getDataType()).isEqualTo(TimestampNtzType.INSTANCE);
-        var amount = (io.delta.standalone.types.DecimalType) standalone.get("amount").getDataType();
-        assertThat(amount.getPrecision()).isEqualTo(38);
-        assertThat(amount.getScale()).isEqualTo(18);
-        assertThat(standalone.get("amount").getMetadata().get(Column.PHYSICAL_NAME)).isEqualTo("col-5f1c2a");
-        assertThat(standalone.get("l").isNullable()).isFalse();
+        // standalone keeps column metadata in a hash map, so its key order is arbitrary: compare that as JSON
+        assertThat(JSON.readTree(schema.toJson())).isEqualTo(JSON.readTree(standalone));
+        TableSchema plain = new TableSchema(schema.columns().stream().map(c -> c.withMetadata(Map.of())).toList());
+        assertThat(plain.toJson()).isEqualTo(standalonePlain);
+        assertThat(TableSchema.fromJson(standalone)).isEqualTo(schema);
+        assertThat(TableSchema.fromJson(standalonePlain)).isEqualTo(plain);
+        // and what Spark 4.1.3 + Delta 4.3.1 wrote (tests/resources/delta-foreign/README.md)
+        for (String table : List.of("spark_plain", "deletion_vectors", "timestamp_ntz")) {
+            String spark = sparkSchema(table);
+            assertThat(TableSchema.fromJson(spark).toJson()).as(table).isEqualTo(spark);
+        }
+        String mapped = sparkSchema("column_mapping");
+        assertThat(JSON.readTree(TableSchema.fromJson(mapped).toJson())).isEqualTo(JSON.readTree(mapped));
+    }
+
+    @Test
+    void theApiNamesAreSparksSimpleStringsAndTheStandaloneJsonReadsBack() throws Exception {
+        TableSchema schema = everyType(true);
+        TableSchema read = TableSchema.fromJson(resource("delta-schema/standalone-every-type.json"));
+        Column amount = read.column("amount");
+        assertThat(amount.type()).isEqualTo(ColumnType.decimal(38, 18));
+        assertThat(((ColumnType.Decimal) amount.type()).precision()).isEqualTo(38);
+        assertThat(((ColumnType.Decimal) amount.type()).scale()).isEqualTo(18);
+        assertThat(amount.physicalName()).isEqualTo("col-5f1c2a");
+        assertThat(read.column("l").nullable()).isFalse();
+        assertThat(schema.column("local").type()).isEqualTo(ColumnType.TIMESTAMP_NTZ);
+        // DataType.getSimpleString() of delta-standalone 3.3.2 (Spark's simpleString) for every column of everyType(true)
+        Map<String, String> simple = new LinkedHashMap<>();
+        String[] expected = {"s=string", "l=bigint", "i=int", "sh=smallint", "b=tinyint", "d=double", "f=float", "bool=boolean",
+            "bin=binary", "date=date", "ts=timestamp", "amount=decimal", "small=decimal", "tags=array", "matrix=array",
+            "props=map", "nested=struct", "local=timestamp_ntz"};
+        for (String e : expected) {
+            simple.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
+        assertThat(schema.names()).containsExactlyElementsOf(simple.keySet());
         for (Column c : schema) {
-            assertThat(c.type().simpleString()).as("simple string of %s", c.name())
-                    .isEqualTo(standalone.get(c.name()).getDataType().getSimpleString());
+            assertThat(c.type().simpleString()).as("simple string of %s", c.name()).isEqualTo(simple.get(c.name()));
         }
         assertThat(List.of(ColumnType.LONG.simpleString(), ColumnType.INTEGER.simpleString(), ColumnType.SHORT.simpleString(),
                 ColumnType.BYTE.simpleString(), ColumnType.decimal(10, 2).simpleString()))

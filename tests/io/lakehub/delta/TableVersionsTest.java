@@ -16,9 +16,9 @@ import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.DeltaLog;
 import io.lakehub.delta.TableSnapshot;
 import io.lakehub.delta.TableVersions.Selector;
+import io.lakehub.testsupport.DeltaLogReader;
 import io.lakehub.testsupport.ItemsTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,9 +98,9 @@ class TableVersionsTest {
 
         long merged = items.rename(2, "two").load();
         assertThat(merged).isEqualTo(5);
-        // a fresh Delta log, as after a restart, and the table properties Spark's SHOW TBLPROPERTIES lists
-        Map<String, String> properties = DeltaLog.forTable(LakeStorage.hadoopConfiguration(), lake.silverTable("tagged"))
-                .update().getMetadata().getConfiguration();
+        // a fresh independent reader of the log, as after a restart, and the table properties Spark's SHOW TBLPROPERTIES lists
+        Map<String, String> properties = DeltaLogReader.forTable(LakeStorage.hadoopConfiguration(), lake.silverTable("tagged"))
+                .latest().configuration();
         assertThat(properties).containsEntry("lakehub.tag.v2015", "1").containsEntry("lakehub.tag.train.2024-01", "1");
         assertThat(new TableTags(items.table()).list()).containsExactly(
                 new TableTags.Tag("train.2024-01", 1), new TableTags.Tag("v2015", 1));

@@ -34,22 +34,8 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.DeltaLog;
 import io.lakehub.delta.TableSnapshot;
-import io.delta.standalone.actions.AddFile;
-import io.delta.standalone.data.CloseableIterator;
-import io.delta.standalone.data.RowRecord;
-import io.delta.standalone.types.BooleanType;
-import io.delta.standalone.types.DataType;
-import io.delta.standalone.types.DateType;
-import io.delta.standalone.types.DecimalType;
-import io.delta.standalone.types.DoubleType;
-import io.delta.standalone.types.IntegerType;
-import io.delta.standalone.types.LongType;
-import io.delta.standalone.types.StringType;
-import io.delta.standalone.types.StructField;
-import io.delta.standalone.types.StructType;
-import io.delta.standalone.types.TimestampType;
+import io.lakehub.testsupport.DeltaLogReader;
 import io.lakehub.delta.Column;
 import io.lakehub.delta.ColumnType;
 import io.lakehub.delta.ColumnTypes;
@@ -81,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every case creates its own source table under {@link Databases#uniqueName} and drops it afterwards; the lake is a
  * fresh {@code @TempDir}. Each check is what a data engineer would look at: the rows of the Delta table (read back
- * through {@link DeltaTable#rows} and through delta-standalone's own reader), the version history, the watermark table
+ * through {@link DeltaTable#rows} and through the tests' independent DeltaLogReader), the version history, the watermark table
  * property, the bronze CSV and the files on disk.
  */
 @Timeout(60)
@@ -238,7 +224,7 @@ class SqlIncrementalLoaderTest {
 
     @BeforeAll
     static void quietLibraries() {
-        for (String name : List.of("io.delta", "org.apache.parquet", "org.apache.hadoop", "shadedelta")) {
+        for (String name : List.of("io.delta", "org.apache.parquet", "org.apache.hadoop")) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
                 l.setLevel(ch.qos.logback.classic.Level.WARN);
             }
@@ -644,7 +630,7 @@ class SqlIncrementalLoaderTest {
         assertThat(rows.get(3L)).containsEntry("note", null).containsEntry("score", null);
         assertThat(rows.get(4L)).containsEntry("note", "new column").containsEntry("score", new BigDecimal("1.250"));
         assertThat(rows.get(1L)).containsEntry("note", "touched").containsEntry("score", new BigDecimal("-9.999"));
-        assertThat(standaloneRows(loader.table(), null)).isEqualTo(rows);
+        assertThat(independentRows(loader.table(), null)).isEqualTo(rows);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -942,20 +928,20 @@ class SqlIncrementalLoaderTest {
             assertThat(files.filter(p -> p.getFileName().toString().endsWith(".crc"))).isEmpty();
         }
 
-        // delta-standalone's own reader returns the same rows as ours, at every version
+        // the independent reader (tests' DeltaLogReader) returns the same rows as ours, at every version
         Map<Long, Map<String, Object>> latest = rowsById(loader.table(), null);
         assertThat(latest).hasSize(14);
         assertThat(latest.get(1L)).containsEntry("label", "update 8").containsEntry("counter", 8L);
-        assertThat(standaloneRows(loader.table(), null)).isEqualTo(latest);
-        assertThat(standaloneRows(loader.table(), 0L)).isEqualTo(rowsById(loader.table(), 0L)).hasSize(4);
+        assertThat(independentRows(loader.table(), null)).isEqualTo(latest);
+        assertThat(independentRows(loader.table(), 0L)).isEqualTo(rowsById(loader.table(), 0L)).hasSize(4);
         for (long v = 1; v < 10; v++) {
-            assertThat(standaloneRows(loader.table(), v)).as("version %d", v).isEqualTo(rowsById(loader.table(), v))
+            assertThat(independentRows(loader.table(), v)).as("version %d", v).isEqualTo(rowsById(loader.table(), v))
                     .hasSize(4 + (int) v);
         }
-        // a reader starting from the checkpoint (fresh DeltaLog) sees the same
-        DeltaLog fresh = DeltaLog.forTable(LakeStorage.hadoopConfiguration(), loader.table().path());
-        assertThat(fresh.snapshot().getVersion()).isEqualTo(10);
-        assertThat(fresh.snapshot().getAllFiles()).extracting(AddFile::getPath)
+        // a reader starting from the checkpoint (a fresh independent reader) sees the same
+        DeltaLogReader.Snapshot fresh = DeltaLogReader.forTable(LakeStorage.hadoopConfiguration(), loader.table().path()).latest();
+        assertThat(fresh.version()).isEqualTo(10);
+        assertThat(fresh.files()).extracting(DeltaLogReader.AddFile::path)
                 .containsExactlyInAnyOrderElementsOf(referenced(loader.table().latest()));
     }
 
@@ -1215,8 +1201,8 @@ class SqlIncrementalLoaderTest {
     /**
      * Inserts four rows covering edge values of every type (row 4: all nulls); returns them as the lake should hold
      * them. {@code standaloneReadable} keeps the decimal(38,10) values below 1.7e20: delta-standalone's reader
-     * (parquet4s) rescales every decimal to decimal(38,18) in 16 bytes and overflows on larger values, whatever the
-     * file holds.
+     * (parquet4s, the tests' independent reader before DeltaLogReader) rescaled every decimal to decimal(38,18) in 16
+     * bytes and overflowed on larger values, whatever the file held.
      */
     private List<Map<String, Object>> insertTypedRows(String t, boolean standaloneReadable) throws SQLException {
         Object[][] values = {
@@ -1382,47 +1368,14 @@ class SqlIncrementalLoaderTest {
         return out;
     }
 
-    /** Rows read by delta-standalone's own reader, converted to the value classes of {@link ColumnTypes}. */
-    private static Map<Long, Map<String, Object>> standaloneRows(DeltaTable table, Long version) throws IOException {
-        DeltaLog log = DeltaLog.forTable(LakeStorage.hadoopConfiguration(), table.path());
-        io.delta.standalone.Snapshot snapshot = version == null ? log.update() : log.getSnapshotForVersionAsOf(version);
-        StructType schema = snapshot.getMetadata().getSchema();
+    /** Rows read by the tests' independent {@link DeltaLogReader} (no Kernel), in the value classes of {@link ColumnTypes}. */
+    private static Map<Long, Map<String, Object>> independentRows(DeltaTable table, Long version) {
+        DeltaLogReader log = DeltaLogReader.forTable(LakeStorage.hadoopConfiguration(), table.path());
+        DeltaLogReader.Snapshot snapshot = version == null ? log.latest() : log.snapshot(version);
         Map<Long, Map<String, Object>> out = new TreeMap<>();
-        try (CloseableIterator<RowRecord> it = snapshot.open()) {
-            while (it.hasNext()) {
-                RowRecord rec = it.next();
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (StructField f : schema.getFields()) {
-                    String n = f.getName();
-                    DataType type = f.getDataType();
-                    Object v;
-                    if (rec.isNullAt(n)) {
-                        v = null;
-                    } else if (type instanceof LongType) {
-                        v = rec.getLong(n);
-                    } else if (type instanceof IntegerType) {
-                        v = rec.getInt(n);
-                    } else if (type instanceof DecimalType d) {
-                        // delta-standalone returns every decimal at scale 18; exact only if no digit is lost
-                        v = rec.getBigDecimal(n).setScale(d.getScale());
-                    } else if (type instanceof DateType) {
-                        v = rec.getDate(n).toLocalDate();
-                    } else if (type instanceof TimestampType) {
-                        v = rec.getTimestamp(n).toInstant();
-                    } else if (type instanceof DoubleType) {
-                        v = rec.getDouble(n);
-                    } else if (type instanceof BooleanType) {
-                        v = rec.getBoolean(n);
-                    } else if (type instanceof StringType) {
-                        v = rec.getString(n);
-                    } else {
-                        throw new AssertionError("type not covered: " + type);
-                    }
-                    m.put(n, v);
-                }
-                Long id = (Long) m.get("id");
-                assertThat(out.put(id, m)).as("delta-standalone: key %d appears once", id).isNull();
-            }
+        for (Map<String, Object> m : snapshot.rows()) {
+            Long id = (Long) m.get("id");
+            assertThat(out.put(id, m)).as("independent reader: key %d appears once", id).isNull();
         }
         return out;
     }

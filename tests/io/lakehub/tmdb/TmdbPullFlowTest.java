@@ -37,9 +37,7 @@ import com.github.tomakehurst.wiremock.common.Notifier;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.delta.standalone.DeltaLog;
-import io.delta.standalone.data.CloseableIterator;
-import io.delta.standalone.data.RowRecord;
+import io.lakehub.testsupport.DeltaLogReader;
 import io.lakehub.delta.DeltaTable;
 import io.lakehub.delta.LakeStorage;
 import io.lakehub.testsupport.TestUsers;
@@ -399,12 +397,12 @@ class TmdbPullFlowTest {
         return dir.resolve("lake");
     }
 
-    /** Movie ids per list in silver for a run date, read with delta-standalone's own reader; optionally of one run id. */
+    /** Movie ids per list in silver for a run date, read with the tests' independent DeltaLogReader; optionally of one run id. */
     private Map<String, Set<Long>> silverIdsByList(LocalDate runDate, String runId) throws IOException {
         Map<String, Set<Long>> out = new HashMap<>();
-        for (RowRecord r : silverRows(runDate)) {
-            if (runId == null || runId.equals(r.getString("run_id"))) {
-                assertThat(out.computeIfAbsent(r.getString("list"), l -> new LinkedHashSet<>()).add(r.getLong("movie_id")))
+        for (Map<String, Object> r : silverRows(runDate)) {
+            if (runId == null || runId.equals(r.get("run_id"))) {
+                assertThat(out.computeIfAbsent((String) r.get("list"), l -> new LinkedHashSet<>()).add((Long) r.get("movie_id")))
                         .as("one row per movie per list per run date").isTrue();
             }
         }
@@ -415,15 +413,11 @@ class TmdbPullFlowTest {
         return silverRows(runDate).size();
     }
 
-    private List<RowRecord> silverRows(LocalDate runDate) throws IOException {
-        List<RowRecord> out = new ArrayList<>();
-        DeltaLog log = DeltaLog.forTable(lake.conf(), lake.silverTable("tmdb_movies"));
-        try (CloseableIterator<RowRecord> it = log.update().open()) {
-            while (it.hasNext()) {
-                RowRecord r = it.next();
-                if (runDate.equals(r.getDate("run_date").toLocalDate())) {
-                    out.add(r);
-                }
+    private List<Map<String, Object>> silverRows(LocalDate runDate) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : DeltaLogReader.forTable(lake.conf(), lake.silverTable("tmdb_movies")).latest().rows()) {
+            if (runDate.equals(r.get("run_date"))) {
+                out.add(r);
             }
         }
         return out;
@@ -442,10 +436,11 @@ class TmdbPullFlowTest {
             }
         }
         int checked = 0;
-        for (RowRecord r : silverRows(today)) {
-            List<Integer> genres = new ArrayList<>(r.<Integer>getList("genre_ids"));
-            assertThat(genres).as("genre_ids of " + r.getString("list") + "/" + r.getLong("movie_id"))
-                    .isEqualTo(expected.get(r.getString("list") + "/" + r.getLong("movie_id")));
+        for (Map<String, Object> r : silverRows(today)) {
+            @SuppressWarnings("unchecked")
+            List<Integer> genres = new ArrayList<>((List<Integer>) r.get("genre_ids"));
+            assertThat(genres).as("genre_ids of " + r.get("list") + "/" + r.get("movie_id"))
+                    .isEqualTo(expected.get(r.get("list") + "/" + r.get("movie_id")));
             checked++;
         }
         assertThat(checked).isEqualTo(expected.size());
