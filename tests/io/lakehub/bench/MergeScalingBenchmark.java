@@ -29,6 +29,10 @@ public final class MergeScalingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // without Spring Boot's logging setup logback logs at DEBUG (Kernel's metrics JSON per snapshot, Parquet per
+        // block), which would dominate the figures; the hub itself logs these libraries at WARN (application.yaml)
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         String url = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         String[] sizes = ("200000," + System.getProperty("bench.sizes", "1000000,10000000")).split(",");
         int rowsPerFile = Integer.getInteger("bench.rowsPerFile", 250_000);

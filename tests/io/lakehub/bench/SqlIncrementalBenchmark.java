@@ -33,6 +33,10 @@ public final class SqlIncrementalBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // without Spring Boot's logging setup logback logs at DEBUG (Kernel's metrics JSON per snapshot, Parquet per
+        // block), which would dominate the figures; the hub itself logs these libraries at WARN (application.yaml)
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         String url = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         int rows = Integer.getInteger("bench.rows", 1_000_000);
         int changed = Integer.getInteger("bench.changed", 10_000);
