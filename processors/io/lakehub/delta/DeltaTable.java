@@ -12,7 +12,6 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
@@ -25,8 +24,8 @@ import org.apache.hadoop.fs.Path;
  * Kernel ({@link TableSnapshot}), every commit through one builder, {@link DeltaCommit} (Kernel's transaction
  * API, plus {@link KernelActions} for what Kernel has no public API for). Tables are created with protocol
  * (1,2); a checkpoint is written every {@code delta.checkpointInterval} commits (10 by default). A commit is
- * never rebased over a concurrent one: it is planned again on the new version. Thread-safe: every call reads
- * its own snapshot.
+ * never rebased over a concurrent one: it is planned again on the new version. The MERGE of a load is
+ * {@link CopyOnWriteMerge}, the history {@link TableHistory}. Thread-safe: every call reads its own snapshot.
  */
 public final class DeltaTable {
 
@@ -197,72 +196,7 @@ public final class DeltaTable {
      * @throws UncheckedIOException if the log cannot be listed or a commit file cannot be read
      */
     public List<HistoryEntry> historyEntries(int limit) {
-        java.util.NavigableMap<Long, java.time.Instant> commits = new TableVersions(this).commitTimestamps();
-        List<HistoryEntry> out = new ArrayList<>();
-        Long v = commits.isEmpty() ? null : commits.lastKey();
-        while (v != null && out.size() < limit) {
-            out.add(commitInfo(v));
-            Long before = commits.lowerKey(v);
-            if (before == null || before != v - 1) {
-                break; // older log files were cleaned up after a checkpoint
-            }
-            v = before;
-        }
-        return out;
-    }
-
-    private HistoryEntry commitInfo(long version) {
-        Path file = new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
-        JsonNode info = null;
-        try {
-            org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(lake.conf());
-            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null && info == null) {
-                    if (line.contains("\"commitInfo\"")) {
-                        JsonNode action = JSON.readTree(line);
-                        if (action.has("commitInfo")) {
-                            info = action.get("commitInfo");
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read commit " + version + " of " + name + ": " + e.getMessage(), e);
-        }
-        if (info == null) {
-            return new HistoryEntry(version, null, null, null, Map.of(), Map.of(), null, null, null);
-        }
-        Map<String, String> params = textMap(info.get("operationParameters"));
-        String logOperation = info.hasNonNull("operation") ? info.get("operation").asText() : null;
-        // maintenance commits are named "Manual Update" (as delta-standalone had to); their real name
-        // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
-        String named = params.get("operation");
-        return new HistoryEntry(version,
-                info.hasNonNull("timestamp") ? info.get("timestamp").asLong() : null,
-                "Manual Update".equals(logOperation) && named != null ? named : logOperation,
-                logOperation, params, textMap(info.get("operationMetrics")),
-                info.hasNonNull("userMetadata") ? parseJsonOrText(info.get("userMetadata").asText()) : null,
-                info.hasNonNull("readVersion") ? info.get("readVersion").asLong() : null,
-                info.hasNonNull("engineInfo") ? info.get("engineInfo").asText() : null);
-    }
-
-    private static Map<String, String> textMap(JsonNode node) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (node != null && node.isObject()) {
-            node.fields().forEachRemaining(e -> out.put(e.getKey(),
-                    e.getValue().isNull() ? null : e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
-        }
-        return out;
-    }
-
-    private static Object parseJsonOrText(String text) {
-        try {
-            return JSON.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            return text;
-        }
+        return new TableHistory(this).entries(limit);
     }
 
     /**
