@@ -10,12 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakehub.faults.FaultInjection;
 import io.lakehub.faults.FaultPoint;
@@ -28,8 +24,8 @@ import org.apache.hadoop.fs.Path;
  * Kernel ({@link TableSnapshot}), every commit through one builder, {@link DeltaCommit} (Kernel's transaction
  * API, plus {@link KernelActions} for what Kernel has no public API for). Tables are created with protocol
  * (1,2); a checkpoint is written every {@code delta.checkpointInterval} commits (10 by default). A commit is
- * never rebased over a concurrent one: it is planned again on the new version. Thread-safe: every call reads
- * its own snapshot.
+ * never rebased over a concurrent one: it is planned again on the new version. The MERGE of a load is
+ * {@link CopyOnWriteMerge}, the history {@link TableHistory}. Thread-safe: every call reads its own snapshot.
  */
 public final class DeltaTable {
 
@@ -40,9 +36,6 @@ public final class DeltaTable {
     public static final String ENGINE = "lakehub/0.1.0";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Reads statistics with decimal numbers kept exact: a decimal key rounded to a double would prune wrong files. */
-    private static final ObjectMapper STATS_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private final LakeStorage lake;
     private final String name;
@@ -203,72 +196,7 @@ public final class DeltaTable {
      * @throws UncheckedIOException if the log cannot be listed or a commit file cannot be read
      */
     public List<HistoryEntry> historyEntries(int limit) {
-        java.util.NavigableMap<Long, java.time.Instant> commits = new TableVersions(this).commitTimestamps();
-        List<HistoryEntry> out = new ArrayList<>();
-        Long v = commits.isEmpty() ? null : commits.lastKey();
-        while (v != null && out.size() < limit) {
-            out.add(commitInfo(v));
-            Long before = commits.lowerKey(v);
-            if (before == null || before != v - 1) {
-                break; // older log files were cleaned up after a checkpoint
-            }
-            v = before;
-        }
-        return out;
-    }
-
-    private HistoryEntry commitInfo(long version) {
-        Path file = new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
-        JsonNode info = null;
-        try {
-            org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(lake.conf());
-            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null && info == null) {
-                    if (line.contains("\"commitInfo\"")) {
-                        JsonNode action = JSON.readTree(line);
-                        if (action.has("commitInfo")) {
-                            info = action.get("commitInfo");
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read commit " + version + " of " + name + ": " + e.getMessage(), e);
-        }
-        if (info == null) {
-            return new HistoryEntry(version, null, null, null, Map.of(), Map.of(), null, null, null);
-        }
-        Map<String, String> params = textMap(info.get("operationParameters"));
-        String logOperation = info.hasNonNull("operation") ? info.get("operation").asText() : null;
-        // maintenance commits are named "Manual Update" (as delta-standalone had to); their real name
-        // (OPTIMIZE, VACUUM START/END) is in operationParameters.operation
-        String named = params.get("operation");
-        return new HistoryEntry(version,
-                info.hasNonNull("timestamp") ? info.get("timestamp").asLong() : null,
-                "Manual Update".equals(logOperation) && named != null ? named : logOperation,
-                logOperation, params, textMap(info.get("operationMetrics")),
-                info.hasNonNull("userMetadata") ? parseJsonOrText(info.get("userMetadata").asText()) : null,
-                info.hasNonNull("readVersion") ? info.get("readVersion").asLong() : null,
-                info.hasNonNull("engineInfo") ? info.get("engineInfo").asText() : null);
-    }
-
-    private static Map<String, String> textMap(JsonNode node) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (node != null && node.isObject()) {
-            node.fields().forEachRemaining(e -> out.put(e.getKey(),
-                    e.getValue().isNull() ? null : e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
-        }
-        return out;
-    }
-
-    private static Object parseJsonOrText(String text) {
-        try {
-            return JSON.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            return text;
-        }
+        return new TableHistory(this).entries(limit);
     }
 
     /**
@@ -331,10 +259,8 @@ public final class DeltaTable {
      */
     public CommitOutcome commitLoad(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
                                     List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
-        // another commit (a tag, an OPTIMIZE, a concurrent writer) won the race: the MERGE is planned again
-        // on the new snapshot (never rebased); the txn check makes a retry of an already committed load a no-op
-        return DeltaCommit.withRetry(COMMIT_ATTEMPTS,
-                () -> commitLoadOnce(load, appId, loadVersion, properties, tags, userMetadata, rewriteThreads));
+        // planning, file rewriting, metrics and the re-plan on a conflict: CopyOnWriteMerge
+        return new CopyOnWriteMerge(this).commit(load, appId, loadVersion, properties, tags, userMetadata, rewriteThreads);
     }
 
     /** Attempts of {@link #commitLoad}, {@link #commitRewrite} and table property commits against concurrent commits before the conflict is reported. */
@@ -348,145 +274,9 @@ public final class DeltaTable {
      */
     public static final int APPEND_ATTEMPTS = 30;
 
-    private CommitOutcome commitLoadOnce(StagedLoad load, String appId, long loadVersion, Map<String, String> properties,
-                                        List<String> tags, String userMetadata, int rewriteThreads) throws IOException {
-        DeltaCommit commit = DeltaCommit.begin(this);
-        long last = commit.txnVersion(appId);
-        if (last >= loadVersion) {
-            return new CommitOutcome(commit.readVersion(), true, "NONE", 0, 0, 0, 0, 0, 0);
-        }
-        if (last != loadVersion - 1) {
-            throw new IllegalStateException("load " + loadVersion + " of " + appId + " expected the table at load "
-                    + (loadVersion - 1) + " but found " + last + ": another writer is loading the same source");
-        }
-        boolean newTable = commit.newTable();
-        TableSchema current = newTable ? null : commit.schema();
-        if (!newTable && !sameColumns(commit.partitionColumns(), load.partitionColumns())) {
-            throw new SchemaMismatchException("table " + name + " is partitioned by " + commit.partitionColumns()
-                    + " but the load is partitioned by " + load.partitionColumns() + "; partitioning of an existing table"
-                    + " cannot change");
-        }
-        TableSchema schema = SchemaEvolution.merge(current, load.schema(), name);
-        Map<String, String> config = new LinkedHashMap<>(properties);
-        long expectedVersion = commit.readVersion() + 1;
-        for (String tag : tags) {
-            config.put(TAG_PREFIX + tag, Long.toString(expectedVersion));
-        }
-        if (newTable) {
-            commit.create(schema, load.partitionColumns());
-        } else {
-            commit.schema(schema);
-        }
-        commit.setProperties(config);
-
-        List<DataFile> rewritten = new ArrayList<>();
-        long updated = 0;
-        long deleted = 0;
-        long copied = 0;
-        int removed = 0;
-        if (!newTable) {
-            List<DataFile> candidates = candidates(commit.files(), load, schema);
-            List<Rewrite> results = rewriteAll(candidates, load, schema, rewriteThreads);
-            for (Rewrite r : results) {
-                if (r.dropped > 0) {
-                    commit.remove(r.original, true);
-                    removed++;
-                    updated += r.dropped - r.droppedDeleted;
-                    deleted += r.droppedDeleted;
-                    copied += r.kept;
-                    if (r.replacement != null) {
-                        add(commit, r.replacement);
-                        rewritten.add(r.replacement);
-                    }
-                }
-            }
-        }
-        load.files().forEach(f -> add(commit, f));
-        commit.txn(appId, loadVersion);
-
-        long inserted = load.rows() - load.deletedRows() - updated;
-        int added = load.files().size() + rewritten.size();
-        Map<String, String> metrics = new LinkedHashMap<>();
-        Map<String, String> params = new LinkedHashMap<>();
-        String opName;
-        if (newTable) {
-            opName = "WRITE";
-            params.put("mode", "Append");
-            params.put("partitionBy", json(load.partitionColumns()));
-            metrics.put("numFiles", Integer.toString(added));
-            metrics.put("numOutputRows", Long.toString(inserted));
-            metrics.put("numOutputBytes", Long.toString(bytes(load.files())));
-        } else {
-            opName = "MERGE";
-            params.put("predicate", predicate(load.keyColumns()));
-            metrics.put("numSourceRows", Long.toString(load.rows()));
-            metrics.put("numTargetRowsInserted", Long.toString(inserted));
-            metrics.put("numTargetRowsUpdated", Long.toString(updated));
-            metrics.put("numTargetRowsDeleted", Long.toString(deleted));
-            metrics.put("numTargetRowsCopied", Long.toString(copied));
-            metrics.put("numTargetFilesAdded", Integer.toString(added));
-            metrics.put("numTargetFilesRemoved", Integer.toString(removed));
-            metrics.put("numOutputRows", Long.toString(inserted + updated + copied));
-        }
-        metrics.put("executionTimeMs", Long.toString(commit.elapsedMs()));
-        commit.operation(opName, params, metrics, userMetadata);
-        try {
-            FaultInjection.reach(FaultPoint.DELTA_BEFORE_COMMIT, name);
-            long version = commit.commit();
-            if (!tags.isEmpty() && version != expectedVersion) {
-                TableTags retag = new TableTags(this);
-                tags.forEach(t -> retag.set(t, version, true));
-            }
-            return new CommitOutcome(version, false, opName, inserted, updated, deleted, added, removed, copied);
-        } catch (RuntimeException e) {
-            for (DataFile f : rewritten) {
-                deleteQuietly(f);
-            }
-            throw e;
-        }
-    }
-
     /** Adds a data file written under this table to {@code commit}. */
-    private static void add(DeltaCommit commit, DataFile f) {
+    static void add(DeltaCommit commit, DataFile f) {
         commit.add(f.getPath(), f.getPartitionValues(), f.getSize(), f.getModificationTime(), f.getStats());
-    }
-
-    private static boolean sameColumns(List<String> a, List<String> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).equalsIgnoreCase(b.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A file's partition values in the table's partition column order (its folder names follow it). */
-    private static Map<String, String> inPartitionOrder(DataFile file, StagedLoad load) {
-        Map<String, String> ordered = new LinkedHashMap<>();
-        for (String column : load.partitionColumns()) {
-            String value = null;
-            for (Map.Entry<String, String> e : file.getPartitionValues().entrySet()) {
-                if (e.getKey().equalsIgnoreCase(column)) {
-                    value = e.getValue();
-                }
-            }
-            ordered.put(column, value);
-        }
-        return ordered;
-    }
-
-    private static String predicate(List<String> keys) {
-        StringBuilder sb = new StringBuilder();
-        for (String k : keys) {
-            if (sb.length() > 0) {
-                sb.append(" AND ");
-            }
-            sb.append("target.").append(k).append(" = source.").append(k);
-        }
-        return sb.toString();
     }
 
     /**
@@ -501,118 +291,13 @@ public final class DeltaTable {
         }
     }
 
-    private static long bytes(List<DataFile> files) {
+    /** Total size in bytes of {@code files}. */
+    static long bytes(List<DataFile> files) {
         long total = 0;
         for (DataFile f : files) {
             total += f.getSize();
         }
         return total;
-    }
-
-    /** Files of the read snapshot whose first-key range may contain an incoming key. */
-    private List<DataFile> candidates(List<DataFile> files, StagedLoad load, TableSchema schema) {
-        Column keyField = SchemaEvolution.find(schema, load.keyColumns().get(0));
-        LoadKeys keys = load.keys();
-        List<DataFile> out = new ArrayList<>();
-        for (DataFile file : files) {
-            Object[] range = keyRange(file, keyField);
-            if (range == null || keys.anyFirstKeyBetween(range[0], range[1])) {
-                out.add(file);
-            }
-        }
-        return out;
-    }
-
-    /** {min, max} of a column from a file's statistics, or null when unknown. */
-    private static Object[] keyRange(DataFile file, Column field) {
-        if (file.getStats() == null || field == null) {
-            return null;
-        }
-        try {
-            JsonNode stats = STATS_JSON.readTree(FileStats.unquote(file.getStats()));
-            JsonNode min = stats.path("minValues").get(field.name());
-            JsonNode max = stats.path("maxValues").get(field.name());
-            Object lo = ColumnTypes.parseStatsValue(field.type(), min);
-            Object hi = ColumnTypes.parseStatsValue(field.type(), max);
-            return lo == null || hi == null ? null : new Object[] {lo, hi};
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private record Rewrite(DataFile original, DataFile replacement, long dropped, long droppedDeleted, long kept) {
-    }
-
-    private List<Rewrite> rewriteAll(List<DataFile> candidates, StagedLoad load, TableSchema schema, int threads)
-            throws IOException {
-        List<Rewrite> out = new ArrayList<>();
-        if (candidates.isEmpty()) {
-            return out;
-        }
-        int[] keyIndexes = new int[load.keyColumns().size()];
-        for (int i = 0; i < keyIndexes.length; i++) {
-            keyIndexes[i] = ParquetRowReader.index(schema, load.keyColumns().get(i));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, candidates.size())));
-        try {
-            List<Future<Rewrite>> futures = new ArrayList<>();
-            for (DataFile file : candidates) {
-                futures.add(pool.submit(() -> rewrite(file, load, schema, keyIndexes)));
-            }
-            IOException failure = null;
-            for (Future<Rewrite> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (Exception e) {
-                    Throwable cause = e.getCause() == null ? e : e.getCause();
-                    if (failure == null) {
-                        failure = cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
-                    }
-                }
-            }
-            if (failure != null) {
-                for (Rewrite r : out) {
-                    if (r.replacement != null) {
-                        deleteQuietly(r.replacement);
-                    }
-                }
-                throw failure;
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private Rewrite rewrite(DataFile file, StagedLoad load, TableSchema schema, int[] keyIndexes) throws IOException {
-        long dropped = 0;
-        long droppedDeleted = 0;
-        long kept = 0;
-        LoadKeys deletes = load.deletedKeys();
-        ParquetRowWriter writer = new ParquetRowWriter(path, lake.conf(), schema, inPartitionOrder(file, load));
-        try (ParquetRowReader reader = new ParquetRowReader(new Path(path, file.getPath()), lake.conf(), schema)) {
-            Object[] row;
-            while ((row = reader.next()) != null) {
-                Object key = StagedLoad.key(row, keyIndexes);
-                if (load.keys().contains(key)) {
-                    dropped++;
-                    if (deletes.size() > 0 && deletes.contains(key)) {
-                        droppedDeleted++;
-                    }
-                } else {
-                    writer.write(row);
-                    kept++;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            writer.delete();
-            throw e;
-        }
-        if (dropped == 0 || kept == 0) {
-            writer.delete();
-            return new Rewrite(file, null, dropped, droppedDeleted, kept);
-        }
-        return new Rewrite(file, writer.finish(), dropped, droppedDeleted, kept);
     }
 
     /**
