@@ -128,12 +128,12 @@ public final class DeltaTable {
         if (!exists()) {
             throw new NoSuchElementException("table " + name + " does not exist");
         }
-        io.delta.kernel.Snapshot latest = KernelSupport.load(engine, name, path.toString(), null);
-        if (version == null || version == latest.getVersion()) {
-            return new TableSnapshot(name, engine, latest);
+        io.delta.kernel.Snapshot head = KernelSupport.load(engine, name, path.toString(), null);
+        if (version == null || version == head.getVersion()) {
+            return new TableSnapshot(name, engine, head);
         }
-        if (version < 0 || version > latest.getVersion()) {
-            throw new NoSuchElementException("table " + name + " has versions 0.." + latest.getVersion() + ", not " + version);
+        if (version < 0 || version > head.getVersion()) {
+            throw new NoSuchElementException("table " + name + " has versions 0.." + head.getVersion() + ", not " + version);
         }
         io.delta.kernel.Snapshot at;
         try {

@@ -496,13 +496,13 @@ public final class TableMaintenance {
         FileSystem fs = t.path().getFileSystem(lake.conf());
         Path root = fs.makeQualified(t.path());
         String rootPath = root.toUri().getPath();
-        TableSnapshot latest = t.latest();
+        TableSnapshot head = t.latest();
         Set<String> live = new HashSet<>();
-        for (DataFile f : latest.files()) {
+        for (DataFile f : head.files()) {
             live.add(relative(f.path(), rootPath));
         }
         // a named version is one a data scientist means to read again: its files outlive any retention
-        for (TableTags.Tag tag : TableTags.fromProperties(latest.properties())) {
+        for (TableTags.Tag tag : TableTags.fromProperties(head.properties())) {
             try {
                 for (DataFile f : t.snapshot(tag.version()).files()) {
                     live.add(relative(f.path(), rootPath));
@@ -635,18 +635,18 @@ public final class TableMaintenance {
         lock.lock();
         try {
             long started = System.currentTimeMillis();
-            TableSnapshot latest = t.latest();
-            long version = latest.version();
+            TableSnapshot head = t.latest();
+            long version = head.version();
             String file = String.format("_delta_log/%020d.checkpoint.parquet", version);
             boolean written = lastCheckpointVersion(t) != version;
             if (written) {
-                written = latest.writeCheckpoint();
+                written = head.writeCheckpoint();
             }
             long duration = System.currentTimeMillis() - started;
             if (written) {
                 LOG.info("CHECKPOINT silver/{} at version {} in {} ms", t.name(), version, duration);
             }
-            return new CheckpointResult(t.name(), "CHECKPOINT", version, written, file, latest.files().size(), duration);
+            return new CheckpointResult(t.name(), "CHECKPOINT", version, written, file, head.files().size(), duration);
         } finally {
             lock.unlock();
         }
