@@ -150,4 +150,31 @@ public final class FileRun {
     public Instant start() {
         return start;
     }
+
+    /**
+     * Deletes what the run wrote before a failure, when no silver commit holds it ({@link #versions} empty):
+     * its bronze files (every part, and the first bronze file) and its rejects file. The next attempt, or the
+     * quarantined file, starts from nothing; a run with a silver version keeps its bronze files (the commit
+     * refers to their rows). Paths are relative to the lake root.
+     *
+     * @throws java.io.IOException if a file cannot be deleted
+     */
+    void discardUncommitted(io.lakehub.delta.LakeStorage lake) throws java.io.IOException {
+        if (!versions.isEmpty()) {
+            return;
+        }
+        org.apache.hadoop.fs.FileSystem fs = lake.path("bronze").getFileSystem(lake.conf());
+        for (Part p : parts) {
+            fs.delete(lake.path(p.bronze()), false);
+        }
+        if (bronze != null) {
+            fs.delete(lake.path(bronze), false);
+        }
+        if (rejects != null) {
+            fs.delete(lake.path(rejects), false);
+            rejects = null;
+        }
+        parts.clear();
+        bronze = null;
+    }
 }

@@ -54,21 +54,8 @@ public class QuarantineFile implements Processor {
             run = FileRun.unstarted(landings.of(exchange));
         }
         FileSystem fs = lake.path("quarantine").getFileSystem(lake.conf());
-        if (run.versions.isEmpty()) {
-            for (FileRun.Part p : run.parts) {
-                fs.delete(lake.path(p.bronze()), false);
-            }
-            if (run.bronze != null) {
-                fs.delete(lake.path(run.bronze), false);
-            }
-            if (run.rejects != null) {
-                // the whole file is quarantined, so its records are not also quarantined one by one
-                fs.delete(lake.path(run.rejects), false);
-                run.rejects = null;
-            }
-            run.parts.clear();
-            run.bronze = null;
-        }
+        // the whole file is quarantined, so its records are not also quarantined one by one
+        run.discardUncommitted(lake);
         String folder = "quarantine/files/" + run.kind + "/" + LocalDate.now(ZoneOffset.UTC) + "/";
         String name = run.fileName;
         if (fs.exists(lake.path(folder + name))) {

@@ -43,21 +43,9 @@ public class RecordFailedFile implements Processor {
                     run = FileRun.unstarted(landed);
                 }
             }
-            if (run.versions.isEmpty()) {
-                org.apache.hadoop.fs.FileSystem fs = lake.path("bronze").getFileSystem(lake.conf());
-                for (FileRun.Part p : run.parts) {
-                    fs.delete(lake.path(p.bronze()), false);
-                }
-                if (run.bronze != null) {
-                    fs.delete(lake.path(run.bronze), false);
-                }
-                if (run.rejects != null) {
-                    // the retry rejects the same records again
-                    fs.delete(lake.path(run.rejects), false);
-                    run.rejects = null;
-                }
-                run.parts.clear();
-                run.bronze = null;
+            if (run != null) {
+                // the retry lands (and rejects) the same records again
+                run.discardUncommitted(lake);
             }
         } catch (Exception e) {
             LOG.debug("files-ingest: cleanup after a failure failed too", e);
@@ -70,8 +58,6 @@ public class RecordFailedFile implements Processor {
         }
         LOG.warn("files-ingest {}: {} failed, left in landing {} for the next poll: {}", run.runId, run.fileName,
                 run.landing(), message);
-        if (run != null) {
-            status.record(run, "FAILED", null, message, 0);
-        }
+        status.record(run, "FAILED", null, message, 0);
     }
 }
