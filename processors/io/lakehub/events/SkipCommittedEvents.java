@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.lakehub.delta.DeltaTable;
+import io.lakehub.delta.TableSnapshot;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -50,12 +51,15 @@ public final class SkipCommittedEvents implements Processor {
         Map<Integer, Long> committedOffsets = new TreeMap<>();
         Map<String, Long> committedReplays = new TreeMap<>();
         long skipped = 0;
+        // one snapshot of silver for the whole batch: every partition's and replay's txn version from the same
+        // version, and the log read once rather than once per partition
+        TableSnapshot head = silver.exists() ? silver.latest() : null;
         for (Map.Entry<Integer, List<EventRecord>> e : byPartition.entrySet()) {
-            long committed = silver.txnVersion(LandEventBatch.appId(batch.hub, e.getKey()));
+            long committed = txnVersion(head, LandEventBatch.appId(batch.hub, e.getKey()));
             committedOffsets.put(e.getKey(), committed);
             List<EventRecord> keep = new ArrayList<>();
             for (EventRecord ev : e.getValue()) {
-                if (ev.position() > committed && !replayedBefore(batch.hub, ev, committedReplays)) {
+                if (ev.position() > committed && !replayedBefore(head, batch.hub, ev, committedReplays)) {
                     keep.add(ev);
                 } else {
                     skipped++;
@@ -74,12 +78,17 @@ public final class SkipCommittedEvents implements Processor {
     }
 
     /** Whether a replayed line is at or below its replay's committed position; versions read are kept in {@code committed}. */
-    private boolean replayedBefore(String hub, EventRecord ev, Map<String, Long> committed) {
+    private static boolean replayedBefore(TableSnapshot head, String hub, EventRecord ev, Map<String, Long> committed) {
         if (ev.replayed() == null) {
             return false;
         }
         String id = LandEventBatch.replayAppId(hub, ev.replayed().replay(), ev.partition());
-        long version = committed.computeIfAbsent(id, silver::txnVersion);
+        long version = committed.computeIfAbsent(id, app -> txnVersion(head, app));
         return ev.replayed().position() <= version;
+    }
+
+    /** {@code appId}'s txn version in {@code head}, or -1 when silver does not exist yet ({@code head} null). */
+    private static long txnVersion(TableSnapshot head, String appId) {
+        return head == null ? -1 : head.txnVersion(appId);
     }
 }
